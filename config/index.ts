@@ -1,0 +1,119 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { z } from 'zod';
+
+// Every setting of the service, bound to one environment variable, checked once at start.
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const seconds = z.coerce.number().int().positive();
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url().optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,32}$/, 'letters, digits, "_", "." and "-" only, at most 32')
+    .default('rune'),
+  REDIS_CLUSTER_NODES: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_IDLE_TTL: seconds.default(8 * 3600),
+  SESSION_MAX_TTL: seconds.default(7 * 24 * 3600),
+  PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(12),
+  JOB_WAIT_MS: z.coerce.number().int().min(0).max(120_000).default(5000),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
+  AUDIT_MAX_EVENTS: z.coerce.number().int().min(100).default(100_000),
+  SAML_IDP_CERT: z.string().optional(),
+  SAML_IDP_SSO_URL: z.url().optional(),
+  SAML_IDP_ENTITY_ID: z.string().min(1).optional(),
+  SAML_ALLOW_IDP_INITIATED: bool.default(false),
+  SAML_ROLE_ATTRIBUTE: z.string().min(1).optional(),
+  SAML_ADMIN_VALUES: z.string().optional(),
+  SAML_LINK_PASSWORD_USERS: bool.default(false),
+});
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string;
+  readonly redis: {
+    readonly url: string;
+    readonly prefix: string;
+    readonly clusterNodes: readonly { host: string; port: number }[];
+  };
+  readonly logLevel: string;
+  readonly session: { readonly idleTtlSeconds: number; readonly maxTtlSeconds: number };
+  readonly password: { readonly minLength: number };
+  readonly jobs: { readonly waitMs: number; readonly concurrency: number };
+  readonly audit: { readonly maxEvents: number };
+  readonly saml: {
+    readonly idpCert?: string;
+    readonly idpSsoUrl?: string;
+    readonly idpEntityId?: string;
+    readonly allowIdpInitiated: boolean;
+    readonly roleAttribute?: string;
+    readonly adminValues: readonly string[];
+    readonly linkPasswordUsers: boolean;
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function parseClusterNodes(value: string | undefined): { host: string; port: number }[] {
+  if (!value) return [];
+  return value.split(',').map((entry) => {
+    const match = /^([^:\s]+):(\d{1,5})$/.exec(entry.trim());
+    if (!match) throw new ConfigError(`REDIS_CLUSTER_NODES: "${entry}" is not host:port`);
+    return { host: match[1]!, port: Number(match[2]) };
+  });
+}
+
+// A PEM can come inline or as a path to a file holding one or more certificates.
+function readPem(value: string | undefined, variable: string): string | undefined {
+  if (!value) return undefined;
+  if (value.includes('-----BEGIN')) return value;
+  if (!existsSync(value)) throw new ConfigError(`${variable}: no PEM text and no file at "${value}"`);
+  return readFileSync(value, 'utf8');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  if (e.SESSION_IDLE_TTL > e.SESSION_MAX_TTL) {
+    throw new ConfigError('SESSION_IDLE_TTL: must not exceed SESSION_MAX_TTL');
+  }
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    redis: Object.freeze({ url: e.REDIS_URL, prefix: e.REDIS_PREFIX, clusterNodes: parseClusterNodes(e.REDIS_CLUSTER_NODES) }),
+    logLevel: e.LOG_LEVEL,
+    session: Object.freeze({ idleTtlSeconds: e.SESSION_IDLE_TTL, maxTtlSeconds: e.SESSION_MAX_TTL }),
+    password: Object.freeze({ minLength: e.PASSWORD_MIN_LENGTH }),
+    jobs: Object.freeze({ waitMs: e.JOB_WAIT_MS, concurrency: e.WORKER_CONCURRENCY }),
+    audit: Object.freeze({ maxEvents: e.AUDIT_MAX_EVENTS }),
+    saml: Object.freeze({
+      idpCert: readPem(e.SAML_IDP_CERT, 'SAML_IDP_CERT'),
+      idpSsoUrl: e.SAML_IDP_SSO_URL,
+      idpEntityId: e.SAML_IDP_ENTITY_ID,
+      allowIdpInitiated: e.SAML_ALLOW_IDP_INITIATED,
+      roleAttribute: e.SAML_ROLE_ATTRIBUTE,
+      adminValues: (e.SAML_ADMIN_VALUES ?? '').split(',').map((v) => v.trim()).filter(Boolean),
+      linkPasswordUsers: e.SAML_LINK_PASSWORD_USERS,
+    }),
+  });
+}

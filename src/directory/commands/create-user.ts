@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import type { DirectoryContext } from '../context.js';
+import { runScript } from '../scripts.js';
+import { validationFailed, type FieldProblem } from '../errors.js';
+import {
+  normalizeName, normalizeEmail, normalizeRole, normalizeKind, normalizeStatus, normalizeIdentifier, indexKeyIfNeeded,
+} from '../normalize.js';
+import { toUserRecord, type RawUser } from '../user-record.js';
+import type { Actor, NewUser, UserRecord } from '../types.js';
+
+export async function createUser(ctx: DirectoryContext, input: NewUser, actor: Actor): Promise<UserRecord> {
+  const problems: FieldProblem[] = [];
+  const name = normalizeName(input.name, problems);
+  const email = normalizeEmail(input.email, problems);
+  const role = normalizeRole(input.role, problems);
+  const kind = normalizeKind(input.kind, problems);
+  const status = normalizeStatus(input.status ?? 'active', problems);
+  const userName = input.userName === undefined ? email : normalizeIdentifier(input.userName, problems, 'userName');
+  const externalId = input.externalId === undefined ? undefined : normalizeIdentifier(input.externalId, problems, 'externalId');
+  if (input.kind === 'password' && !input.passwordHash) problems.push({ field: 'password', message: 'a password user needs a password' });
+  if (input.kind === 'sso' && input.passwordHash) problems.push({ field: 'password', message: 'an SSO user has no password' });
+  if (problems.length > 0) throw validationFailed(problems);
+
+  const user: Record<string, string | undefined> = {
+    id: input.id ?? randomUUID(),
+    name,
+    nameKey: indexKeyIfNeeded(name),
+    email,
+    userName,
+    userNameKey: indexKeyIfNeeded(userName),
+    externalId,
+    externalIdKey: externalId === undefined ? undefined : indexKeyIfNeeded(externalId),
+    role,
+    status,
+    kind,
+    mustChangePassword: input.mustChangePassword ? '1' : '0',
+    scim: input.scim,
+  };
+  const raw = await runScript<RawUser>(ctx.redis, ctx.keys.base, 'create-user', {
+    user,
+    passwordHash: input.passwordHash,
+    actor: actor.actorId,
+    source: actor.source,
+    auditMax: ctx.auditMaxEvents,
+  });
+  return toUserRecord(raw);
+}

@@ -1,0 +1,19 @@
+import type { DirectoryContext } from '../context.js';
+import { runScript } from '../scripts.js';
+import { toUserRecord, type RawUser } from '../user-record.js';
+import type { UserRecord } from '../types.js';
+
+type Index = 'id' | 'email' | 'username' | 'externalid';
+
+async function findBy(ctx: DirectoryContext, by: Index, value: string): Promise<UserRecord | null> {
+  if (!value) return null;
+  const result = await runScript<{ user?: RawUser }>(ctx.redis, ctx.keys.base, 'find-user', { by, value });
+  return result.user ? toUserRecord(result.user) : null;
+}
+
+export const getUser = (ctx: DirectoryContext, id: string) => findBy(ctx, 'id', id);
+export const findUserByEmail = (ctx: DirectoryContext, email: string) => findBy(ctx, 'email', email.trim().toLowerCase());
+export const findUserByUserName = (ctx: DirectoryContext, userName: string) =>
+  findBy(ctx, 'username', userName.normalize('NFC').trim().toLowerCase());
+export const findUserByExternalId = (ctx: DirectoryContext, externalId: string) =>
+  findBy(ctx, 'externalid', externalId.normalize('NFC').trim().toLowerCase());

@@ -1,0 +1,28 @@
+import type { DirectoryContext } from '../context.js';
+import { runScript } from '../scripts.js';
+import { toUserRecord, type RawUser } from '../user-record.js';
+import type { Actor, UserRecord } from '../types.js';
+
+/** The stored argon2id hash of a password user, for verification only. */
+export async function getPasswordHash(ctx: DirectoryContext, userId: string): Promise<string | null> {
+  return ctx.redis.get(ctx.keys.userPassword(userId));
+}
+
+/** Replaces the hash; `mustChangePassword` marks a temporary password. */
+export async function setPassword(
+  ctx: DirectoryContext,
+  userId: string,
+  passwordHash: string,
+  mustChangePassword: boolean,
+  actor: Actor,
+): Promise<UserRecord> {
+  const raw = await runScript<RawUser>(ctx.redis, ctx.keys.base, 'set-password', {
+    id: userId,
+    passwordHash,
+    mustChangePassword,
+    actor: actor.actorId,
+    source: actor.source,
+    auditMax: ctx.auditMaxEvents,
+  });
+  return toUserRecord(raw);
+}

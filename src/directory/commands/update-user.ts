@@ -1,0 +1,49 @@
+import type { DirectoryContext } from '../context.js';
+import { runScript } from '../scripts.js';
+import { validationFailed, type FieldProblem } from '../errors.js';
+import { normalizeName, normalizeEmail, normalizeRole, normalizeIdentifier, indexKeyIfNeeded } from '../normalize.js';
+import { toUserRecord, type RawUser } from '../user-record.js';
+import type { Actor, UserChanges, UserRecord } from '../types.js';
+
+export interface UpdateOptions {
+  /** Refuse with version_mismatch unless the stored version is this one (If-Match). */
+  expectedVersion?: number;
+}
+
+export async function updateUser(
+  ctx: DirectoryContext,
+  id: string,
+  input: UserChanges,
+  actor: Actor,
+  options: UpdateOptions = {},
+): Promise<UserRecord> {
+  const problems: FieldProblem[] = [];
+  const changes: Record<string, string | undefined> = {};
+  if (input.name !== undefined) {
+    changes.name = normalizeName(input.name, problems);
+    changes.nameKey = indexKeyIfNeeded(changes.name);
+  }
+  if (input.email !== undefined) changes.email = normalizeEmail(input.email, problems);
+  if (input.role !== undefined) changes.role = normalizeRole(input.role, problems);
+  if (input.userName !== undefined) {
+    changes.userName = normalizeIdentifier(input.userName, problems, 'userName');
+    changes.userNameKey = indexKeyIfNeeded(changes.userName);
+  }
+  if (input.externalId === '') changes.externalId = '';
+  else if (input.externalId !== undefined) {
+    changes.externalId = normalizeIdentifier(input.externalId, problems, 'externalId');
+    changes.externalIdKey = indexKeyIfNeeded(changes.externalId);
+  }
+  if (input.scim !== undefined) changes.scim = input.scim;
+  if (problems.length > 0) throw validationFailed(problems);
+
+  const raw = await runScript<RawUser>(ctx.redis, ctx.keys.base, 'update-user', {
+    id,
+    changes,
+    expectedVersion: options.expectedVersion === undefined ? undefined : String(options.expectedVersion),
+    actor: actor.actorId,
+    source: actor.source,
+    auditMax: ctx.auditMaxEvents,
+  });
+  return toUserRecord(raw);
+}

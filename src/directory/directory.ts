@@ -1,0 +1,65 @@
+import type { DirectoryContext } from './context.js';
+import { directoryKeys } from './keys.js';
+import { defineScripts, type RedisClient } from './scripts.js';
+import { createUser } from './commands/create-user.js';
+import { updateUser, type UpdateOptions } from './commands/update-user.js';
+import { deactivateUser, activateUser } from './commands/set-status.js';
+import { deleteUser } from './commands/delete-user.js';
+import { getUser, findUserByEmail, findUserByUserName, findUserByExternalId } from './commands/find-user.js';
+import { listUsers } from './commands/list-users.js';
+import {
+  createSession, lookupSession, setSessionScope, revokeSession, revokeAllSessions, type SessionLifetime,
+} from './commands/sessions.js';
+import { getPasswordHash, setPassword } from './commands/passwords.js';
+import { appendAudit, listAudit } from './audit.js';
+import { checkIndexes } from './doctor.js';
+import type { Actor, ListQuery, NewUser, SessionScope, UserChanges } from './types.js';
+
+export interface DirectoryOptions {
+  prefix: string;
+  session: SessionLifetime;
+  auditMaxEvents?: number;
+}
+
+/** The Redis-backed directory: the one place that reads and writes directory keys. */
+export class Directory {
+  readonly ctx: DirectoryContext;
+  readonly session: SessionLifetime;
+
+  constructor(redis: RedisClient, options: DirectoryOptions) {
+    defineScripts(redis);
+    this.ctx = { redis, keys: directoryKeys(options.prefix), auditMaxEvents: options.auditMaxEvents ?? 100_000 };
+    this.session = options.session;
+  }
+
+  createUser = (input: NewUser, actor: Actor) => createUser(this.ctx, input, actor);
+  updateUser = (id: string, changes: UserChanges, actor: Actor, options?: UpdateOptions) =>
+    updateUser(this.ctx, id, changes, actor, options);
+  deactivateUser = (id: string, actor: Actor) => deactivateUser(this.ctx, id, actor);
+  activateUser = (id: string, actor: Actor) => activateUser(this.ctx, id, actor);
+  deleteUser = (id: string, actor: Actor) => deleteUser(this.ctx, id, actor);
+
+  getUser = (id: string) => getUser(this.ctx, id);
+  findUserByEmail = (email: string) => findUserByEmail(this.ctx, email);
+  findUserByUserName = (userName: string) => findUserByUserName(this.ctx, userName);
+  findUserByExternalId = (externalId: string) => findUserByExternalId(this.ctx, externalId);
+  listUsers = (query?: ListQuery) => listUsers(this.ctx, query);
+  countUsers = () => this.ctx.redis.zcard(`${this.ctx.keys.base}:users`);
+
+  getPasswordHash = (userId: string) => getPasswordHash(this.ctx, userId);
+  setPassword = (userId: string, hash: string, mustChange: boolean, actor: Actor) =>
+    setPassword(this.ctx, userId, hash, mustChange, actor);
+
+  createSession = (userId: string, scope: SessionScope, options: { recordLogin?: boolean } = {}) =>
+    createSession(this.ctx, userId, { ...this.session, scope, ...options });
+  lookupSession = (token: string) => lookupSession(this.ctx, token, this.session.idleTtlSeconds);
+  setSessionScope = (tokenHash: string, scope: SessionScope) => setSessionScope(this.ctx, tokenHash, scope);
+  revokeSession = (tokenHash: string) => revokeSession(this.ctx, tokenHash);
+  revokeAllSessions = (userId: string, exceptTokenHash?: string) => revokeAllSessions(this.ctx, userId, exceptTokenHash);
+
+  appendAudit = (actor: Actor, action: string, target: string, details?: Record<string, unknown>) =>
+    appendAudit(this.ctx, actor, action, target, details);
+  listAudit = (options: { before?: string; limit: number }) => listAudit(this.ctx, options);
+
+  checkIndexes = () => checkIndexes(this.ctx);
+}

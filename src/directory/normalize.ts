@@ -1,0 +1,67 @@
+import { ROLES, KINDS, STATUSES, type Role, type Kind, type Status } from './types.js';
+import type { FieldProblem } from './errors.js';
+
+// Input rules shared by every way a user is created or changed.
+
+export const NAME_MIN = 3;
+export const NAME_MAX = 40;
+const EMAIL_MAX = 254;
+// Pragmatic address check: one @, no spaces or control characters, a dotted domain.
+const EMAIL_PATTERN = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
+const CONTROL = /\p{Cc}/u;
+
+export const codePointLength = (value: string) => [...value].length;
+
+export function normalizeName(value: unknown, problems: FieldProblem[], field = 'name'): string {
+  if (typeof value !== 'string') {
+    problems.push({ field, message: 'must be a string' });
+    return '';
+  }
+  const name = value.normalize('NFC').trim().replace(/\s+/gu, ' ');
+  const length = codePointLength(name);
+  if (length < NAME_MIN || length > NAME_MAX) {
+    problems.push({ field, message: `must be ${NAME_MIN}–${NAME_MAX} characters after trimming (got ${length})` });
+  } else if (CONTROL.test(name)) {
+    problems.push({ field, message: 'must not contain control characters' });
+  }
+  return name;
+}
+
+export function normalizeEmail(value: unknown, problems: FieldProblem[], field = 'email'): string {
+  if (typeof value !== 'string') {
+    problems.push({ field, message: 'must be a string' });
+    return '';
+  }
+  const email = value.normalize('NFC').trim().toLowerCase();
+  if (email.length > EMAIL_MAX || !EMAIL_PATTERN.test(email)) {
+    problems.push({ field, message: 'must be a valid email address' });
+  }
+  return email;
+}
+
+function oneOf<T extends string>(allowed: readonly T[], value: unknown, problems: FieldProblem[], field: string): T {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  problems.push({ field, message: `must be one of ${allowed.join(', ')}` });
+  return allowed[0]!;
+}
+
+export const normalizeRole = (value: unknown, problems: FieldProblem[]): Role => oneOf(ROLES, value, problems, 'role');
+export const normalizeKind = (value: unknown, problems: FieldProblem[]): Kind => oneOf(KINDS, value, problems, 'kind');
+export const normalizeStatus = (value: unknown, problems: FieldProblem[]): Status =>
+  oneOf(STATUSES, value, problems, 'status');
+
+export function normalizeIdentifier(value: unknown, problems: FieldProblem[], field: string, max = 256): string {
+  if (typeof value !== 'string' || value.trim() === '' || value.length > max || CONTROL.test(value)) {
+    problems.push({ field, message: `must be a non-empty string of at most ${max} characters` });
+    return '';
+  }
+  return value.normalize('NFC').trim();
+}
+
+const asciiLower = (value: string) => value.replace(/[A-Z]+/g, (run) => run.toLowerCase());
+
+/** The Unicode lower-case index key, or undefined where Lua's ASCII lower-casing gives the same. */
+export function indexKeyIfNeeded(value: string): string | undefined {
+  const lower = value.toLowerCase();
+  return lower === asciiLower(value) ? undefined : lower;
+}

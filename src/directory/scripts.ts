@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import type { RedisClient } from '../redis/connection.js';
+import { fromScriptError } from './errors.js';
+
+// Lua scripts live as files beside this one; lib.lua is prepended to each.
+
+const SCRIPT_NAMES = [
+  'create-user',
+  'update-user',
+  'deactivate-user',
+  'activate-user',
+  'delete-user',
+  'set-password',
+  'create-session',
+  'touch-session',
+  'set-session-scope',
+  'revoke-session',
+  'revoke-user-sessions',
+  'find-user',
+  'list-users',
+  'search-users',
+] as const;
+
+export type ScriptName = (typeof SCRIPT_NAMES)[number];
+export type { RedisClient };
+
+const readScript = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
+
+let sources: Map<ScriptName, string> | undefined;
+function scriptSources(): Map<ScriptName, string> {
+  if (!sources) {
+    const lib = readScript('lib');
+    sources = new Map(SCRIPT_NAMES.map((name) => [name, `${lib}\n${readScript(name)}`]));
+  }
+  return sources;
+}
+
+const commandName = (name: ScriptName) => `rune_${name.replace(/-/g, '_')}`;
+const defined = new WeakSet<RedisClient>();
+
+/** Registers every directory script on a connection (EVALSHA with EVAL fallback). */
+export function defineScripts(redis: RedisClient): void {
+  if (defined.has(redis)) return;
+  for (const [name, lua] of scriptSources()) redis.defineCommand(commandName(name), { numberOfKeys: 1, lua });
+  defined.add(redis);
+}
+
+type ScriptCaller = (base: string, payload: string) => Promise<string>;
+
+/** Runs one script with its JSON payload and parses the JSON it answers. */
+export async function runScript<T>(redis: RedisClient, base: string, name: ScriptName, payload: object): Promise<T> {
+  const call = (redis as unknown as Record<string, ScriptCaller>)[commandName(name)];
+  if (!call) throw new Error(`directory script ${name} is not defined on this connection`);
+  try {
+    const raw = await call.call(redis, base, JSON.stringify(payload));
+    return JSON.parse(raw) as T;
+  } catch (error) {
+    throw fromScriptError(error);
+  }
+}

@@ -1,0 +1,37 @@
+-- Creates a user if email, userName and externalId are all free. A.user holds the record.
+local u = A.user
+local now = now_ms()
+
+if redis.call('HEXISTS', k('idx', 'email'), u.email) == 1 then
+  return fail('email_taken', 'a user with this email already exists')
+end
+if u.userName and redis.call('HEXISTS', k('idx', 'username'), u.userNameKey or string.lower(u.userName)) == 1 then
+  return fail('username_taken', 'a user with this userName already exists')
+end
+if u.externalId and redis.call('HEXISTS', k('idx', 'externalid'), u.externalIdKey or string.lower(u.externalId)) == 1 then
+  return fail('external_id_taken', 'a user with this externalId already exists')
+end
+if redis.call('EXISTS', k('user', u.id)) == 1 then
+  return fail('conflict', 'a user with this id already exists')
+end
+
+u.seq = tostring(redis.call('INCR', k('seq')))
+u.createdAt = tostring(now)
+u.updatedAt = u.createdAt
+u.version = '1'
+
+local fields = {}
+for field, value in pairs(u) do
+  fields[#fields + 1] = field
+  fields[#fields + 1] = tostring(value)
+end
+redis.call('HSET', k('user', u.id), unpack(fields))
+if A.passwordHash then redis.call('SET', k('user', u.id, 'password'), A.passwordHash) end
+
+add_indexes(u)
+add_to_lists(u)
+add_search(u)
+audit(now, 'user.created', u.id, { email = u.email, name = u.name, role = u.role, kind = u.kind, status = u.status })
+
+u.activeSessions = 0
+return reply(u)

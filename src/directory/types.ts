@@ -1,0 +1,86 @@
+export const ROLES = ['admin', 'user'] as const;
+export const STATUSES = ['active', 'inactive'] as const;
+export const KINDS = ['password', 'sso'] as const;
+
+export type Role = (typeof ROLES)[number];
+export type Status = (typeof STATUSES)[number];
+export type Kind = (typeof KINDS)[number];
+
+/** Where a change came from; recorded on every audit event. */
+export type Source = 'admin-api' | 'auth' | 'scim' | 'saml' | 'cli' | 'job' | 'system';
+
+/** Who asks for a change. `actorId` is the signed-in user, absent for IdPs and the system. */
+export interface Actor {
+  readonly actorId?: string;
+  readonly source: Source;
+}
+
+export interface UserRecord {
+  id: string;
+  name: string;
+  email: string;
+  userName?: string;
+  externalId?: string;
+  role: Role;
+  status: Status;
+  kind: Kind;
+  mustChangePassword: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  lastLoginAt?: Date;
+  version: number;
+  /** JSON of the SCIM attributes the directory does not model itself. */
+  scim?: string;
+  activeSessions: number;
+}
+
+export interface NewUser {
+  name: string;
+  email: string;
+  role: Role;
+  kind: Kind;
+  status?: Status;
+  userName?: string;
+  externalId?: string;
+  scim?: string;
+  /** argon2id hash; only password users have one. */
+  passwordHash?: string;
+  mustChangePassword?: boolean;
+  id?: string;
+}
+
+export interface UserChanges {
+  name?: string;
+  email?: string;
+  role?: Role;
+  userName?: string;
+  /** '' removes the externalId. */
+  externalId?: string;
+  scim?: string;
+}
+
+export type SessionScope = 'full' | 'password-change';
+
+export interface SessionRecord {
+  userId: string;
+  scope: SessionScope;
+  createdAt: Date;
+  lastSeenAt: Date;
+  /** When the session ends if it stays idle; never after absoluteExpiresAt. */
+  expiresAt: Date;
+  absoluteExpiresAt: Date;
+}
+
+export interface UserPage {
+  users: UserRecord[];
+  nextCursor: string | null;
+  total: number;
+}
+
+export interface ListQuery {
+  status?: Status;
+  role?: Role;
+  q?: string;
+  cursor?: string;
+  limit?: number;
+}

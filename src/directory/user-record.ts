@@ -1,0 +1,27 @@
+import type { UserRecord, Role, Status, Kind } from './types.js';
+
+/** The raw hash of a user, as a script answers it. */
+export type RawUser = Record<string, string | number | undefined>;
+
+const date = (value: string | number | undefined) => (value === undefined || value === '' ? undefined : new Date(Number(value)));
+
+export function toUserRecord(raw: RawUser): UserRecord {
+  const text = (field: string) => (raw[field] === undefined ? undefined : String(raw[field]));
+  return {
+    id: String(raw.id),
+    name: String(raw.name),
+    email: String(raw.email),
+    userName: text('userName'),
+    externalId: text('externalId'),
+    role: raw.role as Role,
+    status: raw.status as Status,
+    kind: raw.kind as Kind,
+    mustChangePassword: raw.mustChangePassword === '1',
+    createdAt: date(raw.createdAt)!,
+    updatedAt: date(raw.updatedAt)!,
+    lastLoginAt: date(raw.lastLoginAt),
+    version: Number(raw.version ?? 1),
+    scim: text('scim'),
+    activeSessions: Number(raw.activeSessions ?? 0),
+  };
+}
