@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { loadConfig, ConfigError } from '../../config/index.js';
+import { createLogger } from '../logger.js';
+import { openRuntime, startServer } from '../runtime.js';
+
+// rune-directory: serve, run workers, and operate the directory from the shell.
+
+const USAGE = `usage: rune-directory <command> [options]
+
+commands:
+  serve [--no-workers]   run the HTTP server (and the job workers unless --no-workers)
+  doctor [--json]        check that every index agrees with the user records
+`;
+
+type Handler = (args: string[]) => Promise<number>;
+
+async function serve(args: string[]): Promise<number> {
+  parseArgs({ args, options: { 'no-workers': { type: 'boolean' } } });
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const runtime = openRuntime(config, logger);
+  const running = await startServer(runtime);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      resolve();
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  await running.close();
+  await runtime.close();
+  return 0;
+}
+
+async function doctor(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } });
+  const config = loadConfig();
+  const runtime = openRuntime(config, createLogger('silent'));
+  try {
+    const report = await runtime.directory.checkIndexes();
+    if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else {
+      process.stdout.write(`${report.users} users checked, ${report.mismatches.length} mismatches\n`);
+      for (const m of report.mismatches) process.stdout.write(`  ${m.kind}  ${m.key}  ${JSON.stringify(m.member)}  ${m.detail}\n`);
+    }
+    return report.mismatches.length === 0 ? 0 : 1;
+  } finally {
+    await runtime.close();
+  }
+}
+
+const COMMANDS: Record<string, Handler> = { serve, doctor };
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const handler = command ? COMMANDS[command] : undefined;
+  if (!handler) {
+    process.stderr.write(USAGE);
+    return command === undefined || command === '--help' ? 0 : 2;
+  }
+  return handler(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const message = error instanceof ConfigError || error instanceof TypeError ? error.message : String((error as Error)?.stack ?? error);
+    process.stderr.write(`rune-directory: ${message}\n`);
+    process.exit(error instanceof ConfigError ? 78 : 1);
+  },
+);

@@ -1,0 +1,68 @@
+import type { Server } from 'node:http';
+import type { Config } from '../config/index.js';
+import { Directory } from './directory/index.js';
+import { createRedis, type RedisClient } from './redis/connection.js';
+import { createApp } from './http/app.js';
+import type { Logger } from './logger.js';
+
+// Wiring of the long-running processes: connections, the directory, the HTTP server.
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  redis: RedisClient;
+  directory: Directory;
+  close(): Promise<void>;
+}
+
+export function openRuntime(config: Config, logger: Logger): Runtime {
+  const redis = createRedis(config);
+  redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
+  const directory = new Directory(redis, {
+    prefix: config.redis.prefix,
+    session: config.session,
+    auditMaxEvents: config.audit.maxEvents,
+  });
+  return {
+    config,
+    logger,
+    redis,
+    directory,
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the HTTP server; close() stops accepting, finishes in-flight requests, then closes Redis. */
+export async function startServer(runtime: Runtime, options: { port?: number; host?: string } = {}): Promise<RunningServer> {
+  const health = { shuttingDown: false };
+  const app = createApp({ ...runtime, health });
+  const port = options.port ?? runtime.config.port;
+  const host = options.host ?? runtime.config.host;
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}`;
+  runtime.logger.info({ url, publicUrl: runtime.config.publicUrl }, 'rune-directory listening');
+  return {
+    server,
+    url,
+    async close() {
+      health.shuttingDown = true;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
