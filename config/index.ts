@@ -26,6 +26,11 @@ const EnvSchema = z.object({
   SESSION_IDLE_TTL: seconds.default(8 * 3600),
   SESSION_MAX_TTL: seconds.default(7 * 24 * 3600),
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(12),
+  ARGON2_MEMORY_KIB: z.coerce.number().int().min(8192).max(1_048_576).default(19_456),
+  ARGON2_TIME_COST: z.coerce.number().int().min(1).max(20).default(2),
+  ARGON2_PARALLELISM: z.coerce.number().int().min(1).max(16).default(1),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_LOCKOUT_SECONDS: seconds.default(900),
   JOB_WAIT_MS: z.coerce.number().int().min(0).max(120_000).default(5000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
   AUDIT_MAX_EVENTS: z.coerce.number().int().min(100).default(100_000),
@@ -49,7 +54,11 @@ export interface Config {
   };
   readonly logLevel: string;
   readonly session: { readonly idleTtlSeconds: number; readonly maxTtlSeconds: number };
-  readonly password: { readonly minLength: number };
+  readonly password: {
+    readonly minLength: number;
+    readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
+  };
+  readonly login: { readonly maxFailures: number; readonly lockoutSeconds: number };
   readonly jobs: { readonly waitMs: number; readonly concurrency: number };
   readonly audit: { readonly maxEvents: number };
   readonly saml: {
@@ -103,7 +112,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redis: Object.freeze({ url: e.REDIS_URL, prefix: e.REDIS_PREFIX, clusterNodes: parseClusterNodes(e.REDIS_CLUSTER_NODES) }),
     logLevel: e.LOG_LEVEL,
     session: Object.freeze({ idleTtlSeconds: e.SESSION_IDLE_TTL, maxTtlSeconds: e.SESSION_MAX_TTL }),
-    password: Object.freeze({ minLength: e.PASSWORD_MIN_LENGTH }),
+    password: Object.freeze({
+      minLength: e.PASSWORD_MIN_LENGTH,
+      argon2: Object.freeze({ memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM }),
+    }),
+    login: Object.freeze({ maxFailures: e.LOGIN_MAX_FAILURES, lockoutSeconds: e.LOGIN_LOCKOUT_SECONDS }),
     jobs: Object.freeze({ waitMs: e.JOB_WAIT_MS, concurrency: e.WORKER_CONCURRENCY }),
     audit: Object.freeze({ maxEvents: e.AUDIT_MAX_EVENTS }),
     saml: Object.freeze({

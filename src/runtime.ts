@@ -4,6 +4,8 @@ import { Directory } from './directory/index.js';
 import { createRedis, type RedisClient } from './redis/connection.js';
 import { createApp } from './http/app.js';
 import type { Logger } from './logger.js';
+import { PasswordHasher } from './auth/password-hasher.js';
+import { LoginThrottle } from './auth/login-throttle.js';
 
 // Wiring of the long-running processes: connections, the directory, the HTTP server.
 
@@ -12,6 +14,8 @@ export interface Runtime {
   logger: Logger;
   redis: RedisClient;
   directory: Directory;
+  hasher: PasswordHasher;
+  throttle: LoginThrottle;
   close(): Promise<void>;
 }
 
@@ -23,11 +27,19 @@ export function openRuntime(config: Config, logger: Logger): Runtime {
     session: config.session,
     auditMaxEvents: config.audit.maxEvents,
   });
+  const hasher = new PasswordHasher(config.password.argon2);
+  const throttle = new LoginThrottle(redis, {
+    prefix: config.redis.prefix,
+    maxFailures: config.login.maxFailures,
+    windowSeconds: config.login.lockoutSeconds,
+  });
   return {
     config,
     logger,
     redis,
     directory,
+    hasher,
+    throttle,
     async close() {
       await redis.quit().catch(() => redis.disconnect());
     },

@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from '../../config/index.js';
 import { createLogger } from '../logger.js';
 import { openRuntime, startServer } from '../runtime.js';
+import { createPasswordUser } from '../auth/provision-user.js';
+import { DirectoryError } from '../directory/index.js';
 
 // rune-directory: serve, run workers, and operate the directory from the shell.
 
@@ -11,6 +13,8 @@ const USAGE = `usage: rune-directory <command> [options]
 commands:
   serve [--no-workers]   run the HTTP server (and the job workers unless --no-workers)
   doctor [--json]        check that every index agrees with the user records
+  admin create --email E --name N [--json]
+                         create an admin and print their temporary password (shown once)
 `;
 
 type Handler = (args: string[]) => Promise<number>;
@@ -51,7 +55,40 @@ async function doctor(args: string[]): Promise<number> {
   }
 }
 
-const COMMANDS: Record<string, Handler> = { serve, doctor };
+async function admin(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { email: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  if (positionals[0] !== 'create' || !values.email || !values.name) {
+    process.stderr.write('usage: rune-directory admin create --email E --name N [--json]\n');
+    return 2;
+  }
+  const runtime = openRuntime(loadConfig(), createLogger('silent'));
+  try {
+    const { user, temporaryPassword } = await createPasswordUser(
+      runtime,
+      { email: values.email, name: values.name, role: 'admin' },
+      { source: 'cli' },
+    );
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({ id: user.id, email: user.email, name: user.name, role: user.role, temporaryPassword })}\n`);
+    } else {
+      process.stdout.write(`Created admin ${user.name} <${user.email}> (${user.id}).\n`);
+      process.stdout.write(`Temporary password (shown once; they must change it at first sign-in): ${temporaryPassword}\n`);
+    }
+    return 0;
+  } catch (error) {
+    if (!(error instanceof DirectoryError)) throw error;
+    process.stderr.write(`rune-directory: ${error.code}: ${error.message}\n`);
+    return 1;
+  } finally {
+    await runtime.close();
+  }
+}
+
+const COMMANDS: Record<string, Handler> = { serve, doctor, admin };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

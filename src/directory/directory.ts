@@ -1,7 +1,7 @@
 import type { DirectoryContext } from './context.js';
 import { directoryKeys } from './keys.js';
 import { defineScripts, type RedisClient } from './scripts.js';
-import { createUser } from './commands/create-user.js';
+import { createUser, type CreateOptions } from './commands/create-user.js';
 import { updateUser, type UpdateOptions } from './commands/update-user.js';
 import { deactivateUser, activateUser } from './commands/set-status.js';
 import { deleteUser } from './commands/delete-user.js';
@@ -32,7 +32,7 @@ export class Directory {
     this.session = options.session;
   }
 
-  createUser = (input: NewUser, actor: Actor) => createUser(this.ctx, input, actor);
+  createUser = (input: NewUser, actor: Actor, options?: CreateOptions) => createUser(this.ctx, input, actor, options);
   updateUser = (id: string, changes: UserChanges, actor: Actor, options?: UpdateOptions) =>
     updateUser(this.ctx, id, changes, actor, options);
   deactivateUser = (id: string, actor: Actor) => deactivateUser(this.ctx, id, actor);

@@ -16,6 +16,7 @@ export const DIRECTORY_ERROR_CODES = [
   'user_inactive',
   'sso_required',
   'invalid_cursor',
+  'already_set_up',
 ] as const;
 
 export type DirectoryErrorCode = (typeof DIRECTORY_ERROR_CODES)[number];

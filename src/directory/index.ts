@@ -2,6 +2,7 @@ export { Directory, type DirectoryOptions } from './directory.js';
 export { DirectoryError, type DirectoryErrorCode, type FieldProblem } from './errors.js';
 export { hashToken, newToken } from './tokens.js';
 export { NAME_MIN, NAME_MAX } from './normalize.js';
+export { ROLES, STATUSES, KINDS } from './types.js';
 export type * from './types.js';
 export type { SessionLookup, OpenedSession } from './commands/sessions.js';
 export type { StatusChange } from './commands/set-status.js';

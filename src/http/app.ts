@@ -1,17 +1,13 @@
 import express, { type Express } from 'express';
-import type { Config } from '../../config/index.js';
-import type { Directory } from '../directory/index.js';
-import type { RedisClient } from '../redis/connection.js';
-import type { Logger } from '../logger.js';
+import type { Runtime } from '../runtime.js';
 import { healthRoutes, type HealthState } from './health.js';
+import { requestLog } from './request-log.js';
+import { problemHandler, problemNotFound } from './problem-handler.js';
+import { authRoutes } from '../auth/auth.routes.js';
+import { setupRoutes } from '../admin/setup.routes.js';
+import { usersRoutes } from '../admin/users.routes.js';
 
-export interface AppDeps {
-  config: Config;
-  redis: RedisClient;
-  directory: Directory;
-  logger: Logger;
-  health: HealthState;
-}
+export type AppDeps = Omit<Runtime, 'close'> & { health: HealthState };
 
 /** Assembles the HTTP application from its routers. */
 export function createApp(deps: AppDeps): Express {
@@ -19,5 +15,10 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(healthRoutes(deps.redis, deps.health));
+  app.use(requestLog(deps.logger));
+  app.use('/auth', authRoutes(deps));
+  app.use('/api/v1', setupRoutes(deps), usersRoutes(deps));
+  app.use(problemNotFound);
+  app.use(problemHandler(deps.logger));
   return app;
 }

@@ -8,7 +8,17 @@ import {
 import { toUserRecord, type RawUser } from '../user-record.js';
 import type { Actor, NewUser, UserRecord } from '../types.js';
 
-export async function createUser(ctx: DirectoryContext, input: NewUser, actor: Actor): Promise<UserRecord> {
+export interface CreateOptions {
+  /** Refuse with already_set_up unless the directory has no user at all (first-admin setup). */
+  onlyIfEmpty?: boolean;
+}
+
+export async function createUser(
+  ctx: DirectoryContext,
+  input: NewUser,
+  actor: Actor,
+  options: CreateOptions = {},
+): Promise<UserRecord> {
   const problems: FieldProblem[] = [];
   const name = normalizeName(input.name, problems);
   const email = normalizeEmail(input.email, problems);
@@ -39,6 +49,7 @@ export async function createUser(ctx: DirectoryContext, input: NewUser, actor: A
   const raw = await runScript<RawUser>(ctx.redis, ctx.keys.base, 'create-user', {
     user,
     passwordHash: input.passwordHash,
+    onlyIfEmpty: options.onlyIfEmpty === true,
     actor: actor.actorId,
     source: actor.source,
     auditMax: ctx.auditMaxEvents,

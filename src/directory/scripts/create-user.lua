@@ -2,6 +2,9 @@
 local u = A.user
 local now = now_ms()
 
+if A.onlyIfEmpty and redis.call('ZCARD', k('users')) > 0 then
+  return fail('already_set_up', 'the directory already has users')
+end
 if redis.call('HEXISTS', k('idx', 'email'), u.email) == 1 then
   return fail('email_taken', 'a user with this email already exists')
 end

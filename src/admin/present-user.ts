@@ -1,0 +1,32 @@
+import type { UserRecord } from '../directory/index.js';
+
+/** The user as every API response shows it. Nothing secret is on a UserRecord, and nothing else leaves. */
+export interface PresentedUser {
+  id: string;
+  name: string;
+  email: string;
+  role: string;
+  status: string;
+  kind: string;
+  mustChangePassword: boolean;
+  createdAt: string;
+  updatedAt: string;
+  lastLoginAt: string | null;
+  activeSessions: number;
+}
+
+export function presentUser(user: UserRecord): PresentedUser {
+  return {
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    status: user.status,
+    kind: user.kind,
+    mustChangePassword: user.mustChangePassword,
+    createdAt: user.createdAt.toISOString(),
+    updatedAt: user.updatedAt.toISOString(),
+    lastLoginAt: user.lastLoginAt ? user.lastLoginAt.toISOString() : null,
+    activeSessions: user.activeSessions,
+  };
+}

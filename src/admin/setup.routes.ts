@@ -1,0 +1,18 @@
+import express, { Router } from 'express';
+import type { z } from 'zod';
+import type { AppDeps } from '../http/app.js';
+import { validateBody } from '../http/validate.js';
+import { SetupSchema } from '../auth/auth.schema.js';
+import { setUpFirstAdmin } from '../auth/provision-user.js';
+import { presentUser } from './present-user.js';
+
+/** POST /api/v1/setup: the first admin, while the directory is empty; 409 afterwards. */
+export function setupRoutes(deps: AppDeps): Router {
+  const router = Router();
+  router.post('/setup', express.json({ limit: '16kb' }), validateBody(SetupSchema), async (_req, res) => {
+    const body = res.locals.body as z.infer<typeof SetupSchema>;
+    const user = await setUpFirstAdmin({ directory: deps.directory, hasher: deps.hasher, minLength: deps.config.password.minLength }, body);
+    res.status(201).json({ user: presentUser(user) });
+  });
+  return router;
+}

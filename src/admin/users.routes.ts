@@ -1,0 +1,46 @@
+import express, { Router } from 'express';
+import type { z } from 'zod';
+import type { AppDeps } from '../http/app.js';
+import { validateBody, validateQuery } from '../http/validate.js';
+import { notFound } from '../http/problem.js';
+import { requireSession, requireAdmin, authOf } from '../auth/session-middleware.js';
+import { createPasswordUser } from '../auth/provision-user.js';
+import { presentUser } from './present-user.js';
+import { CreateUserSchema, UpdateUserSchema, ListUsersQuery } from './users.schema.js';
+import type { Actor } from '../directory/index.js';
+
+export const adminActor = (res: express.Response): Actor => ({ actorId: authOf(res).user.id, source: 'admin-api' });
+
+/** /api/v1/users: the admin's view of the directory. */
+export function usersRoutes(deps: AppDeps): Router {
+  const { directory } = deps;
+  const router = Router();
+  router.use('/users', requireSession(directory, deps.config.publicUrl), requireAdmin, express.json({ limit: '16kb' }));
+
+  router.get('/users', validateQuery(ListUsersQuery), async (_req, res) => {
+    const query = res.locals.query as z.infer<typeof ListUsersQuery>;
+    const page = await directory.listUsers(query);
+    res.json({ users: page.users.map(presentUser), nextCursor: page.nextCursor, total: page.total });
+  });
+
+  router.post('/users', validateBody(CreateUserSchema), async (_req, res) => {
+    const body = res.locals.body as z.infer<typeof CreateUserSchema>;
+    const { user, temporaryPassword } = await createPasswordUser(deps, body, adminActor(res));
+    res.status(201).location(`/api/v1/users/${user.id}`).set('Cache-Control', 'no-store')
+      .json({ user: presentUser(user), temporaryPassword });
+  });
+
+  router.get('/users/:id', async (req, res) => {
+    const user = await directory.getUser(String(req.params.id));
+    if (!user) throw notFound('No user with this id.');
+    res.json({ user: presentUser(user) });
+  });
+
+  router.patch('/users/:id', validateBody(UpdateUserSchema), async (req, res) => {
+    const body = res.locals.body as z.infer<typeof UpdateUserSchema>;
+    const user = await directory.updateUser(String(req.params.id), body, adminActor(res));
+    res.json({ user: presentUser(user) });
+  });
+
+  return router;
+}

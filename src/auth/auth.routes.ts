@@ -1,0 +1,62 @@
+import express, { Router } from 'express';
+import type { AppDeps } from '../http/app.js';
+import { presentUser } from '../admin/present-user.js';
+import { validateBody } from '../http/validate.js';
+import { requireSession, authOf } from './session-middleware.js';
+import { setSessionCookie, clearSessionCookie } from './session-cookie.js';
+import { LoginSchema, ChangePasswordSchema } from './auth.schema.js';
+import { signIn } from './sign-in.js';
+import { changePassword } from './change-password.js';
+import type { SessionRecord } from '../directory/index.js';
+import type { z } from 'zod';
+
+const presentSession = (session: SessionRecord) => ({
+  scope: session.scope,
+  createdAt: session.createdAt.toISOString(),
+  lastSeenAt: session.lastSeenAt.toISOString(),
+  expiresAt: session.expiresAt.toISOString(),
+  absoluteExpiresAt: session.absoluteExpiresAt.toISOString(),
+});
+
+/** /auth: password sign-in, the forced password change, who am I, sign-out. */
+export function authRoutes(deps: AppDeps): Router {
+  const { directory, config } = deps;
+  const router = Router();
+  router.use(express.json({ limit: '16kb', type: ['application/json', 'application/*+json'] }));
+  const signedIn = requireSession(directory, config.publicUrl, { allowPasswordChange: true });
+
+  router.post('/login', validateBody(LoginSchema), async (req, res) => {
+    const { email, password } = res.locals.body as z.infer<typeof LoginSchema>;
+    const { token, session, user } = await signIn(deps, email, password, req.ip ?? 'unknown');
+    setSessionCookie(res, token, session.absoluteExpiresAt, config.publicUrl);
+    res.set('Cache-Control', 'no-store').json({
+      token,
+      expiresAt: session.expiresAt.toISOString(),
+      user: presentUser(user),
+      mustChangePassword: session.scope === 'password-change',
+    });
+  });
+
+  router.post('/password', signedIn, validateBody(ChangePasswordSchema), async (_req, res) => {
+    const body = res.locals.body as z.infer<typeof ChangePasswordSchema>;
+    const auth = authOf(res);
+    const user = await changePassword(
+      { directory, hasher: deps.hasher, minLength: config.password.minLength },
+      { ...auth, currentPassword: body.currentPassword, newPassword: body.newPassword },
+    );
+    res.json({ user: presentUser(user) });
+  });
+
+  router.get('/session', signedIn, (_req, res) => {
+    const { user, session } = authOf(res);
+    res.set('Cache-Control', 'no-store').json({ user: presentUser(user), session: presentSession(session) });
+  });
+
+  router.post('/logout', signedIn, async (_req, res) => {
+    await directory.revokeSession(authOf(res).tokenHash);
+    clearSessionCookie(res, config.publicUrl);
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,55 @@
+import type { Directory, UserRecord, SessionRecord } from '../directory/index.js';
+import type { PasswordHasher } from './password-hasher.js';
+import { passwordProblems } from './password-policy.js';
+import { AuthError } from './errors.js';
+
+export interface ChangePasswordInput {
+  user: UserRecord;
+  session: SessionRecord;
+  tokenHash: string;
+  currentPassword?: string;
+  newPassword: string;
+}
+
+/**
+ * Sets the user's own password. A temporary-password session needs no current password
+ * (it was just proven); a full session must prove it again. The session becomes a full
+ * one and every other session of the user ends.
+ */
+export async function changePassword(
+  deps: { directory: Directory; hasher: PasswordHasher; minLength: number },
+  input: ChangePasswordInput,
+): Promise<UserRecord> {
+  const { directory, hasher } = deps;
+  const { user } = input;
+  if (user.kind !== 'password') throw new AuthError('sso_required', 'SSO users have no password to change.');
+  const storedHash = await directory.getPasswordHash(user.id);
+  if (!storedHash) throw new AuthError('sso_required', 'This account has no password.');
+
+  const forced = input.session.scope === 'password-change';
+  if (!forced) {
+    const proven = input.currentPassword !== undefined && (await hasher.verify(storedHash, input.currentPassword));
+    if (!proven) {
+      throw new AuthError('password_rejected', 'The current password is incorrect.', {
+        requirements: ['currentPassword: is incorrect'],
+      });
+    }
+  }
+  const problems = passwordProblems(input.newPassword, { minLength: deps.minLength, email: user.email, name: user.name });
+  if (await hasher.verify(storedHash, input.newPassword)) {
+    problems.push(forced ? 'must differ from the temporary password' : 'must differ from the current password');
+  }
+  if (problems.length > 0) {
+    throw new AuthError('password_rejected', `The new password ${problems.join('; ')}.`, {
+      requirements: problems.map((p) => `newPassword: ${p}`),
+    });
+  }
+
+  const updated = await directory.setPassword(user.id, await hasher.hash(input.newPassword), false, {
+    actorId: user.id,
+    source: 'auth',
+  });
+  await directory.setSessionScope(input.tokenHash, 'full');
+  await directory.revokeAllSessions(user.id, input.tokenHash);
+  return updated;
+}

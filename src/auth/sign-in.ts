@@ -1,0 +1,49 @@
+import type { Directory, UserRecord, SessionRecord } from '../directory/index.js';
+import { DirectoryError } from '../directory/index.js';
+import type { PasswordHasher } from './password-hasher.js';
+import type { LoginThrottle } from './login-throttle.js';
+import { AuthError, INVALID_CREDENTIALS, SSO_REQUIRED, USER_INACTIVE } from './errors.js';
+
+export interface SignInResult {
+  token: string;
+  session: SessionRecord;
+  user: UserRecord;
+}
+
+export interface SignInDeps {
+  directory: Directory;
+  hasher: PasswordHasher;
+  throttle: LoginThrottle;
+}
+
+/**
+ * Password sign-in. Unknown email and wrong password fail alike and in the same time;
+ * an inactive user learns so only after proving the password.
+ */
+export async function signIn(deps: SignInDeps, email: string, password: string, ip: string): Promise<SignInResult> {
+  const { directory, hasher, throttle } = deps;
+  const account = email.trim().toLowerCase();
+  await throttle.check(account, ip);
+
+  const user = await directory.findUserByEmail(account);
+  if (user?.kind === 'sso') throw new AuthError('sso_required', SSO_REQUIRED);
+  const hash = user ? await directory.getPasswordHash(user.id) : null;
+  const verified = user && hash ? await hasher.verify(hash, password) : await hasher.dummyVerify(password);
+  if (!user || !verified) {
+    await throttle.recordFailure(account, ip);
+    throw new AuthError('invalid_credentials', INVALID_CREDENTIALS);
+  }
+  if (user.status !== 'active') throw new AuthError('user_inactive', USER_INACTIVE);
+  await throttle.recordSuccess(account, ip);
+
+  try {
+    const opened = await directory.createSession(user.id, user.mustChangePassword ? 'password-change' : 'full', {
+      recordLogin: true,
+    });
+    await directory.appendAudit({ actorId: user.id, source: 'auth' }, 'user.signed_in', user.id, { method: 'password' });
+    return opened;
+  } catch (error) {
+    if (error instanceof DirectoryError && error.code === 'user_inactive') throw new AuthError('user_inactive', USER_INACTIVE);
+    throw error;
+  }
+}

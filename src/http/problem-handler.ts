@@ -1,0 +1,26 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '../logger.js';
+import { Problem, notFound } from './problem.js';
+import { toProblem } from './error-mapping.js';
+
+export function sendProblem(res: Parameters<RequestHandler>[1], problem: Problem): void {
+  res.status(problem.status).set(problem.headers).type('application/problem+json').send(JSON.stringify(problem.body()));
+}
+
+/** Last handler of the JSON APIs: every error becomes a problem document; only the unexpected are 500s. */
+export function problemHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const problem = toProblem(error);
+    if (problem) {
+      if (problem.status === 503) logger.warn({ err: (error as Error).message, path: req.path }, 'redis unavailable');
+      sendProblem(res, problem);
+      return;
+    }
+    logger.error({ err: error, method: req.method, path: req.path }, 'unexpected error');
+    if (res.headersSent) return;
+    sendProblem(res, new Problem(500, 'internal_error', 'Something went wrong on our side; it has been logged.'));
+  };
+}
+
+export const problemNotFound: RequestHandler = (req, _res, next) =>
+  next(notFound(`No route ${req.method} ${req.path}.`));

@@ -1,0 +1,24 @@
+import { expect } from 'chai';
+import type { Client } from './http.js';
+
+export const ADMIN_PASSWORD = 'correct horse battery staple';
+
+/** Runs first-admin setup and signs the admin in; answers their bearer token and id. */
+export async function setUpAdmin(api: Client, email = 'root@corp.test', name = 'Root Admin') {
+  const setup = await api.post('/api/v1/setup', { name, email, password: ADMIN_PASSWORD });
+  expect(setup.status, setup.text).to.equal(201);
+  const login = await api.post('/auth/login', { email, password: ADMIN_PASSWORD });
+  expect(login.status, login.text).to.equal(200);
+  return { token: login.body.token as string, id: setup.body.user.id as string, email };
+}
+
+/** An admin creates a user; the user changes the temporary password; answers the user's token. */
+export async function onboardUser(api: Client, adminToken: string, input: { name: string; email: string; role?: string }, password: string) {
+  const created = await api.post('/api/v1/users', { role: 'user', ...input }, { token: adminToken });
+  expect(created.status, created.text).to.equal(201);
+  const first = await api.post('/auth/login', { email: input.email, password: created.body.temporaryPassword });
+  expect(first.status, first.text).to.equal(200);
+  const changed = await api.post('/auth/password', { newPassword: password }, { token: first.body.token });
+  expect(changed.status, changed.text).to.equal(200);
+  return { id: created.body.user.id as string, token: first.body.token as string };
+}

@@ -1,0 +1,42 @@
+import { Writable } from 'node:stream';
+import { loadConfig, type Config } from '../../config/index.js';
+import { createLogger } from '../../src/logger.js';
+import { openRuntime, startServer, type Runtime } from '../../src/runtime.js';
+import { connect, deletePrefix, testPrefix, REDIS_URL } from './redis.js';
+
+export interface TestServer {
+  url: string;
+  config: Config;
+  runtime: Runtime;
+  /** Every log line the server wrote, as text. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** A real listening server on a free port, with its own key prefix and captured logs. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const prefix = testPrefix('http');
+  const config = loadConfig({ REDIS_URL, REDIS_PREFIX: prefix, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...env });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const runtime = openRuntime(config, createLogger(config.logLevel, sink));
+  const running = await startServer(runtime);
+  return {
+    url: running.url,
+    config,
+    runtime,
+    logs,
+    async close() {
+      await running.close();
+      const redis = connect();
+      await deletePrefix(redis, prefix);
+      redis.disconnect();
+      await runtime.close();
+    },
+  };
+}
