@@ -50,6 +50,8 @@ export async function changePassword(
     source: 'auth',
   });
   await directory.setSessionScope(input.tokenHash, 'full');
-  await directory.revokeAllSessions(user.id, input.tokenHash);
+  // Every other session stops working now; deleting their keys is background work.
+  await directory.endSessions(user.id, input.tokenHash);
+  await directory.revokeAllSessions(user.id);
   return updated;
 }

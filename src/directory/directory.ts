@@ -8,7 +8,7 @@ import { deleteUser } from './commands/delete-user.js';
 import { getUser, findUserByEmail, findUserByUserName, findUserByExternalId } from './commands/find-user.js';
 import { listUsers } from './commands/list-users.js';
 import {
-  createSession, lookupSession, setSessionScope, revokeSession, revokeAllSessions, type SessionLifetime,
+  createSession, lookupSession, setSessionScope, revokeSession, revokeAllSessions, endSessions, type SessionLifetime,
 } from './commands/sessions.js';
 import { getPasswordHash, setPassword } from './commands/passwords.js';
 import { appendAudit, listAudit } from './audit.js';
@@ -55,7 +55,9 @@ export class Directory {
   lookupSession = (token: string) => lookupSession(this.ctx, token, this.session.idleTtlSeconds);
   setSessionScope = (tokenHash: string, scope: SessionScope) => setSessionScope(this.ctx, tokenHash, scope);
   revokeSession = (tokenHash: string) => revokeSession(this.ctx, tokenHash);
-  revokeAllSessions = (userId: string, exceptTokenHash?: string) => revokeAllSessions(this.ctx, userId, exceptTokenHash);
+  revokeAllSessions = (userId: string, onBatch?: (revokedSoFar: number) => Promise<void> | void) =>
+    revokeAllSessions(this.ctx, userId, onBatch);
+  endSessions = (userId: string, keepTokenHash?: string) => endSessions(this.ctx, userId, keepTokenHash);
 
   appendAudit = (actor: Actor, action: string, target: string, details?: Record<string, unknown>) =>
     appendAudit(this.ctx, actor, action, target, details);

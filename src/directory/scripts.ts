@@ -16,6 +16,7 @@ const SCRIPT_NAMES = [
   'set-session-scope',
   'revoke-session',
   'revoke-user-sessions',
+  'end-sessions',
   'find-user',
   'list-users',
   'search-users',

@@ -41,26 +41,41 @@ describe('directory: sessions', () => {
     expect((await t.directory.lookupSession(token)).status).to.equal('missing');
   });
 
-  it('revokes one session, or all of a user’s but one', async () => {
+  it('revokes one session', async () => {
     const user = await makeUser(t.directory);
     const a = await t.directory.createSession(user.id, 'full');
     const b = await t.directory.createSession(user.id, 'full');
-    const c = await t.directory.createSession(user.id, 'full');
     expect(await t.directory.revokeSession(hashToken(a.token))).to.equal(true);
     expect(await t.directory.revokeSession(hashToken(a.token))).to.equal(false);
     expect((await t.directory.lookupSession(a.token)).status).to.equal('missing');
-    expect(await t.directory.revokeAllSessions(user.id, hashToken(c.token))).to.equal(1);
-    expect((await t.directory.lookupSession(b.token)).status).to.equal('missing');
-    expect((await t.directory.lookupSession(c.token)).status).to.equal('ok');
-    expect(await t.directory.revokeAllSessions(user.id)).to.equal(1);
-    expect((await t.directory.getUser(user.id))?.activeSessions).to.equal(0);
+    expect((await t.directory.lookupSession(b.token)).status).to.equal('ok');
   });
 
-  it('revokes thousands of sessions in batches', async () => {
+  it('ends all of a user’s sessions but one at once, and revocation then deletes the ended ones', async () => {
+    const user = await makeUser(t.directory);
+    const a = await t.directory.createSession(user.id, 'full');
+    const b = await t.directory.createSession(user.id, 'full');
+    const keep = await t.directory.createSession(user.id, 'full');
+    expect(await t.directory.revokeAllSessions(user.id)).to.equal(0);
+    await t.directory.endSessions(user.id, hashToken(keep.token));
+    expect((await t.directory.lookupSession(a.token)).status).to.equal('missing');
+    expect((await t.directory.lookupSession(keep.token)).status).to.equal('ok');
+    const later = await t.directory.createSession(user.id, 'full');
+    expect(await t.directory.revokeAllSessions(user.id)).to.equal(1);
+    expect(await t.redis.exists(t.directory.ctx.keys.session(hashToken(b.token)))).to.equal(0);
+    expect((await t.directory.lookupSession(later.token)).status).to.equal('ok');
+    expect((await t.directory.getUser(user.id))?.activeSessions).to.equal(2);
+  });
+
+  it('revokes every session of a deactivated user, thousands of them in batches', async () => {
+    const admin = await makeAdmin(t.directory);
     const user = await makeUser(t.directory);
     await Promise.all(Array.from({ length: 2500 }, () => t.directory.createSession(user.id, 'full')));
     expect((await t.directory.getUser(user.id))?.activeSessions).to.equal(2500);
-    expect(await t.directory.revokeAllSessions(user.id)).to.equal(2500);
+    await t.directory.deactivateUser(user.id, as(admin));
+    const batches: number[] = [];
+    expect(await t.directory.revokeAllSessions(user.id, (n) => { batches.push(n); })).to.equal(2500);
+    expect(batches).to.deep.equal([1000, 2000]);
     expect(await t.redis.exists(t.directory.ctx.keys.userSessions(user.id))).to.equal(0);
   });
 

@@ -82,16 +82,32 @@ export async function revokeSession(ctx: DirectoryContext, tokenHash: string): P
 
 const REVOKE_BATCH = 1000;
 
-/** Ends every session of a user (but `exceptTokenHash`), in batches; answers how many ended. */
-export async function revokeAllSessions(ctx: DirectoryContext, userId: string, exceptTokenHash?: string): Promise<number> {
+/**
+ * Deletes the sessions a user may no longer use: all of them if the user is inactive or
+ * gone, else those opened before endSessions() last ran. Batched, so Redis never blocks long;
+ * `onBatch` reports progress. Answers how many were deleted.
+ */
+export async function revokeAllSessions(
+  ctx: DirectoryContext,
+  userId: string,
+  onBatch?: (revokedSoFar: number) => Promise<void> | void,
+): Promise<number> {
   let total = 0;
+  let offset = 0;
   for (;;) {
-    const result = await runScript<{ revoked: number; remaining: number }>(ctx.redis, ctx.keys.base, 'revoke-user-sessions', {
+    const result = await runScript<{ revoked: number; next: number; done: boolean }>(ctx.redis, ctx.keys.base, 'revoke-user-sessions', {
       userId,
-      except: exceptTokenHash,
-      batch: REVOKE_BATCH - 1,
+      offset,
+      batch: REVOKE_BATCH,
     });
     total += result.revoked;
-    if (result.remaining <= 0 || result.revoked === 0) return total;
+    offset = result.next;
+    if (result.done) return total;
+    await onBatch?.(total);
   }
+}
+
+/** Makes every session of the user opened before now unusable at once, except `keepTokenHash`. */
+export async function endSessions(ctx: DirectoryContext, userId: string, keepTokenHash?: string): Promise<void> {
+  await runScript(ctx.redis, ctx.keys.base, 'end-sessions', { userId, keep: keepTokenHash });
 }

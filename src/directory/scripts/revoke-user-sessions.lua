@@ -1,15 +1,19 @@
--- Ends up to A.batch of a user's sessions, sparing A.except, and answers how many are left,
--- so that a user with many sessions never blocks Redis for long.
+-- Deletes a batch of a user's sessions that may no longer be used: all of them when the
+-- user is inactive or gone, else those older than the user's sessionsNotBefore stamp.
+-- A: userId, offset (rank to start at), batch. Answers how many it revoked and where to go on.
 local zkey = k('user', A.userId, 'sessions')
-local members = redis.call('ZRANGE', zkey, 0, A.batch)
+local u = load_user(A.userId)
+local everything = (not u) or u.status ~= 'active'
+local notBefore = (u and tonumber(u.sessionsNotBefore)) or nil
+local members = redis.call('ZRANGE', zkey, A.offset, A.offset + A.batch - 1)
 local revoked = 0
 for _, tokenHash in ipairs(members) do
-  if tokenHash ~= A.except then
-    redis.call('DEL', k('session', tokenHash))
+  local skey = k('session', tokenHash)
+  local validFrom = redis.call('HGET', skey, 'validFrom') or redis.call('HGET', skey, 'createdAt')
+  if everything or not validFrom or (notBefore and tonumber(validFrom) < notBefore) then
+    redis.call('DEL', skey)
     redis.call('ZREM', zkey, tokenHash)
     revoked = revoked + 1
   end
 end
-local left = redis.call('ZCARD', zkey)
-if A.except and redis.call('ZSCORE', zkey, A.except) then left = left - 1 end
-return reply({ revoked = revoked, remaining = left })
+return reply({ revoked = revoked, next = A.offset + #members - revoked, done = #members < A.batch })

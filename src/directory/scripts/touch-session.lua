@@ -17,6 +17,8 @@ elseif u.status ~= 'active' then
   status = 'user_inactive'
 elseif now >= absolute then
   status = 'missing'
+elseif u.sessionsNotBefore and tonumber(s.validFrom or s.createdAt) < tonumber(u.sessionsNotBefore) then
+  status = 'missing'
 end
 if status ~= 'ok' then
   redis.call('DEL', skey)

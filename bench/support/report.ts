@@ -1,0 +1,42 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+// Console tables and the JSON results file of a bench.
+
+export const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
+export const fmtMs = (n: number) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 3 : 1) : '-');
+export const fmtRatio = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : '-');
+export function fmtBytes(n: number): string {
+  if (Math.abs(n) < 1024) return `${Math.round(n)} B`;
+  if (Math.abs(n) < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** A plain-text table; columns whose header starts with '>' are right-aligned. */
+export function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  const right = headers.map((h) => h.startsWith('>'));
+  const head = headers.map((h) => h.replace(/^>/, ''));
+  const cells = rows.map((row) => row.map(String));
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
+  const line = (row: readonly string[]) =>
+    row.map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+}
+
+export interface Target {
+  name: string;
+  measured: string;
+  limit: string;
+  pass: boolean;
+}
+
+export const passFail = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
+
+/** Writes bench/results/<name>.json and answers its path. */
+export async function writeResults(name: string, data: unknown): Promise<string> {
+  const dir = new URL('../results/', import.meta.url);
+  await mkdir(dir, { recursive: true });
+  const file = new URL(`${name}.json`, dir);
+  await writeFile(file, `${JSON.stringify(data, null, 2)}\n`);
+  return fileURLToPath(file);
+}
