@@ -44,7 +44,7 @@ export class Directory {
   findUserByUserName = (userName: string) => findUserByUserName(this.ctx, userName);
   findUserByExternalId = (externalId: string) => findUserByExternalId(this.ctx, externalId);
   listUsers = (query?: ListQuery) => listUsers(this.ctx, query);
-  countUsers = () => this.ctx.redis.zcard(`${this.ctx.keys.base}:users`);
+  countUsers = () => this.ctx.redis.zcard(this.ctx.keys.users);
 
   getPasswordHash = (userId: string) => getPasswordHash(this.ctx, userId);
   setPassword = (userId: string, hash: string, mustChange: boolean, actor: Actor) =>

@@ -13,16 +13,33 @@ export interface Mismatch {
 
 const USER_KEY = /:user:([^:]+)$/;
 
-function lowerKey(user: Record<string, string>, field: string): string | undefined {
+const asciiLower = (value: string) => value.replace(/[A-Z]+/g, (run) => run.toLowerCase());
+
+function indexValue(user: Record<string, string>, field: 'email' | 'userName' | 'externalId'): string | undefined {
   const value = user[field];
   if (value === undefined) return undefined;
-  return user[`${field}Key`] ?? value.replace(/[A-Z]+/g, (run) => run.toLowerCase());
+  return field === 'email' ? value : user[`${field}Key`] ?? asciiLower(value);
 }
 
-function searchTerms(user: Record<string, string>): string[] {
-  const lname = user.nameKey ?? user.name!.replace(/[A-Z]+/g, (run) => run.toLowerCase());
-  const words = lname.split(/[ \t\n\r\f\v]+/).filter(Boolean);
-  return [...new Set([user.email!, lname, ...words.slice(1)])].filter(Boolean);
+function searchMembers(user: Record<string, string>): string[] {
+  const lname = user.nameKey ?? asciiLower(user.name!);
+  return [...new Set([user.email!, lname])].map((term) => `${term}\0${user.seq}`);
+}
+
+function filterNames(): string[] {
+  return [...STATUSES, ...ROLES, ...STATUSES.flatMap((s) => ROLES.map((r) => `${s}:${r}`))];
+}
+
+const matchesFilter = (user: Record<string, string>, filter: string) =>
+  filter.split(':').every((part) => part === user.status || part === user.role);
+
+function setBits(bitmap: Buffer | null): Set<number> {
+  const bits = new Set<number>();
+  if (!bitmap) return bits;
+  bitmap.forEach((byte, i) => {
+    for (let b = 0; b < 8; b++) if (byte & (0x80 >> b)) bits.add(i * 8 + b);
+  });
+  return bits;
 }
 
 async function scanUsers(ctx: DirectoryContext): Promise<Map<string, Record<string, string>>> {
@@ -58,29 +75,38 @@ export async function checkIndexes(ctx: DirectoryContext): Promise<{ users: numb
     for (const [value, id] of Object.entries(entries)) {
       const user = users.get(id);
       if (!user) report('dangling-index', key, value, `points at missing user ${id}`);
-      else if (lowerKey(user, field) !== value) report('stale-index', key, value, `user ${id} has ${field} ${user[field]}`);
+      else if (indexValue(user, field) !== value) report('stale-index', key, value, `user ${id} has ${field} ${user[field]}`);
     }
     for (const [id, user] of users) {
-      const value = lowerKey(user, field);
+      const value = indexValue(user, field);
       if (value !== undefined && entries[value] !== id) report('missing-index', key, value, `user ${id} is not indexed`);
     }
   }
 
-  // Each user is in exactly the lists its status and role say.
-  const listKeys = ['users', ...STATUSES.map((s) => `users:${s}`), ...ROLES.map((r) => `users:${r}`),
-    ...STATUSES.flatMap((s) => ROLES.map((r) => `users:${s}:${r}`))];
-  for (const suffix of listKeys) {
-    const key = `${keys.base}:${suffix}`;
-    const members = new Set(await redis.zrange(key, 0, -1));
-    for (const id of members) {
-      if (!users.has(id)) report('dangling-list', key, id, 'no such user');
-    }
+  // Every user is in `users` under their sequence, and in exactly the filters they match.
+  const listed = await redis.zrange(keys.users, 0, -1, 'WITHSCORES');
+  const bySeq = new Map<number, string>();
+  for (let i = 0; i < listed.length; i += 2) {
+    const [id, seq] = [listed[i]!, Number(listed[i + 1])];
+    bySeq.set(seq, id);
+    const user = users.get(id);
+    if (!user) report('dangling-list', keys.users, id, 'no such user');
+    else if (Number(user.seq) !== seq) report('stale-list', keys.users, id, `listed at ${seq}, sequence is ${user.seq}`);
+  }
+  for (const [id, user] of users) {
+    if (bySeq.get(Number(user.seq)) !== id) report('missing-list', keys.users, id, 'user is not listed');
+  }
+  for (const filter of filterNames()) {
+    const key = keys.bits(filter);
+    const bits = setBits(await redis.getBuffer(key));
     for (const [id, user] of users) {
-      const expected = keys.listSuffix({}) === suffix
-        || [`users:${user.status}`, `users:${user.role}`, `users:${user.status}:${user.role}`].includes(suffix);
-      if (expected && !members.has(id)) report('missing-list', key, id, `user is ${user.status} ${user.role}`);
-      if (!expected && members.has(id)) report('stale-list', key, id, `user is ${user.status} ${user.role}`);
+      const expected = matchesFilter(user, filter);
+      const seq = Number(user.seq);
+      if (expected && !bits.has(seq)) report('missing-filter', key, id, `user is ${user.status} ${user.role}`);
+      if (!expected && bits.has(seq)) report('stale-filter', key, id, `user is ${user.status} ${user.role}`);
+      bits.delete(seq);
     }
+    for (const seq of bits) report('dangling-filter', key, String(seq), 'no user has this sequence');
   }
 
   const admins = new Set(await redis.smembers(keys.activeAdmins));
@@ -92,7 +118,7 @@ export async function checkIndexes(ctx: DirectoryContext): Promise<{ users: numb
 
   const search = new Set(await redis.zrange(keys.search, 0, -1));
   const expectedSearch = new Set<string>();
-  for (const [id, user] of users) for (const term of searchTerms(user)) expectedSearch.add(`${term}\0${id}`);
+  for (const user of users.values()) for (const member of searchMembers(user)) expectedSearch.add(member);
   for (const member of expectedSearch) if (!search.has(member)) report('missing-search', keys.search, member, 'term not indexed');
   for (const member of search) if (!expectedSearch.has(member)) report('stale-search', keys.search, member, 'term of no user');
 

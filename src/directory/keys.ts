@@ -4,7 +4,6 @@
 export interface DirectoryKeys {
   readonly base: string;
   user(id: string): string;
-  userPassword(id: string): string;
   userSessions(id: string): string;
   session(tokenHash: string): string;
   index(name: 'email' | 'username' | 'externalid'): string;
@@ -12,8 +11,11 @@ export interface DirectoryKeys {
   readonly audit: string;
   readonly activeAdmins: string;
   readonly sequence: string;
-  /** Key suffix of the sorted set for a filter, relative to `base`. */
-  listSuffix(filter: { status?: string; role?: string }): string;
+  /** All users: a sorted set of id by creation sequence. */
+  readonly users: string;
+  /** The name of a status/role filter (its bitmap is `bits:<name>`), or undefined for none. */
+  filterName(filter: { status?: string; role?: string }): string | undefined;
+  bits(filterName: string): string;
   scimToken(tokenHash: string): string;
   readonly scimTokens: string;
 }
@@ -23,7 +25,6 @@ export function directoryKeys(prefix: string): DirectoryKeys {
   return {
     base,
     user: (id) => `${base}:user:${id}`,
-    userPassword: (id) => `${base}:user:${id}:password`,
     userSessions: (id) => `${base}:user:${id}:sessions`,
     session: (tokenHash) => `${base}:session:${tokenHash}`,
     index: (name) => `${base}:idx:${name}`,
@@ -31,7 +32,9 @@ export function directoryKeys(prefix: string): DirectoryKeys {
     audit: `${base}:audit`,
     activeAdmins: `${base}:admins:active`,
     sequence: `${base}:seq`,
-    listSuffix: ({ status, role }) => ['users', status, role].filter(Boolean).join(':'),
+    users: `${base}:users`,
+    filterName: ({ status, role }) => [status, role].filter(Boolean).join(':') || undefined,
+    bits: (filterName) => `${base}:bits:${filterName}`,
     scimToken: (tokenHash) => `${base}:scim-token:${tokenHash}`,
     scimTokens: `${base}:scim-tokens`,
   };

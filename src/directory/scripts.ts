@@ -17,6 +17,7 @@ const SCRIPT_NAMES = [
   'revoke-session',
   'revoke-user-sessions',
   'end-sessions',
+  'get-password',
   'find-user',
   'list-users',
   'search-users',

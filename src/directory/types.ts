@@ -19,7 +19,8 @@ export interface UserRecord {
   id: string;
   name: string;
   email: string;
-  userName?: string;
+  /** The SCIM userName; the email unless an IdP set another. */
+  userName: string;
   externalId?: string;
   role: Role;
   status: Status;

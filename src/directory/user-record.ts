@@ -11,7 +11,7 @@ export function toUserRecord(raw: RawUser): UserRecord {
     id: String(raw.id),
     name: String(raw.name),
     email: String(raw.email),
-    userName: text('userName'),
+    userName: text('userName') ?? String(raw.email),
     externalId: text('externalId'),
     role: raw.role as Role,
     status: raw.status as Status,

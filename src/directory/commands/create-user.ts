@@ -6,6 +6,7 @@ import {
   normalizeName, normalizeEmail, normalizeRole, normalizeKind, normalizeStatus, normalizeIdentifier, indexKeyIfNeeded,
 } from '../normalize.js';
 import { toUserRecord, type RawUser } from '../user-record.js';
+import { packPasswordHash } from '../password-codec.js';
 import type { Actor, NewUser, UserRecord } from '../types.js';
 
 export interface CreateOptions {
@@ -25,7 +26,9 @@ export async function createUser(
   const role = normalizeRole(input.role, problems);
   const kind = normalizeKind(input.kind, problems);
   const status = normalizeStatus(input.status ?? 'active', problems);
-  const userName = input.userName === undefined ? email : normalizeIdentifier(input.userName, problems, 'userName');
+  // A userName is stored only where it differs from the email; otherwise it is the email.
+  const explicitUserName = input.userName === undefined ? undefined : normalizeIdentifier(input.userName, problems, 'userName');
+  const userName = explicitUserName === email ? undefined : explicitUserName;
   const externalId = input.externalId === undefined ? undefined : normalizeIdentifier(input.externalId, problems, 'externalId');
   if (input.kind === 'password' && !input.passwordHash) problems.push({ field: 'password', message: 'a password user needs a password' });
   if (input.kind === 'sso' && input.passwordHash) problems.push({ field: 'password', message: 'an SSO user has no password' });
@@ -37,18 +40,18 @@ export async function createUser(
     nameKey: indexKeyIfNeeded(name),
     email,
     userName,
-    userNameKey: indexKeyIfNeeded(userName),
+    userNameKey: userName === undefined ? undefined : indexKeyIfNeeded(userName),
     externalId,
     externalIdKey: externalId === undefined ? undefined : indexKeyIfNeeded(externalId),
     role,
     status,
     kind,
-    mustChangePassword: input.mustChangePassword ? '1' : '0',
+    mustChangePassword: input.mustChangePassword ? '1' : undefined,
     scim: input.scim,
   };
   const raw = await runScript<RawUser>(ctx.redis, ctx.keys.base, 'create-user', {
     user,
-    passwordHash: input.passwordHash,
+    ...(input.passwordHash ? packPasswordHash(input.passwordHash) : {}),
     onlyIfEmpty: options.onlyIfEmpty === true,
     actor: actor.actorId,
     source: actor.source,

@@ -21,7 +21,7 @@ function decodeCursor(cursor: string | undefined): number {
 export async function listUsers(ctx: DirectoryContext, query: ListQuery = {}): Promise<UserPage> {
   const limit = Math.min(Math.max(Math.trunc(query.limit ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);
   const payload = {
-    list: ctx.keys.listSuffix({ status: query.status, role: query.role }),
+    filter: ctx.keys.filterName({ status: query.status, role: query.role }),
     after: decodeCursor(query.cursor),
     limit,
     q: query.q?.normalize('NFC').trim().toLowerCase(),

@@ -1,11 +1,12 @@
 import type { DirectoryContext } from '../context.js';
 import { runScript } from '../scripts.js';
 import { toUserRecord, type RawUser } from '../user-record.js';
+import { packPasswordHash, unpackPasswordHash } from '../password-codec.js';
 import type { Actor, UserRecord } from '../types.js';
 
 /** The stored argon2id hash of a password user, for verification only. */
 export async function getPasswordHash(ctx: DirectoryContext, userId: string): Promise<string | null> {
-  return ctx.redis.get(ctx.keys.userPassword(userId));
+  return unpackPasswordHash(await runScript<{ pw?: string; pwp?: string }>(ctx.redis, ctx.keys.base, 'get-password', { id: userId }));
 }
 
 /** Replaces the hash; `mustChangePassword` marks a temporary password. */
@@ -18,7 +19,7 @@ export async function setPassword(
 ): Promise<UserRecord> {
   const raw = await runScript<RawUser>(ctx.redis, ctx.keys.base, 'set-password', {
     id: userId,
-    passwordHash,
+    ...packPasswordHash(passwordHash),
     mustChangePassword,
     actor: actor.actorId,
     source: actor.source,

@@ -8,7 +8,8 @@ local expires = math.min(now + A.idleMs, absolute)
 local skey = k('session', A.tokenHash)
 local zkey = k('user', u.id, 'sessions')
 
-redis.call('HSET', skey, 'userId', u.id, 'scope', A.scope, 'createdAt', now, 'lastSeenAt', now, 'absoluteExpiresAt', absolute)
+redis.call('HSET', skey, 'userId', u.id, 'scope', A.scope, 'createdAt', now, 'lastSeenAt', now,
+  'absoluteExpiresAt', absolute, 'validFrom', now_us())
 redis.call('PEXPIREAT', skey, expires)
 redis.call('ZREMRANGEBYSCORE', zkey, '-inf', now)
 redis.call('ZADD', zkey, expires, A.tokenHash)

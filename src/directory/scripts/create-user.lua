@@ -1,4 +1,5 @@
--- Creates a user if email, userName and externalId are all free. A.user holds the record.
+-- Creates a user if email, userName and externalId are all free. A.user holds the record;
+-- A.pw / A.pwp the packed password hash (see password-codec.ts).
 local u = A.user
 local now = now_ms()
 
@@ -8,7 +9,7 @@ end
 if redis.call('HEXISTS', k('idx', 'email'), u.email) == 1 then
   return fail('email_taken', 'a user with this email already exists')
 end
-if u.userName and redis.call('HEXISTS', k('idx', 'username'), u.userNameKey or string.lower(u.userName)) == 1 then
+if username_owner(username_key(u)) then
   return fail('username_taken', 'a user with this userName already exists')
 end
 if u.externalId and redis.call('HEXISTS', k('idx', 'externalid'), u.externalIdKey or string.lower(u.externalId)) == 1 then
@@ -25,11 +26,20 @@ u.version = '1'
 
 local fields = {}
 for field, value in pairs(u) do
-  fields[#fields + 1] = field
-  fields[#fields + 1] = tostring(value)
+  if field ~= 'id' then
+    fields[#fields + 1] = field
+    fields[#fields + 1] = tostring(value)
+  end
+end
+if A.pw then
+  fields[#fields + 1] = 'pw'
+  fields[#fields + 1] = A.pw
+  if A.pwp then
+    fields[#fields + 1] = 'pwp'
+    fields[#fields + 1] = A.pwp
+  end
 end
 redis.call('HSET', k('user', u.id), unpack(fields))
-if A.passwordHash then redis.call('SET', k('user', u.id, 'password'), A.passwordHash) end
 
 add_indexes(u)
 add_to_lists(u)

@@ -13,6 +13,6 @@ end
 remove_indexes(u)
 remove_from_lists(u)
 remove_search(u)
-redis.call('DEL', k('user', u.id), k('user', u.id, 'password'), k('user', u.id, 'sessions'))
+redis.call('DEL', k('user', u.id), k('user', u.id, 'sessions'))
 audit(now, 'user.deleted', u.id, { email = u.email, name = u.name })
 return reply({ id = u.id })

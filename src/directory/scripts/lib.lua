@@ -13,25 +13,44 @@ local function now_ms()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
+-- Microseconds as a string (too many digits for Lua's number formatting), for session stamps:
+-- a session is valid only if its validFrom is after its user's sessionsNotBefore.
+local function now_us()
+  local t = redis.call('TIME')
+  return t[1] .. string.rep('0', 6 - #t[2]) .. t[2]
+end
+
+local function session_ended(validFrom, notBefore)
+  return notBefore ~= nil and (validFrom == nil or tonumber(validFrom) <= tonumber(notBefore))
+end
+
 local function fail(code, message)
   return redis.error_reply('RUNE ' .. code .. ' ' .. message)
 end
 
+-- Fields that never leave Redis with a profile: the packed password hash.
+local SECRET_FIELDS = { pw = true, pwp = true }
+
 local function load_user(id)
   local raw = redis.call('HGETALL', k('user', id))
   if #raw == 0 then return nil end
-  local u = {}
-  for i = 1, #raw, 2 do u[raw[i]] = raw[i + 1] end
+  local u = { id = id }
+  for i = 1, #raw, 2 do
+    if not SECRET_FIELDS[raw[i]] then u[raw[i]] = raw[i + 1] end
+  end
   return u
 end
 
--- The sorted sets a user is listed in: all, by status, by role, by status and role.
-local function list_keys(u)
-  return { k('users'), k('users', u.status), k('users', u.role), k('users', u.status, u.role) }
+-- Filters by status, role and both are bitmaps over the creation sequence: a bit costs
+-- nothing per user, where a sorted-set entry costs over 100 bytes. `users` (a sorted set
+-- of id by sequence) maps a sequence back to an id.
+local function filter_keys(u)
+  return { k('bits', u.status), k('bits', u.role), k('bits', u.status, u.role) }
 end
 
 local function add_to_lists(u)
-  for _, key in ipairs(list_keys(u)) do redis.call('ZADD', key, u.seq, u.id) end
+  redis.call('ZADD', k('users'), u.seq, u.id)
+  for _, key in ipairs(filter_keys(u)) do redis.call('SETBIT', key, u.seq, 1) end
   if u.status == 'active' and u.role == 'admin' then
     redis.call('SADD', k('admins', 'active'), u.id)
   else
@@ -40,17 +59,26 @@ local function add_to_lists(u)
 end
 
 local function remove_from_lists(u)
-  for _, key in ipairs(list_keys(u)) do redis.call('ZREM', key, u.id) end
+  redis.call('ZREM', k('users'), u.id)
+  for _, key in ipairs(filter_keys(u)) do redis.call('SETBIT', key, u.seq, 0) end
   redis.call('SREM', k('admins', 'active'), u.id)
+end
+
+local function id_of_seq(seq)
+  return redis.call('ZRANGE', k('users'), seq, seq, 'BYSCORE', 'LIMIT', 0, 1)[1]
 end
 
 -- Lower-cased index values. The caller stores *Key only where Unicode lower-casing
 -- differs from Lua's ASCII string.lower, so both sides always agree.
+-- A userName is stored only where it differs from the email; otherwise it is the email.
+local function username_key(u)
+  if u.userName then return u.userNameKey or string.lower(u.userName) end
+  return u.email
+end
+
 local function index_entries(u)
   local entries = { { k('idx', 'email'), u.email } }
-  if u.userName then
-    entries[#entries + 1] = { k('idx', 'username'), u.userNameKey or string.lower(u.userName) }
-  end
+  if u.userName then entries[#entries + 1] = { k('idx', 'username'), username_key(u) } end
   if u.externalId then
     entries[#entries + 1] = { k('idx', 'externalid'), u.externalIdKey or string.lower(u.externalId) }
   end
@@ -67,32 +95,29 @@ local function remove_indexes(u)
   end
 end
 
--- Prefix-search terms: the email, the whole name, and each later word of the name.
-local function search_terms(u)
-  local seen, terms = {}, {}
-  local function add(t)
-    if t ~= '' and not seen[t] then
-      seen[t] = true
-      terms[#terms + 1] = t
-    end
-  end
-  add(u.email)
+-- Who holds a userName: an explicit one, or a user whose userName is their email.
+local function username_owner(key)
+  local id = redis.call('HGET', k('idx', 'username'), key)
+  if id then return id end
+  id = redis.call('HGET', k('idx', 'email'), key)
+  if id and redis.call('HEXISTS', k('user', id), 'userName') == 0 then return id end
+  return nil
+end
+
+-- Prefix-search terms, each stored as term NUL sequence: the email and the whole name.
+local function search_members(u)
   local lname = u.nameKey or string.lower(u.name)
-  add(lname)
-  local first = true
-  for word in string.gmatch(lname, '%S+') do
-    if not first then add(word) end
-    first = false
-  end
-  return terms
+  local members = { u.email .. '\0' .. u.seq }
+  if lname ~= u.email then members[2] = lname .. '\0' .. u.seq end
+  return members
 end
 
 local function add_search(u)
-  for _, t in ipairs(search_terms(u)) do redis.call('ZADD', k('search'), 0, t .. '\0' .. u.id) end
+  for _, m in ipairs(search_members(u)) do redis.call('ZADD', k('search'), 0, m) end
 end
 
 local function remove_search(u)
-  for _, t in ipairs(search_terms(u)) do redis.call('ZREM', k('search'), t .. '\0' .. u.id) end
+  for _, m in ipairs(search_members(u)) do redis.call('ZREM', k('search'), m) end
 end
 
 local function is_last_active_admin(u)

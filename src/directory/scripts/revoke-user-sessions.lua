@@ -4,13 +4,13 @@
 local zkey = k('user', A.userId, 'sessions')
 local u = load_user(A.userId)
 local everything = (not u) or u.status ~= 'active'
-local notBefore = (u and tonumber(u.sessionsNotBefore)) or nil
+local notBefore = u and u.sessionsNotBefore
 local members = redis.call('ZRANGE', zkey, A.offset, A.offset + A.batch - 1)
 local revoked = 0
 for _, tokenHash in ipairs(members) do
   local skey = k('session', tokenHash)
-  local validFrom = redis.call('HGET', skey, 'validFrom') or redis.call('HGET', skey, 'createdAt')
-  if everything or not validFrom or (notBefore and tonumber(validFrom) < notBefore) then
+  local exists = redis.call('EXISTS', skey) == 1
+  if everything or not exists or session_ended(redis.call('HGET', skey, 'validFrom'), notBefore) then
     redis.call('DEL', skey)
     redis.call('ZREM', zkey, tokenHash)
     revoked = revoked + 1

@@ -17,7 +17,7 @@ elseif u.status ~= 'active' then
   status = 'user_inactive'
 elseif now >= absolute then
   status = 'missing'
-elseif u.sessionsNotBefore and tonumber(s.validFrom or s.createdAt) < tonumber(u.sessionsNotBefore) then
+elseif session_ended(s.validFrom, u.sessionsNotBefore) then
   status = 'missing'
 end
 if status ~= 'ok' then

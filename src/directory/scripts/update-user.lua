@@ -1,5 +1,6 @@
--- Changes profile fields and role. A.changes: name/nameKey, email, userName/userNameKey,
--- externalId/externalIdKey ('' clears it), role, scim. A.expectedVersion guards lost updates.
+-- Changes profile fields and role. A.changes: name/nameKey, email, userName/userNameKey
+-- ('' makes it the email again), externalId/externalIdKey ('' clears it), role, scim.
+-- A.expectedVersion guards against lost updates.
 local u = load_user(A.id)
 if not u then return fail('not_found', 'no such user') end
 if A.expectedVersion and A.expectedVersion ~= u.version then
@@ -8,64 +9,61 @@ end
 local c = A.changes
 local now = now_ms()
 
-if c.role and c.role ~= u.role then
+-- The user as it will be.
+local n = {}
+for field, value in pairs(u) do n[field] = value end
+for _, field in ipairs({ 'name', 'email', 'userName', 'externalId' }) do
+  if c[field] == '' then
+    n[field], n[field .. 'Key'] = nil, nil
+  elseif c[field] ~= nil then
+    n[field], n[field .. 'Key'] = c[field], c[field .. 'Key']
+  end
+end
+if c.role then n.role = c.role end
+if c.scim then n.scim = c.scim end
+if n.userName == n.email then n.userName, n.userNameKey = nil, nil end
+
+local STORED = { 'name', 'nameKey', 'email', 'userName', 'userNameKey', 'externalId', 'externalIdKey', 'role', 'scim' }
+local set, del, changed = {}, {}, {}
+for _, field in ipairs(STORED) do
+  if n[field] ~= u[field] then
+    if n[field] == nil then del[#del + 1] = field else
+      set[#set + 1] = field
+      set[#set + 1] = n[field]
+    end
+    if not string.find(field, 'Key$') then changed[#changed + 1] = field end
+  end
+end
+if #set == 0 and #del == 0 then return reply(with_session_count(u, now)) end
+
+if n.role ~= u.role then
   if A.actor == u.id then return fail('cannot_change_own_role', 'you cannot change your own role') end
   if u.role == 'admin' and is_last_active_admin(u) then
     return fail('last_active_admin', 'this is the last active admin; promote another user first')
   end
 end
-if c.email and c.email ~= u.email then
-  local owner = redis.call('HGET', k('idx', 'email'), c.email)
+if n.email ~= u.email then
+  local owner = redis.call('HGET', k('idx', 'email'), n.email)
   if owner and owner ~= u.id then return fail('email_taken', 'a user with this email already exists') end
 end
-if c.userName and c.userName ~= '' then
-  local owner = redis.call('HGET', k('idx', 'username'), c.userNameKey or string.lower(c.userName))
-  if owner and owner ~= u.id then return fail('username_taken', 'a user with this userName already exists') end
-end
-if c.externalId and c.externalId ~= '' then
-  local owner = redis.call('HGET', k('idx', 'externalid'), c.externalIdKey or string.lower(c.externalId))
+local owner = username_owner(username_key(n))
+if owner and owner ~= u.id then return fail('username_taken', 'a user with this userName already exists') end
+if n.externalId then
+  owner = redis.call('HGET', k('idx', 'externalid'), n.externalIdKey or string.lower(n.externalId))
   if owner and owner ~= u.id then return fail('external_id_taken', 'a user with this externalId already exists') end
 end
-
--- Work out what really changes; a key field clears its *Key companion too.
-local set, del, changed = {}, {}, {}
-local function change(field, value)
-  if value == nil or value == u[field] then return end
-  changed[#changed + 1] = field
-  if value == '' then del[#del + 1] = field else set[field] = value end
-end
-change('name', c.name)
-change('email', c.email)
-change('userName', c.userName)
-change('externalId', c.externalId)
-change('role', c.role)
-change('scim', c.scim)
-for _, field in ipairs({ 'name', 'userName', 'externalId' }) do
-  if c[field] ~= nil and c[field] ~= u[field] then
-    local key = c[field .. 'Key']
-    if key and c[field] ~= '' then set[field .. 'Key'] = key else del[#del + 1] = field .. 'Key' end
-  end
-end
-if #changed == 0 then return reply(with_session_count(u, now)) end
 
 remove_indexes(u)
 remove_from_lists(u)
 remove_search(u)
-for field, value in pairs(set) do u[field] = value end
-for _, field in ipairs(del) do u[field] = nil end
-local fields = {}
-for field, value in pairs(set) do
-  fields[#fields + 1] = field
-  fields[#fields + 1] = value
-end
-if #fields > 0 then redis.call('HSET', k('user', u.id), unpack(fields)) end
+if #set > 0 then redis.call('HSET', k('user', u.id), unpack(set)) end
 if #del > 0 then redis.call('HDEL', k('user', u.id), unpack(del)) end
-add_indexes(u)
-add_to_lists(u)
-add_search(u)
-touch_version(u, now)
+add_indexes(n)
+add_to_lists(n)
+add_search(n)
+touch_version(n, now)
 
 local details = { fields = changed }
-if set.role then details.role = set.role end
-audit(now, set.role and 'user.role_changed' or 'user.updated', u.id, details)
-return reply(with_session_count(u, now))
+if n.role ~= u.role then details.role = n.role end
+audit(now, n.role ~= u.role and 'user.role_changed' or 'user.updated', u.id, details)
+return reply(with_session_count(n, now))
