@@ -21,6 +21,11 @@ const BENCHES: BenchEntry[] = [
     description: 'createUser load rate, Redis memory per user, lookup/list/search latency at BENCH_USERS users',
     load: () => import('./directory-load.js'),
   },
+  {
+    name: 'login',
+    description: 'POST /auth/login storm vs raw argon2.verify throughput; server event-loop delay and /healthz latency meanwhile',
+    load: () => import('./auth-login.js'),
+  },
 ];
 
 function usage(): string {

@@ -33,6 +33,10 @@ const EnvSchema = z.object({
   LOGIN_LOCKOUT_SECONDS: seconds.default(900),
   JOB_WAIT_MS: z.coerce.number().int().min(0).max(120_000).default(5000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
+  JOB_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  JOB_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  JOB_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   AUDIT_MAX_EVENTS: z.coerce.number().int().min(100).default(100_000),
   SAML_IDP_CERT: z.string().optional(),
   SAML_IDP_SSO_URL: z.url().optional(),
@@ -59,7 +63,14 @@ export interface Config {
     readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
   };
   readonly login: { readonly maxFailures: number; readonly lockoutSeconds: number };
-  readonly jobs: { readonly waitMs: number; readonly concurrency: number };
+  readonly jobs: {
+    readonly waitMs: number;
+    readonly concurrency: number;
+    readonly lockMs: number;
+    readonly stalledIntervalMs: number;
+    readonly attempts: number;
+    readonly shutdownTimeoutMs: number;
+  };
   readonly audit: { readonly maxEvents: number };
   readonly saml: {
     readonly idpCert?: string;
@@ -117,7 +128,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       argon2: Object.freeze({ memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM }),
     }),
     login: Object.freeze({ maxFailures: e.LOGIN_MAX_FAILURES, lockoutSeconds: e.LOGIN_LOCKOUT_SECONDS }),
-    jobs: Object.freeze({ waitMs: e.JOB_WAIT_MS, concurrency: e.WORKER_CONCURRENCY }),
+    jobs: Object.freeze({
+      waitMs: e.JOB_WAIT_MS,
+      concurrency: e.WORKER_CONCURRENCY,
+      lockMs: e.JOB_LOCK_MS,
+      stalledIntervalMs: e.JOB_STALLED_INTERVAL_MS,
+      attempts: e.JOB_ATTEMPTS,
+      shutdownTimeoutMs: e.WORKER_SHUTDOWN_TIMEOUT_MS,
+    }),
     audit: Object.freeze({ maxEvents: e.AUDIT_MAX_EVENTS }),
     saml: Object.freeze({
       idpCert: readPem(e.SAML_IDP_CERT, 'SAML_IDP_CERT'),

@@ -6,6 +6,8 @@ import { createApp } from './http/app.js';
 import type { Logger } from './logger.js';
 import { PasswordHasher } from './auth/password-hasher.js';
 import { LoginThrottle } from './auth/login-throttle.js';
+import { JobRunner } from './jobs/job-runner.js';
+import { startWorkers, type RunningWorkers } from '../workers/index.js';
 
 // Wiring of the long-running processes: connections, the directory, the HTTP server.
 
@@ -16,10 +18,12 @@ export interface Runtime {
   directory: Directory;
   hasher: PasswordHasher;
   throttle: LoginThrottle;
+  /** Present where the runtime was opened with `jobs: true` (the HTTP server). */
+  jobs?: JobRunner;
   close(): Promise<void>;
 }
 
-export function openRuntime(config: Config, logger: Logger): Runtime {
+export function openRuntime(config: Config, logger: Logger, options: { jobs?: boolean } = {}): Runtime {
   const redis = createRedis(config);
   redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
   const directory = new Directory(redis, {
@@ -33,6 +37,7 @@ export function openRuntime(config: Config, logger: Logger): Runtime {
     maxFailures: config.login.maxFailures,
     windowSeconds: config.login.lockoutSeconds,
   });
+  const jobs = options.jobs ? new JobRunner(config) : undefined;
   return {
     config,
     logger,
@@ -40,7 +45,9 @@ export function openRuntime(config: Config, logger: Logger): Runtime {
     directory,
     hasher,
     throttle,
+    jobs,
     async close() {
+      await jobs?.close();
       await redis.quit().catch(() => redis.disconnect());
     },
   };
@@ -55,7 +62,8 @@ export interface RunningServer {
 /** Starts the HTTP server; close() stops accepting, finishes in-flight requests, then closes Redis. */
 export async function startServer(runtime: Runtime, options: { port?: number; host?: string } = {}): Promise<RunningServer> {
   const health = { shuttingDown: false };
-  const app = createApp({ ...runtime, health });
+  if (!runtime.jobs) throw new Error('the HTTP server needs a runtime opened with jobs');
+  const app = createApp({ ...runtime, jobs: runtime.jobs, health });
   const port = options.port ?? runtime.config.port;
   const host = options.host ?? runtime.config.host;
   const server = await new Promise<Server>((resolve, reject) => {
@@ -77,4 +85,9 @@ export async function startServer(runtime: Runtime, options: { port?: number; ho
       });
     },
   };
+}
+
+/** The job workers, on their own connections, against this runtime's directory. */
+export function runWorkers(runtime: Runtime): RunningWorkers {
+  return startWorkers(runtime.config, runtime.directory, runtime.logger);
 }

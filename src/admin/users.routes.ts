@@ -6,6 +6,7 @@ import { notFound } from '../http/problem.js';
 import { requireSession, requireAdmin, authOf } from '../auth/session-middleware.js';
 import { createPasswordUser } from '../auth/provision-user.js';
 import { presentUser } from './present-user.js';
+import { respondWithJob } from './job-response.js';
 import { CreateUserSchema, UpdateUserSchema, ListUsersQuery } from './users.schema.js';
 import type { Actor } from '../directory/index.js';
 
@@ -40,6 +41,42 @@ export function usersRoutes(deps: AppDeps): Router {
     const body = res.locals.body as z.infer<typeof UpdateUserSchema>;
     const user = await directory.updateUser(String(req.params.id), body, adminActor(res));
     res.json({ user: presentUser(user) });
+  });
+
+  // The guide: a signed-in user cannot be deleted; deactivate them first (409 active_sessions).
+  router.delete('/users/:id', async (req, res) => {
+    await directory.deleteUser(String(req.params.id), adminActor(res));
+    res.status(204).end();
+  });
+
+  const current = async (id: string) => {
+    const user = await directory.getUser(id);
+    if (!user) throw notFound('No user with this id.');
+    return user;
+  };
+
+  // Deactivation runs as a job: the rules are checked where it writes, then sessions are revoked.
+  router.post('/users/:id/deactivate', async (req, res) => {
+    const id = String(req.params.id);
+    await current(id);
+    const outcome = await deps.jobs.deactivate(id, adminActor(res));
+    await respondWithJob(res, outcome, async () => ({ user: presentUser(await current(id)) }));
+  });
+
+  router.post('/users/:id/activate', async (req, res) => {
+    const { user } = await directory.activateUser(String(req.params.id), adminActor(res));
+    res.json({ user: presentUser(user) });
+  });
+
+  // Sessions stop working at once; the job then deletes them.
+  router.post('/users/:id/revoke-sessions', async (req, res) => {
+    const id = String(req.params.id);
+    await directory.endSessions(id);
+    const outcome = await deps.jobs.revokeSessions(id, adminActor(res), 'admin');
+    await respondWithJob(res, outcome, async (result) => ({
+      user: presentUser(await current(id)),
+      sessionsRevoked: result.sessionsRevoked,
+    }));
   });
 
   return router;

@@ -41,7 +41,7 @@ export function authRoutes(deps: AppDeps): Router {
     const body = res.locals.body as z.infer<typeof ChangePasswordSchema>;
     const auth = authOf(res);
     const user = await changePassword(
-      { directory, hasher: deps.hasher, minLength: config.password.minLength },
+      { directory, hasher: deps.hasher, jobs: deps.jobs, minLength: config.password.minLength },
       { ...auth, currentPassword: body.currentPassword, newPassword: body.newPassword },
     );
     res.json({ user: presentUser(user) });

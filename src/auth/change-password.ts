@@ -1,5 +1,6 @@
 import type { Directory, UserRecord, SessionRecord } from '../directory/index.js';
 import type { PasswordHasher } from './password-hasher.js';
+import type { JobRunner } from '../jobs/job-runner.js';
 import { passwordProblems } from './password-policy.js';
 import { AuthError } from './errors.js';
 
@@ -17,7 +18,7 @@ export interface ChangePasswordInput {
  * one and every other session of the user ends.
  */
 export async function changePassword(
-  deps: { directory: Directory; hasher: PasswordHasher; minLength: number },
+  deps: { directory: Directory; hasher: PasswordHasher; jobs: JobRunner; minLength: number },
   input: ChangePasswordInput,
 ): Promise<UserRecord> {
   const { directory, hasher } = deps;
@@ -50,8 +51,8 @@ export async function changePassword(
     source: 'auth',
   });
   await directory.setSessionScope(input.tokenHash, 'full');
-  // Every other session stops working now; deleting their keys is background work.
+  // Every other session stops working now; deleting their keys is the revocation job's work.
   await directory.endSessions(user.id, input.tokenHash);
-  await directory.revokeAllSessions(user.id);
+  await deps.jobs.revokeSessions(user.id, { actorId: user.id, source: 'auth' }, 'password-change', { wait: false });
   return updated;
 }

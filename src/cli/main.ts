@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from '../../config/index.js';
 import { createLogger } from '../logger.js';
-import { openRuntime, startServer } from '../runtime.js';
+import { openRuntime, startServer, runWorkers } from '../runtime.js';
 import { createPasswordUser } from '../auth/provision-user.js';
 import { DirectoryError } from '../directory/index.js';
 
@@ -12,6 +12,7 @@ const USAGE = `usage: rune-directory <command> [options]
 
 commands:
   serve [--no-workers]   run the HTTP server (and the job workers unless --no-workers)
+  worker                 run the job workers only
   doctor [--json]        check that every index agrees with the user records
   admin create --email E --name N [--json]
                          create an admin and print their temporary password (shown once)
@@ -19,13 +20,8 @@ commands:
 
 type Handler = (args: string[]) => Promise<number>;
 
-async function serve(args: string[]): Promise<number> {
-  parseArgs({ args, options: { 'no-workers': { type: 'boolean' } } });
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel);
-  const runtime = openRuntime(config, logger);
-  const running = await startServer(runtime);
-  await new Promise<void>((resolve) => {
+function untilSignal(logger: ReturnType<typeof createLogger>): Promise<void> {
+  return new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'shutting down');
       resolve();
@@ -33,7 +29,30 @@ async function serve(args: string[]): Promise<number> {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+}
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'no-workers': { type: 'boolean' } } });
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const runtime = openRuntime(config, logger, { jobs: true });
+  const workers = values['no-workers'] ? undefined : runWorkers(runtime);
+  const running = await startServer(runtime);
+  await untilSignal(logger);
   await running.close();
+  await workers?.close();
+  await runtime.close();
+  return 0;
+}
+
+async function worker(args: string[]): Promise<number> {
+  parseArgs({ args, options: {} });
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const runtime = openRuntime(config, logger);
+  const workers = runWorkers(runtime);
+  await untilSignal(logger);
+  await workers.close();
   await runtime.close();
   return 0;
 }
@@ -88,7 +107,7 @@ async function admin(args: string[]): Promise<number> {
   }
 }
 
-const COMMANDS: Record<string, Handler> = { serve, doctor, admin };
+const COMMANDS: Record<string, Handler> = { serve, worker, doctor, admin };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

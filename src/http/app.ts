@@ -1,5 +1,8 @@
 import express, { type Express } from 'express';
 import type { Runtime } from '../runtime.js';
+import type { JobRunner } from '../jobs/job-runner.js';
+import { jobsRoutes } from '../admin/jobs.routes.js';
+import { auditRoutes } from '../admin/audit.routes.js';
 import { healthRoutes, type HealthState } from './health.js';
 import { requestLog } from './request-log.js';
 import { problemHandler, problemNotFound } from './problem-handler.js';
@@ -7,7 +10,7 @@ import { authRoutes } from '../auth/auth.routes.js';
 import { setupRoutes } from '../admin/setup.routes.js';
 import { usersRoutes } from '../admin/users.routes.js';
 
-export type AppDeps = Omit<Runtime, 'close'> & { health: HealthState };
+export type AppDeps = Omit<Runtime, 'close' | 'jobs'> & { jobs: JobRunner; health: HealthState };
 
 /** Assembles the HTTP application from its routers. */
 export function createApp(deps: AppDeps): Express {
@@ -17,7 +20,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes(deps.redis, deps.health));
   app.use(requestLog(deps.logger));
   app.use('/auth', authRoutes(deps));
-  app.use('/api/v1', setupRoutes(deps), usersRoutes(deps));
+  app.use('/api/v1', setupRoutes(deps), usersRoutes(deps), jobsRoutes(deps), auditRoutes(deps));
   app.use(problemNotFound);
   app.use(problemHandler(deps.logger));
   return app;

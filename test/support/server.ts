@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../config/index.js';
 import { createLogger } from '../../src/logger.js';
-import { openRuntime, startServer, type Runtime } from '../../src/runtime.js';
+import { openRuntime, startServer, runWorkers, type Runtime } from '../../src/runtime.js';
 import { connect, deletePrefix, testPrefix, REDIS_URL } from './redis.js';
 
 export interface TestServer {
@@ -13,8 +13,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A real listening server on a free port, with its own key prefix and captured logs. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * A real listening server on a free port, with its own key prefix and captured logs, and the
+ * job workers in the same process unless `workers: false`.
+ */
+export async function startTestServer(env: Record<string, string> = {}, options: { workers?: boolean } = {}): Promise<TestServer> {
   const prefix = testPrefix('http');
   const config = loadConfig({ REDIS_URL, REDIS_PREFIX: prefix, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...env });
   const logs: string[] = [];
@@ -24,7 +27,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       done();
     },
   });
-  const runtime = openRuntime(config, createLogger(config.logLevel, sink));
+  const runtime = openRuntime(config, createLogger(config.logLevel, sink), { jobs: true });
+  const workers = options.workers === false ? undefined : runWorkers(runtime);
   const running = await startServer(runtime);
   return {
     url: running.url,
@@ -33,6 +37,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     logs,
     async close() {
       await running.close();
+      await workers?.close();
       const redis = connect();
       await deletePrefix(redis, prefix);
       redis.disconnect();

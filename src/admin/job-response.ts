@@ -1,0 +1,31 @@
+import type { Response } from 'express';
+import type { JobOutcome } from '../jobs/job-runner.js';
+import { Problem } from '../http/problem.js';
+import { toProblem } from '../http/error-mapping.js';
+import { DirectoryError, type DirectoryErrorCode } from '../directory/index.js';
+
+const capitalize = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+
+/**
+ * Answers an admin call that ran as a job: 200 with `done()`'s body when it completed in
+ * time, the refusal's own status and code (409 for the rules) when refused, 202 with the
+ * job's URL while it still runs.
+ */
+export async function respondWithJob<T>(res: Response, outcome: JobOutcome<T>, done: (value: T) => Promise<object>): Promise<void> {
+  switch (outcome.state) {
+    case 'completed':
+      res.json(await done(outcome.value));
+      return;
+    case 'refused': {
+      const problem = toProblem(new DirectoryError(outcome.code as DirectoryErrorCode, outcome.detail))
+        ?? new Problem(409, outcome.code, capitalize(outcome.detail));
+      throw new Problem(problem.status, outcome.code, problem.detail, { job: outcome.jobId });
+    }
+    case 'failed':
+      throw new Problem(500, 'job_failed', `The job failed: ${outcome.detail}`, { job: outcome.jobId });
+    case 'pending': {
+      const url = `/api/v1/jobs/${outcome.jobId}`;
+      res.status(202).location(url).json({ job: { id: outcome.jobId, state: 'pending', url } });
+    }
+  }
+}

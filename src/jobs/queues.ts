@@ -1,0 +1,54 @@
+import type { JobsOptions } from 'bullmq';
+import type { Source } from '../directory/index.js';
+
+// The job kinds, their payloads and options, shared by the server (producer) and the workers.
+// Payloads carry ids only: never a password, a token or anything secret.
+
+export const QUEUES = {
+  deactivation: 'deactivation',
+  sessionRevocation: 'session-revocation',
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+export const QUEUE_NAMES: readonly QueueName[] = Object.values(QUEUES);
+
+export interface DeactivationJob {
+  userId: string;
+  actorId?: string;
+  source: Source;
+  /** SCIM DELETE: deactivate, revoke, then delete, in one job. */
+  thenDelete?: boolean;
+}
+
+export interface DeactivationResult {
+  userId: string;
+  changed: boolean;
+  sessionsRevoked: number;
+  deleted: boolean;
+}
+
+export type RevocationReason = 'admin' | 'password-change' | 'deactivation';
+
+export interface SessionRevocationJob {
+  userId: string;
+  actorId?: string;
+  source: Source;
+  reason: RevocationReason;
+}
+
+export interface SessionRevocationResult {
+  userId: string;
+  sessionsRevoked: number;
+}
+
+/** BullMQ keys share the directory's hash tag, so one Redis Cluster slot holds them all. */
+export const bullPrefix = (prefix: string) => `{${prefix}}`;
+
+export function jobOptions(attempts: number): JobsOptions {
+  return {
+    attempts,
+    backoff: { type: 'exponential', delay: 250 },
+    removeOnComplete: { age: 24 * 3600, count: 1000 },
+    removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
+  };
+}
