@@ -5,12 +5,12 @@ import { createUser, type CreateOptions } from './commands/create-user.js';
 import { updateUser, type UpdateOptions } from './commands/update-user.js';
 import { deactivateUser, activateUser } from './commands/set-status.js';
 import { deleteUser } from './commands/delete-user.js';
-import { getUser, findUserByEmail, findUserByUserName, findUserByExternalId } from './commands/find-user.js';
+import { getUser, findUserByEmail, findUserByUserName, findUserByExternalId, findUserByNameId } from './commands/find-user.js';
 import { listUsers } from './commands/list-users.js';
 import {
   createSession, lookupSession, setSessionScope, revokeSession, revokeAllSessions, endSessions, type SessionLifetime,
 } from './commands/sessions.js';
-import { getPasswordHash, setPassword } from './commands/passwords.js';
+import { getPasswordHash, setPassword, linkSso } from './commands/passwords.js';
 import { appendAudit, listAudit } from './audit.js';
 import { checkIndexes } from './doctor.js';
 import type { Actor, ListQuery, NewUser, SessionScope, UserChanges } from './types.js';
@@ -43,12 +43,14 @@ export class Directory {
   findUserByEmail = (email: string) => findUserByEmail(this.ctx, email);
   findUserByUserName = (userName: string) => findUserByUserName(this.ctx, userName);
   findUserByExternalId = (externalId: string) => findUserByExternalId(this.ctx, externalId);
+  findUserByNameId = (nameId: string) => findUserByNameId(this.ctx, nameId);
   listUsers = (query?: ListQuery) => listUsers(this.ctx, query);
   countUsers = () => this.ctx.redis.zcard(this.ctx.keys.users);
 
   getPasswordHash = (userId: string) => getPasswordHash(this.ctx, userId);
   setPassword = (userId: string, hash: string, mustChange: boolean, actor: Actor) =>
     setPassword(this.ctx, userId, hash, mustChange, actor);
+  linkSso = (userId: string, nameId: string, actor: Actor) => linkSso(this.ctx, userId, nameId, actor);
 
   createSession = (userId: string, scope: SessionScope, options: { recordLogin?: boolean } = {}) =>
     createSession(this.ctx, userId, { ...this.session, scope, ...options });

@@ -15,10 +15,10 @@ const USER_KEY = /:user:([^:]+)$/;
 
 const asciiLower = (value: string) => value.replace(/[A-Z]+/g, (run) => run.toLowerCase());
 
-function indexValue(user: Record<string, string>, field: 'email' | 'userName' | 'externalId'): string | undefined {
+function indexValue(user: Record<string, string>, field: 'email' | 'userName' | 'externalId' | 'nameId'): string | undefined {
   const value = user[field];
   if (value === undefined) return undefined;
-  return field === 'email' ? value : user[`${field}Key`] ?? asciiLower(value);
+  return field === 'email' || field === 'nameId' ? value : user[`${field}Key`] ?? asciiLower(value);
 }
 
 function searchMembers(user: Record<string, string>): string[] {
@@ -68,6 +68,7 @@ export async function checkIndexes(ctx: DirectoryContext): Promise<{ users: numb
     ['email', 'email'],
     ['username', 'userName'],
     ['externalid', 'externalId'],
+    ['nameid', 'nameId'],
   ] as const;
   for (const [index, field] of indexes) {
     const key = keys.index(index);

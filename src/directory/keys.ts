@@ -6,7 +6,7 @@ export interface DirectoryKeys {
   user(id: string): string;
   userSessions(id: string): string;
   session(tokenHash: string): string;
-  index(name: 'email' | 'username' | 'externalid'): string;
+  index(name: 'email' | 'username' | 'externalid' | 'nameid'): string;
   readonly search: string;
   readonly audit: string;
   readonly activeAdmins: string;

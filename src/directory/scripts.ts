@@ -18,6 +18,7 @@ const SCRIPT_NAMES = [
   'revoke-user-sessions',
   'end-sessions',
   'get-password',
+  'link-sso',
   'find-user',
   'list-users',
   'search-users',

@@ -22,6 +22,8 @@ export interface UserRecord {
   /** The SCIM userName; the email unless an IdP set another. */
   userName: string;
   externalId?: string;
+  /** The SAML NameID an SSO user signs in with, once known. */
+  nameId?: string;
   role: Role;
   status: Status;
   kind: Kind;
@@ -43,6 +45,7 @@ export interface NewUser {
   status?: Status;
   userName?: string;
   externalId?: string;
+  nameId?: string;
   scim?: string;
   /** argon2id hash; only password users have one. */
   passwordHash?: string;

@@ -13,6 +13,7 @@ export function toUserRecord(raw: RawUser): UserRecord {
     email: String(raw.email),
     userName: text('userName') ?? String(raw.email),
     externalId: text('externalId'),
+    nameId: text('nameId'),
     role: raw.role as Role,
     status: raw.status as Status,
     kind: raw.kind as Kind,

@@ -30,6 +30,8 @@ export async function createUser(
   const explicitUserName = input.userName === undefined ? undefined : normalizeIdentifier(input.userName, problems, 'userName');
   const userName = explicitUserName === email ? undefined : explicitUserName;
   const externalId = input.externalId === undefined ? undefined : normalizeIdentifier(input.externalId, problems, 'externalId');
+  const nameId = input.nameId === undefined ? undefined : normalizeIdentifier(input.nameId, problems, 'nameId', 1024);
+  if (nameId !== undefined && input.kind !== 'sso') problems.push({ field: 'nameId', message: 'only SSO users have a SAML NameID' });
   if (input.kind === 'password' && !input.passwordHash) problems.push({ field: 'password', message: 'a password user needs a password' });
   if (input.kind === 'sso' && input.passwordHash) problems.push({ field: 'password', message: 'an SSO user has no password' });
   if (problems.length > 0) throw validationFailed(problems);
@@ -43,6 +45,7 @@ export async function createUser(
     userNameKey: userName === undefined ? undefined : indexKeyIfNeeded(userName),
     externalId,
     externalIdKey: externalId === undefined ? undefined : indexKeyIfNeeded(externalId),
+    nameId,
     role,
     status,
     kind,

@@ -3,7 +3,7 @@ import { runScript } from '../scripts.js';
 import { toUserRecord, type RawUser } from '../user-record.js';
 import type { UserRecord } from '../types.js';
 
-type Index = 'id' | 'email' | 'username' | 'externalid';
+type Index = 'id' | 'email' | 'username' | 'externalid' | 'nameid';
 
 async function findBy(ctx: DirectoryContext, by: Index, value: string): Promise<UserRecord | null> {
   if (!value) return null;
@@ -15,5 +15,6 @@ export const getUser = (ctx: DirectoryContext, id: string) => findBy(ctx, 'id', 
 export const findUserByEmail = (ctx: DirectoryContext, email: string) => findBy(ctx, 'email', email.trim().toLowerCase());
 export const findUserByUserName = (ctx: DirectoryContext, userName: string) =>
   findBy(ctx, 'username', userName.normalize('NFC').trim().toLowerCase());
+export const findUserByNameId = (ctx: DirectoryContext, nameId: string) => findBy(ctx, 'nameid', nameId);
 export const findUserByExternalId = (ctx: DirectoryContext, externalId: string) =>
   findBy(ctx, 'externalid', externalId.normalize('NFC').trim().toLowerCase());

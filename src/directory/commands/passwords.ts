@@ -27,3 +27,15 @@ export async function setPassword(
   });
   return toUserRecord(raw);
 }
+
+/** Makes a user an SSO user bound to a SAML NameID, removing their password for good. */
+export async function linkSso(ctx: DirectoryContext, userId: string, nameId: string, actor: Actor): Promise<UserRecord> {
+  const raw = await runScript<RawUser>(ctx.redis, ctx.keys.base, 'link-sso', {
+    id: userId,
+    nameId,
+    actor: actor.actorId,
+    source: actor.source,
+    auditMax: ctx.auditMaxEvents,
+  });
+  return toUserRecord(raw);
+}

@@ -15,6 +15,9 @@ end
 if u.externalId and redis.call('HEXISTS', k('idx', 'externalid'), u.externalIdKey or string.lower(u.externalId)) == 1 then
   return fail('external_id_taken', 'a user with this externalId already exists')
 end
+if u.nameId and redis.call('HEXISTS', k('idx', 'nameid'), u.nameId) == 1 then
+  return fail('conflict', 'a user with this SAML NameID already exists')
+end
 if redis.call('EXISTS', k('user', u.id)) == 1 then
   return fail('conflict', 'a user with this id already exists')
 end

@@ -1,4 +1,4 @@
--- Finds one user by id or by an index (A.by: id, email, username, externalid; A.value lower-cased).
+-- Finds one user by id or by an index (A.by: id, email, username, externalid, nameid).
 local id = A.value
 if A.by == 'username' then
   id = username_owner(A.value)

@@ -82,6 +82,8 @@ local function index_entries(u)
   if u.externalId then
     entries[#entries + 1] = { k('idx', 'externalid'), u.externalIdKey or string.lower(u.externalId) }
   end
+  -- A SAML NameID is opaque: indexed exactly as the IdP sends it.
+  if u.nameId then entries[#entries + 1] = { k('idx', 'nameid'), u.nameId } end
   return entries
 end
 

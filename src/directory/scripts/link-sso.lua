@@ -1,0 +1,18 @@
+-- Makes a user an SSO user bound to a SAML NameID: their password is removed for good.
+-- Refused if another user holds the NameID.
+local u = load_user(A.id)
+if not u then return fail('not_found', 'no such user') end
+local owner = redis.call('HGET', k('idx', 'nameid'), A.nameId)
+if owner and owner ~= u.id then return fail('conflict', 'another user holds this SAML NameID') end
+local now = now_ms()
+if u.kind == 'sso' and u.nameId == A.nameId then return reply(with_session_count(u, now)) end
+local key = k('user', u.id)
+remove_indexes(u)
+local wasPassword = u.kind == 'password'
+u.kind, u.nameId, u.mustChangePassword = 'sso', A.nameId, nil
+redis.call('HDEL', key, 'pw', 'pwp', 'mustChangePassword')
+redis.call('HSET', key, 'kind', 'sso', 'nameId', A.nameId)
+add_indexes(u)
+touch_version(u, now)
+audit(now, 'user.linked_sso', u.id, { wasPasswordUser = wasPassword })
+return reply(with_session_count(u, now))
