@@ -26,6 +26,11 @@ const BENCHES: BenchEntry[] = [
     description: 'POST /auth/login storm vs raw argon2.verify throughput; server event-loop delay and /healthz latency meanwhile',
     load: () => import('./auth-login.js'),
   },
+  {
+    name: 'deactivation',
+    description: 'POST /users/:id/deactivate until all sessions are gone (1 and 10k sessions) vs GET baseline; deactivation jobs/s through one worker vs a BullMQ no-op',
+    load: () => import('./deactivation.js'),
+  },
 ];
 
 function usage(): string {

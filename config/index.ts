@@ -1,4 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 // Every setting of the service, bound to one environment variable, checked once at start.
@@ -38,6 +40,7 @@ const EnvSchema = z.object({
   JOB_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
   WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   AUDIT_MAX_EVENTS: z.coerce.number().int().min(100).default(100_000),
+  SCIM_ADMIN_ROLES: z.string().optional(),
   SAML_IDP_CERT: z.string().optional(),
   SAML_IDP_SSO_URL: z.url().optional(),
   SAML_IDP_ENTITY_ID: z.string().min(1).optional(),
@@ -45,6 +48,9 @@ const EnvSchema = z.object({
   SAML_ROLE_ATTRIBUTE: z.string().min(1).optional(),
   SAML_ADMIN_VALUES: z.string().optional(),
   SAML_LINK_PASSWORD_USERS: bool.default(false),
+  SAML_SP_PRIVATE_KEY: z.string().optional(),
+  SAML_SP_CERT: z.string().optional(),
+  SAML_POOL_SIZE: z.coerce.number().int().min(1).max(64).optional(),
 });
 
 export interface Config {
@@ -72,6 +78,8 @@ export interface Config {
     readonly shutdownTimeoutMs: number;
   };
   readonly audit: { readonly maxEvents: number };
+  /** SCIM `roles` values that make a user an admin; empty: role mapping is off. */
+  readonly scim: { readonly adminRoleValues: readonly string[] };
   readonly saml: {
     readonly idpCert?: string;
     readonly idpSsoUrl?: string;
@@ -80,6 +88,13 @@ export interface Config {
     readonly roleAttribute?: string;
     readonly adminValues: readonly string[];
     readonly linkPasswordUsers: boolean;
+    /** SAML_IDP_CERT split into one PEM per certificate (several during a rotation). */
+    readonly idpCerts: readonly string[];
+    /** Signs AuthnRequests when set, with spCert published in the SP metadata. */
+    readonly spPrivateKey?: string;
+    readonly spCert?: string;
+    /** Worker threads that validate SAML responses off the event loop. */
+    readonly poolSize: number;
   };
 }
 
@@ -104,6 +119,49 @@ function readPem(value: string | undefined, variable: string): string | undefine
   return readFileSync(value, 'utf8');
 }
 
+// SAML is all or nothing, and its keys are checked here: a typo must stop the start, not the first login.
+function samlKeys(e: z.infer<typeof EnvSchema>) {
+  const idpCert = readPem(e.SAML_IDP_CERT, 'SAML_IDP_CERT');
+  const required = { SAML_IDP_CERT: idpCert, SAML_IDP_SSO_URL: e.SAML_IDP_SSO_URL, SAML_IDP_ENTITY_ID: e.SAML_IDP_ENTITY_ID };
+  const missing = Object.keys(required).filter((k) => !required[k as keyof typeof required]);
+  if (missing.length > 0 && missing.length < 3) {
+    throw new ConfigError(`${missing.join(', ')}: required once any of ${Object.keys(required).join(', ')} is set`);
+  }
+  if (e.SAML_ROLE_ATTRIBUTE && !e.SAML_ADMIN_VALUES?.trim()) {
+    throw new ConfigError('SAML_ADMIN_VALUES: required with SAML_ROLE_ATTRIBUTE (else the mapping would make every SSO admin a user)');
+  }
+  const idpCerts = idpCert ? pemCertificates(idpCert, 'SAML_IDP_CERT') : [];
+  const spPrivateKey = readPem(e.SAML_SP_PRIVATE_KEY, 'SAML_SP_PRIVATE_KEY');
+  const spCert = readPem(e.SAML_SP_CERT, 'SAML_SP_CERT');
+  if (Boolean(spPrivateKey) !== Boolean(spCert)) {
+    throw new ConfigError(`${spPrivateKey ? 'SAML_SP_CERT' : 'SAML_SP_PRIVATE_KEY'}: set both SAML_SP_PRIVATE_KEY and SAML_SP_CERT, or neither`);
+  }
+  if (spPrivateKey && spCert) {
+    const [cert] = pemCertificates(spCert, 'SAML_SP_CERT');
+    let key;
+    try {
+      key = createPrivateKey(spPrivateKey);
+    } catch {
+      throw new ConfigError('SAML_SP_PRIVATE_KEY: not an unencrypted PEM private key');
+    }
+    if (!new X509Certificate(cert!).checkPrivateKey(key)) throw new ConfigError('SAML_SP_PRIVATE_KEY: does not match SAML_SP_CERT');
+  }
+  return { idpCert, idpCerts, spPrivateKey, spCert };
+}
+
+function pemCertificates(text: string, variable: string): string[] {
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new ConfigError(`${variable}: no PEM certificate (-----BEGIN CERTIFICATE-----) found`);
+  blocks.forEach((block, i) => {
+    try {
+      new X509Certificate(block);
+    } catch {
+      throw new ConfigError(`${variable}: certificate #${i + 1} is not a valid X.509 certificate`);
+    }
+  });
+  return blocks.map((block) => `${block}\n`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(present);
@@ -116,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('SESSION_IDLE_TTL: must not exceed SESSION_MAX_TTL');
   }
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const saml = samlKeys(e);
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -137,14 +196,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       shutdownTimeoutMs: e.WORKER_SHUTDOWN_TIMEOUT_MS,
     }),
     audit: Object.freeze({ maxEvents: e.AUDIT_MAX_EVENTS }),
+    scim: Object.freeze({ adminRoleValues: (e.SCIM_ADMIN_ROLES ?? '').split(',').map((v) => v.trim()).filter(Boolean) }),
     saml: Object.freeze({
-      idpCert: readPem(e.SAML_IDP_CERT, 'SAML_IDP_CERT'),
+      idpCert: saml.idpCert,
       idpSsoUrl: e.SAML_IDP_SSO_URL,
       idpEntityId: e.SAML_IDP_ENTITY_ID,
       allowIdpInitiated: e.SAML_ALLOW_IDP_INITIATED,
       roleAttribute: e.SAML_ROLE_ATTRIBUTE,
       adminValues: (e.SAML_ADMIN_VALUES ?? '').split(',').map((v) => v.trim()).filter(Boolean),
       linkPasswordUsers: e.SAML_LINK_PASSWORD_USERS,
+      idpCerts: Object.freeze(saml.idpCerts),
+      spPrivateKey: saml.spPrivateKey,
+      spCert: saml.spCert,
+      poolSize: e.SAML_POOL_SIZE ?? availableParallelism(),
     }),
   });
 }

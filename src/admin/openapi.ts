@@ -91,6 +91,15 @@ export const OPENAPI_DOCUMENT = {
           failure: { type: ['object', 'null'], properties: { code: { type: 'string' }, detail: { type: 'string' } } },
         },
       },
+      ScimToken: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          createdAt: { type: 'string', format: 'date-time' },
+          lastUsedAt: { type: ['string', 'null'], format: 'date-time' },
+        },
+      },
       AuditEvent: {
         type: 'object',
         properties: {
@@ -211,6 +220,19 @@ export const OPENAPI_DOCUMENT = {
     '/api/v1/jobs/{id}': {
       parameters: [idParam],
       get: admin('A job’s state, result or failure', { '200': ok('The job.', { type: 'object', properties: { job: ref('Job') } }), '404': problem('No such job.') }),
+    },
+    '/api/v1/scim-tokens': {
+      get: admin('List SCIM tokens (never the tokens themselves)', {
+        '200': ok('The tokens.', { type: 'object', properties: { tokens: { type: 'array', items: ref('ScimToken') } } }),
+      }),
+      post: admin('Create a SCIM token; the token is shown once', {
+        '201': ok('Created.', { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, token: { type: 'string' } } }),
+        '400': problem('Bad body (`validation_failed`).'),
+      }, { requestBody: body({ type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 100 } } }) }),
+    },
+    '/api/v1/scim-tokens/{id}': {
+      parameters: [idParam],
+      delete: admin('Revoke a SCIM token', { '204': { description: 'Revoked.' }, '404': problem('No such token.') }),
     },
     '/api/v1/audit': {
       get: admin('Audit events, newest first', {

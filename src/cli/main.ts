@@ -16,6 +16,8 @@ commands:
   doctor [--json]        check that every index agrees with the user records
   admin create --email E --name N [--json]
                          create an admin and print their temporary password (shown once)
+  scim-token create --name N [--json]
+                         create a SCIM bearer token for an identity provider (shown once)
 `;
 
 type Handler = (args: string[]) => Promise<number>;
@@ -107,7 +109,25 @@ async function admin(args: string[]): Promise<number> {
   }
 }
 
-const COMMANDS: Record<string, Handler> = { serve, worker, doctor, admin };
+async function scimToken(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { name: { type: 'string' }, json: { type: 'boolean' } } });
+  if (positionals[0] !== 'create' || !values.name) {
+    process.stderr.write('usage: rune-directory scim-token create --name N [--json]\n');
+    return 2;
+  }
+  const runtime = openRuntime(loadConfig(), createLogger('silent'));
+  try {
+    const created = await runtime.directory.createScimToken(values.name);
+    await runtime.directory.appendAudit({ source: 'cli' }, 'scim_token.created', created.id, { name: created.name });
+    if (values.json) process.stdout.write(`${JSON.stringify({ id: created.id, name: created.name, token: created.token })}\n`);
+    else process.stdout.write(`Created SCIM token "${created.name}" (${created.id}).\nToken (shown once): ${created.token}\n`);
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}
+
+const COMMANDS: Record<string, Handler> = { serve, worker, doctor, admin, 'scim-token': scimToken };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -13,7 +13,10 @@ import {
 import { getPasswordHash, setPassword, linkSso } from './commands/passwords.js';
 import { appendAudit, listAudit } from './audit.js';
 import { checkIndexes } from './doctor.js';
+import { pageUsers } from './commands/page-users.js';
+import { createScimToken, listScimTokens, revokeScimToken, verifyScimToken, touchScimToken } from './commands/scim-tokens.js';
 import type { Actor, ListQuery, NewUser, SessionScope, UserChanges } from './types.js';
+import { hashToken } from './tokens.js';
 
 export interface DirectoryOptions {
   prefix: string;
@@ -46,6 +49,21 @@ export class Directory {
   findUserByNameId = (nameId: string) => findUserByNameId(this.ctx, nameId);
   listUsers = (query?: ListQuery) => listUsers(this.ctx, query);
   countUsers = () => this.ctx.redis.zcard(this.ctx.keys.users);
+  /** A read for early, friendly refusals; the scripts still decide atomically. */
+  isLastActiveAdmin = async (id: string) => {
+    const [member, count] = await Promise.all([
+      this.ctx.redis.sismember(this.ctx.keys.activeAdmins, id),
+      this.ctx.redis.scard(this.ctx.keys.activeAdmins),
+    ]);
+    return member === 1 && count <= 1;
+  };
+  pageUsers = (query: Parameters<typeof pageUsers>[1]) => pageUsers(this.ctx, query);
+
+  createScimToken = (name: string) => createScimToken(this.ctx, name);
+  listScimTokens = () => listScimTokens(this.ctx);
+  revokeScimToken = (id: string) => revokeScimToken(this.ctx, id);
+  verifyScimToken = (token: string) => verifyScimToken(this.ctx, token);
+  touchScimToken = (token: string, at: number) => touchScimToken(this.ctx, token, at);
 
   getPasswordHash = (userId: string) => getPasswordHash(this.ctx, userId);
   setPassword = (userId: string, hash: string, mustChange: boolean, actor: Actor) =>
@@ -55,6 +73,8 @@ export class Directory {
   createSession = (userId: string, scope: SessionScope, options: { recordLogin?: boolean } = {}) =>
     createSession(this.ctx, userId, { ...this.session, scope, ...options });
   lookupSession = (token: string) => lookupSession(this.ctx, token, this.session.idleTtlSeconds);
+  /** Whether a token is a live sign-in session's, without touching it. */
+  sessionExists = async (token: string) => (await this.ctx.redis.exists(this.ctx.keys.session(hashToken(token)))) === 1;
   setSessionScope = (tokenHash: string, scope: SessionScope) => setSessionScope(this.ctx, tokenHash, scope);
   revokeSession = (tokenHash: string) => revokeSession(this.ctx, tokenHash);
   revokeAllSessions = (userId: string, onBatch?: (revokedSoFar: number) => Promise<void> | void) =>

@@ -19,6 +19,7 @@ const SCRIPT_NAMES = [
   'end-sessions',
   'get-password',
   'link-sso',
+  'page-users',
   'find-user',
   'list-users',
   'search-users',

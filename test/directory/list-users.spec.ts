@@ -65,6 +65,22 @@ describe('directory: listing and search', () => {
     );
   });
 
+  it('pages by offset (SCIM startIndex) in the same order, filtered or not', async () => {
+    const all = (await t.directory.listUsers({ limit: 200 })).users.map((u) => u.id);
+    for (const [offset, count] of [[0, 5], [7, 10], [20, 10], [25, 3], [30, 5]] as const) {
+      const page = await t.directory.pageUsers({ offset, count });
+      expect(page.total).to.equal(25);
+      expect(page.users.map((u) => u.id)).to.deep.equal(all.slice(offset, offset + count));
+    }
+    const inactive = (await t.directory.listUsers({ status: 'inactive', limit: 200 })).users.map((u) => u.id);
+    for (let offset = 0; offset <= inactive.length; offset++) {
+      const page = await t.directory.pageUsers({ offset, count: 2, status: 'inactive' });
+      expect(page.total).to.equal(inactive.length);
+      expect(page.users.map((u) => u.id), `offset ${offset}`).to.deep.equal(inactive.slice(offset, offset + 2));
+    }
+    expect((await t.directory.pageUsers({ offset: 0, count: 0, role: 'admin' })).total).to.equal(5);
+  });
+
   it('refuses a cursor it did not issue', async () => {
     await expectRefusal(t.directory.listUsers({ cursor: 'garbage!' }), 'invalid_cursor');
   });

@@ -1,0 +1,40 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../http/app.js';
+import { validateBody } from '../http/validate.js';
+import { requireSession, requireAdmin, authOf } from '../auth/session-middleware.js';
+import type { ScimTokenRecord } from '../directory/index.js';
+
+const CreateScimToken = z.strictObject({ name: z.string().trim().min(1).max(100) });
+
+const present = (t: ScimTokenRecord) => ({
+  id: t.id,
+  name: t.name,
+  createdAt: t.createdAt.toISOString(),
+  lastUsedAt: t.lastUsedAt ? t.lastUsedAt.toISOString() : null,
+});
+
+/** /api/v1/scim-tokens: the bearer tokens IdPs provision with; shown once, stored hashed. */
+export function scimTokensRoutes(deps: AppDeps): Router {
+  const { directory } = deps;
+  const router = Router();
+  router.use('/scim-tokens', requireSession(directory, deps.config.publicUrl), requireAdmin, express.json({ limit: '4kb' }));
+
+  router.get('/scim-tokens', async (_req, res) => {
+    res.json({ tokens: (await directory.listScimTokens()).map(present) });
+  });
+
+  router.post('/scim-tokens', validateBody(CreateScimToken), async (_req, res) => {
+    const { name } = res.locals.body as z.infer<typeof CreateScimToken>;
+    const created = await directory.createScimToken(name);
+    await directory.appendAudit({ actorId: authOf(res).user.id, source: 'admin-api' }, 'scim_token.created', created.id, { name });
+    res.status(201).set('Cache-Control', 'no-store').json({ id: created.id, name: created.name, token: created.token });
+  });
+
+  router.delete('/scim-tokens/:id', async (req, res) => {
+    await directory.revokeScimToken(String(req.params.id));
+    await directory.appendAudit({ actorId: authOf(res).user.id, source: 'admin-api' }, 'scim_token.revoked', String(req.params.id));
+    res.status(204).end();
+  });
+  return router;
+}

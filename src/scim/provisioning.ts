@@ -1,0 +1,133 @@
+import SCIMMY from 'scimmy';
+import type { Config } from '../../config/index.js';
+import { DirectoryError, type Actor, type Directory, type UserRecord } from '../directory/index.js';
+import type { JobRunner } from '../jobs/job-runner.js';
+import { ScimError } from './scim-error.js';
+import { userSchema, toPlain, coerceUser, PATCH_OP } from './scim-schema.js';
+import { normalizeUserBody, normalizePatchOperations } from './quirks.js';
+import { toScimResource, fromScimResource, etagOf, type DirectoryFields } from './user-resource.js';
+
+// What an IdP's POST, PUT, PATCH and DELETE of a User do to the directory.
+
+const SCIM: Actor = { source: 'scim' };
+const MAX_ATTEMPTS = 10;
+const LAST_ADMIN = 'This user is the last active admin of the organization; promote another user to admin in Rune before deactivating, demoting or deleting them.';
+
+type Json = Record<string, unknown>;
+
+export interface ProvisioningDeps {
+  config: Config;
+  directory: Directory;
+  jobs: JobRunner;
+}
+
+export class ScimProvisioner {
+  constructor(private readonly deps: ProvisioningDeps, private readonly baseUrl: string) {}
+
+  private map(body: unknown): DirectoryFields {
+    const resource = coerceUser(normalizeUserBody(body), 'in');
+    return fromScimResource(resource, { adminRoleValues: this.deps.config.scim.adminRoleValues });
+  }
+
+  private async current(id: string, ifMatch?: string): Promise<UserRecord> {
+    const user = await this.deps.directory.getUser(id);
+    if (!user) throw new ScimError(404, `No User with id ${id}.`);
+    if (ifMatch !== undefined && ifMatch.trim() !== '*' && !ifMatch.split(',').map((t) => t.trim()).includes(etagOf(user.version))) {
+      throw new ScimError(412, `The User changed: its version is ${etagOf(user.version)}.`);
+    }
+    return user;
+  }
+
+  async create(body: unknown): Promise<UserRecord> {
+    const fields = this.map(body);
+    return this.deps.directory.createUser({
+      name: fields.name,
+      email: fields.email,
+      userName: fields.userName,
+      externalId: fields.externalId,
+      role: fields.role ?? 'user',
+      kind: 'sso',
+      status: fields.active ? 'active' : 'inactive',
+      scim: fields.scim,
+    }, SCIM);
+  }
+
+  async replace(id: string, body: unknown, ifMatch?: string): Promise<UserRecord> {
+    const fields = this.map(body);
+    return this.write(id, ifMatch, async () => fields);
+  }
+
+  async patch(id: string, body: unknown, ifMatch?: string): Promise<UserRecord> {
+    const message = (body ?? {}) as Json;
+    if (!Array.isArray(message.schemas) || message.schemas.length !== 1 || message.schemas[0] !== PATCH_OP) {
+      throw new ScimError(400, `A PATCH body must have schemas ["${PATCH_OP}"].`, 'invalidSyntax');
+    }
+    if (!Array.isArray(message.Operations)) throw new ScimError(400, 'A PATCH body needs an Operations array.', 'invalidValue');
+    // Entra ID sends empty PATCHes; there is nothing to do.
+    if (message.Operations.length === 0) return this.current(id, ifMatch);
+    return this.write(id, ifMatch, async (user) => {
+      const resource = toScimResource(user, this.baseUrl);
+      const operations = normalizePatchOperations(message.Operations, resource);
+      const patch = new SCIMMY.Messages.PatchOp({ schemas: [PATCH_OP], Operations: operations } as never);
+      const User = userSchema();
+      const patched = await patch.apply(new User(resource, 'out') as never);
+      if (!patched) return undefined;
+      return fromScimResource(coerceUser(toPlain(patched), 'in'), { adminRoleValues: this.deps.config.scim.adminRoleValues });
+    });
+  }
+
+  /**
+   * Reads, computes the new fields and writes them guarded by the version read, retrying when
+   * another request changed the user in between: concurrent PATCHes of different attributes
+   * all survive. With If-Match, a change in between is the client's 412 instead.
+   */
+  private async write(id: string, ifMatch: string | undefined, compute: (user: UserRecord) => Promise<DirectoryFields | undefined>) {
+    for (let attempt = 0; ; attempt++) {
+      const user = await this.current(id, ifMatch);
+      const fields = await compute(user);
+      if (!fields) return user;
+      if (!fields.active && user.status === 'active' && (await this.deps.directory.isLastActiveAdmin(id))) {
+        throw new ScimError(409, LAST_ADMIN);
+      }
+      try {
+        await this.deps.directory.updateUser(id, {
+          name: fields.name,
+          email: fields.email,
+          userName: fields.userName,
+          externalId: fields.externalId ?? '',
+          scim: fields.scim,
+          ...(fields.role ? { role: fields.role } : {}),
+        }, SCIM, { expectedVersion: user.version });
+      } catch (error) {
+        const raced = error instanceof DirectoryError && error.code === 'version_mismatch';
+        if (raced && ifMatch === undefined && attempt < MAX_ATTEMPTS) continue;
+        throw error;
+      }
+      return this.applyStatus(id, fields.active);
+    }
+  }
+
+  /** active=false runs the deactivation job (sessions revoked, audited) and answers when it is done. */
+  private async applyStatus(id: string, active: boolean): Promise<UserRecord> {
+    const user = (await this.deps.directory.getUser(id))!;
+    if (active && user.status === 'inactive') return (await this.deps.directory.activateUser(id, SCIM)).user;
+    if (!active && user.status === 'active') {
+      const outcome = await this.deps.jobs.deactivate(id, SCIM);
+      if (outcome.state === 'refused') throw new ScimError(409, outcome.code === 'last_active_admin' ? LAST_ADMIN : outcome.detail);
+      if (outcome.state === 'failed') throw new Error(`deactivation job failed: ${outcome.detail}`);
+      if (outcome.state === 'pending') throw new ScimError(503, 'The deactivation is queued but not done yet; retry the request.');
+      return (await this.deps.directory.getUser(id))!;
+    }
+    return user;
+  }
+
+  /** DELETE: deactivate, revoke and delete in one job. */
+  async remove(id: string, ifMatch?: string): Promise<void> {
+    await this.current(id, ifMatch);
+    if (await this.deps.directory.isLastActiveAdmin(id)) throw new ScimError(409, LAST_ADMIN);
+    const outcome = await this.deps.jobs.deactivate(id, SCIM, { thenDelete: true });
+    if (outcome.state === 'refused') throw new ScimError(409, outcome.code === 'last_active_admin' ? LAST_ADMIN : outcome.detail);
+    if (outcome.state === 'failed') throw new Error(`delete job failed: ${outcome.detail}`);
+    if (outcome.state === 'pending') throw new ScimError(503, 'The deletion is queued but not done yet; retry the request.');
+  }
+}

@@ -1,0 +1,95 @@
+import { ENTERPRISE_USER } from './scim-schema.js';
+
+// What real IdPs send that RFC 7644 or scimmy would refuse, made standard before scimmy sees it:
+// Entra ID's "True"/"False" strings and capitalised ops, manager as a bare id, nulls for absent
+// sub-attributes, read-only attributes echoed in POST bodies, and Add/Replace on a filtered
+// multi-valued path (emails[type eq "work"].value) that has no such entry yet.
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** "True"/"False" (any case) to booleans. */
+export function booleanish(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const lower = value.toLowerCase();
+  return lower === 'true' ? true : lower === 'false' ? false : value;
+}
+
+/** Removes JSON nulls (meaning "absent") from nested objects and arrays. */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((v) => v !== null).map(withoutNulls);
+  if (!isObject(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+}
+
+const managerOf = (value: unknown) => (typeof value === 'string' ? (value ? { value } : undefined) : value);
+
+/** A User body of POST or PUT, as IdPs send it, made fit for scimmy. */
+export function normalizeUserBody(body: unknown): Json {
+  const clean = withoutNulls(isObject(body) ? body : {}) as Json;
+  // Read-only or ignored attributes: the server decides id and meta, groups come from Groups,
+  // and a password is never stored for an SSO user.
+  for (const key of Object.keys(clean)) {
+    if (['id', 'meta', 'groups', 'password'].includes(key.toLowerCase())) delete clean[key];
+  }
+  if ('active' in clean) clean.active = booleanish(clean.active);
+  if (Array.isArray(clean.roles) && clean.roles.length === 0) delete clean.roles;
+  const enterprise = clean[ENTERPRISE_USER];
+  if (isObject(enterprise) && 'manager' in enterprise) {
+    const manager = managerOf(enterprise.manager);
+    if (manager === undefined) delete enterprise.manager;
+    else enterprise.manager = manager;
+  }
+  return clean;
+}
+
+export interface PatchOperation {
+  op: string;
+  path?: string;
+  value?: unknown;
+}
+
+const FILTERED_PATH = /^([\w:.-]+)\[\s*type\s+eq\s+"([^"]*)"\s*\]\.(\w+)$/i;
+const MANAGER_PATH = `${ENTERPRISE_USER}:manager`.toLowerCase();
+
+/**
+ * PATCH operations made standard against the current resource. An empty list stays empty
+ * (the caller answers with the unchanged resource).
+ */
+export function normalizePatchOperations(operations: unknown, current: Json): PatchOperation[] {
+  if (!Array.isArray(operations)) return operations as PatchOperation[];
+  return operations.map((raw) => {
+    if (!isObject(raw)) return raw as unknown as PatchOperation;
+    const op = typeof raw.op === 'string' ? raw.op.toLowerCase() : (raw.op as string);
+    const path = raw.path as string | undefined;
+    let value = withoutNulls(raw.value);
+
+    if (typeof path === 'string' && path.toLowerCase() === 'active') value = booleanish(value);
+    if (path === undefined && isObject(value)) {
+      value = Object.fromEntries(Object.entries(value).map(([k, v]) => {
+        if (k.toLowerCase() === 'active') return [k, booleanish(v)];
+        if (k.toLowerCase() === MANAGER_PATH) return [k, managerOf(v)];
+        return [k, v];
+      }));
+      const enterprise = (value as Json)[ENTERPRISE_USER];
+      if (isObject(enterprise) && 'manager' in enterprise) enterprise.manager = managerOf(enterprise.manager);
+    }
+    if (typeof path === 'string' && path.toLowerCase() === MANAGER_PATH) value = managerOf(value);
+
+    // Add/Replace on `attr[type eq "x"].sub` with no such entry yet: add the entry.
+    const filtered = typeof path === 'string' ? FILTERED_PATH.exec(path) : null;
+    if (filtered && (op === 'add' || op === 'replace')) {
+      const [, attribute, type, sub] = filtered;
+      const key = Object.keys(current).find((k) => k.toLowerCase() === attribute!.toLowerCase()) ?? attribute!;
+      const entries = Array.isArray(current[key]) ? (current[key] as Json[]) : [];
+      const exists = entries.some((entry) => String(entry.type ?? '').toLowerCase() === type!.toLowerCase());
+      if (!exists) {
+        const entry: Json = { type, [sub!]: value };
+        if (entries.length === 0 && ['emails', 'phonenumbers', 'addresses'].includes(key.toLowerCase())) entry.primary = true;
+        return { op: 'add', path: key, value: [entry] };
+      }
+    }
+    return value === undefined ? { op, path } : { op, path, value };
+  });
+}
