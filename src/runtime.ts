@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { Config } from '../config/index.js';
 import { Directory } from './directory/index.js';
-import { createRedis, type RedisClient } from './redis/connection.js';
+import { createRedis, closeRedis, type RedisClient } from './redis/connection.js';
 import { createApp } from './http/app.js';
 import type { Logger } from './logger.js';
 import { PasswordHasher } from './auth/password-hasher.js';
@@ -24,8 +24,7 @@ export interface Runtime {
 }
 
 export function openRuntime(config: Config, logger: Logger, options: { jobs?: boolean } = {}): Runtime {
-  const redis = createRedis(config);
-  redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
+  const redis = createRedis(config, { logger });
   const directory = new Directory(redis, {
     prefix: config.redis.prefix,
     session: config.session,
@@ -37,7 +36,7 @@ export function openRuntime(config: Config, logger: Logger, options: { jobs?: bo
     maxFailures: config.login.maxFailures,
     windowSeconds: config.login.lockoutSeconds,
   });
-  const jobs = options.jobs ? new JobRunner(config) : undefined;
+  const jobs = options.jobs ? new JobRunner(config, logger) : undefined;
   return {
     config,
     logger,
@@ -48,7 +47,7 @@ export function openRuntime(config: Config, logger: Logger, options: { jobs?: bo
     jobs,
     async close() {
       await jobs?.close();
-      await redis.quit().catch(() => redis.disconnect());
+      await closeRedis(redis);
     },
   };
 }

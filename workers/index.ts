@@ -2,7 +2,7 @@ import { Worker, type Processor } from 'bullmq';
 import type { Config } from '../config/index.js';
 import type { Directory } from '../src/directory/index.js';
 import type { Logger } from '../src/logger.js';
-import { createRedis, type RedisClient } from '../src/redis/connection.js';
+import { createRedis, closeRedis, withinTime, type RedisClient } from '../src/redis/connection.js';
 import { QUEUES, bullPrefix, type QueueName } from '../src/jobs/queues.js';
 import { deactivationProcessor } from './deactivation.processor.js';
 import { sessionRevocationProcessor } from './session-revocation.processor.js';
@@ -14,7 +14,7 @@ export interface RunningWorkers {
 
 /** Runs one BullMQ worker per queue against the directory. */
 export function startWorkers(config: Config, directory: Directory, logger: Logger): RunningWorkers {
-  const connection: RedisClient = createRedis(config, { forBullmq: true });
+  const connection: RedisClient = createRedis(config, { forBullmq: true, logger, name: 'workers' });
   const processors: Record<QueueName, Processor> = {
     [QUEUES.deactivation]: deactivationProcessor(directory),
     [QUEUES.sessionRevocation]: sessionRevocationProcessor(directory),
@@ -44,9 +44,9 @@ export function startWorkers(config: Config, directory: Directory, logger: Logge
       ]);
       if (timedOut) {
         logger.warn({ timeoutMs: config.jobs.shutdownTimeoutMs }, 'jobs still running at shutdown; leaving them to stalled-job recovery');
-        await Promise.all(workers.map((w) => w.close(true)));
+        await withinTime(Promise.all(workers.map((w) => w.close(true))), 2000);
       }
-      await connection.quit().catch(() => connection.disconnect());
+      await closeRedis(connection);
     },
   };
 }

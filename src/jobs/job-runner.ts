@@ -1,7 +1,8 @@
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Config } from '../../config/index.js';
 import type { Actor } from '../directory/index.js';
-import { createRedis, type RedisClient } from '../redis/connection.js';
+import { createRedis, closeRedis, withinTime, type RedisClient } from '../redis/connection.js';
+import type { Logger } from '../logger.js';
 import {
   QUEUES, QUEUE_NAMES, bullPrefix, jobOptions,
   type QueueName, type DeactivationJob, type DeactivationResult, type SessionRevocationJob,
@@ -36,8 +37,8 @@ export class JobRunner {
   private readonly queues: Record<QueueName, Queue>;
   private readonly events: Record<QueueName, QueueEvents>;
 
-  constructor(private readonly config: Config) {
-    this.connection = createRedis(config, { forBullmq: true });
+  constructor(private readonly config: Config, private readonly logger?: Logger) {
+    this.connection = createRedis(config, { forBullmq: true, logger, name: 'jobs' });
     const prefix = bullPrefix(config.redis.prefix);
     const defaultJobOptions = jobOptions(config.jobs.attempts);
     this.queues = Object.fromEntries(QUEUE_NAMES.map((name) =>
@@ -48,7 +49,7 @@ export class JobRunner {
 
   // QueueEvents blocks on its connection, so each gets one of its own.
   private eventConnection(): RedisClient {
-    const connection = createRedis(this.config, { forBullmq: true });
+    const connection = createRedis(this.config, { forBullmq: true, logger: this.logger, name: 'job-events' });
     this.eventConnections.push(connection);
     return connection;
   }
@@ -101,9 +102,8 @@ export class JobRunner {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...Object.values(this.events), ...Object.values(this.queues)].map((c) => c.close()));
-    for (const connection of [this.connection, ...this.eventConnections]) {
-      await connection.quit().catch(() => connection.disconnect());
-    }
+    // Bounded: with Redis gone, BullMQ's close would wait for it forever.
+    await withinTime(Promise.all([...Object.values(this.events), ...Object.values(this.queues)].map((c) => c.close())), 3000);
+    await Promise.all([this.connection, ...this.eventConnections].map((c) => closeRedis(c)));
   }
 }
