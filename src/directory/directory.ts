@@ -49,6 +49,10 @@ export class Directory {
   findUserByNameId = (nameId: string) => findUserByNameId(this.ctx, nameId);
   listUsers = (query?: ListQuery) => listUsers(this.ctx, query);
   countUsers = () => this.ctx.redis.zcard(this.ctx.keys.users);
+  countUsersByStatus = async () => {
+    const [active, inactive] = await Promise.all(['active', 'inactive'].map((s) => this.ctx.redis.bitcount(this.ctx.keys.bits(s))));
+    return { active: active ?? 0, inactive: inactive ?? 0 };
+  };
   /** A read for early, friendly refusals; the scripts still decide atomically. */
   isLastActiveAdmin = async (id: string) => {
     const [member, count] = await Promise.all([
