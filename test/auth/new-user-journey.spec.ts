@@ -84,5 +84,15 @@ describe('auth: the new-user journey', () => {
     expect(audit).to.include('user.password_changed');
     expect(audit).not.to.include(temporaryPassword);
     expect(audit).not.to.include(newPassword);
+
+    // Nor did any BullMQ job: the password change queued a revocation job carrying ids only.
+    const { redis, config } = server.runtime;
+    const jobKeys = await redis.keys(`{${config.redis.prefix}}:session-revocation:*`);
+    const jobHashes = await Promise.all(jobKeys.map(async (key) => ((await redis.type(key)) === 'hash' ? redis.hgetall(key) : {})));
+    const jobData = JSON.stringify(jobHashes);
+    expect(jobData).to.include('password-change');
+    expect(jobData).not.to.include(temporaryPassword);
+    expect(jobData).not.to.include(newPassword);
+    expect(jobData).not.to.include(first.body.token);
   });
 });
