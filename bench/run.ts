@@ -31,6 +31,11 @@ const BENCHES: BenchEntry[] = [
     description: 'POST /users/:id/deactivate until all sessions are gone (1 and 10k sessions) vs GET baseline; deactivation jobs/s through one worker vs a BullMQ no-op',
     load: () => import('./deactivation.js'),
   },
+  {
+    name: 'scim',
+    description: 'SCIM filter / POST throughput vs a bare Express route in the same process; filter latency 1k vs 100k users; deep vs first page',
+    load: () => import('./scim.js'),
+  },
 ];
 
 function usage(): string {

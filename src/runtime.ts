@@ -2,11 +2,12 @@ import type { Server } from 'node:http';
 import type { Config } from '../config/index.js';
 import { Directory } from './directory/index.js';
 import { createRedis, closeRedis, type RedisClient } from './redis/connection.js';
-import { createApp } from './http/app.js';
+import { createApp, type AppDeps } from './http/app.js';
 import type { Logger } from './logger.js';
 import { PasswordHasher } from './auth/password-hasher.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { JobRunner } from './jobs/job-runner.js';
+import { ScimTokenCache } from './scim/token-cache.js';
 import { startWorkers, type RunningWorkers } from '../workers/index.js';
 
 // Wiring of the long-running processes: connections, the directory, the HTTP server.
@@ -20,6 +21,8 @@ export interface Runtime {
   throttle: LoginThrottle;
   /** Present where the runtime was opened with `jobs: true` (the HTTP server). */
   jobs?: JobRunner;
+  /** Verified SCIM tokens of the HTTP server; present with `jobs: true`. */
+  scimTokens?: ScimTokenCache;
   close(): Promise<void>;
 }
 
@@ -37,6 +40,9 @@ export function openRuntime(config: Config, logger: Logger, options: { jobs?: bo
     windowSeconds: config.login.lockoutSeconds,
   });
   const jobs = options.jobs ? new JobRunner(config, logger) : undefined;
+  const scimTokens = options.jobs
+    ? new ScimTokenCache(directory, createRedis(config, { logger, name: 'scim-token-revocations' }), logger)
+    : undefined;
   return {
     config,
     logger,
@@ -45,11 +51,19 @@ export function openRuntime(config: Config, logger: Logger, options: { jobs?: bo
     hasher,
     throttle,
     jobs,
+    scimTokens,
     async close() {
+      await scimTokens?.close();
       await jobs?.close();
       await closeRedis(redis);
     },
   };
+}
+
+/** What the HTTP app needs from a runtime opened with `jobs: true`. */
+export function serverDeps(runtime: Runtime): AppDeps {
+  if (!runtime.jobs || !runtime.scimTokens) throw new Error('the HTTP server needs a runtime opened with jobs: true');
+  return { ...runtime, jobs: runtime.jobs, scimTokens: runtime.scimTokens, health: { shuttingDown: false } };
 }
 
 export interface RunningServer {
@@ -60,9 +74,9 @@ export interface RunningServer {
 
 /** Starts the HTTP server; close() stops accepting, finishes in-flight requests, then closes Redis. */
 export async function startServer(runtime: Runtime, options: { port?: number; host?: string } = {}): Promise<RunningServer> {
-  const health = { shuttingDown: false };
-  if (!runtime.jobs) throw new Error('the HTTP server needs a runtime opened with jobs');
-  const app = createApp({ ...runtime, jobs: runtime.jobs, health });
+  const deps = serverDeps(runtime);
+  const { health } = deps;
+  const app = createApp(deps);
   const port = options.port ?? runtime.config.port;
   const host = options.host ?? runtime.config.host;
   const server = await new Promise<Server>((resolve, reject) => {

@@ -32,7 +32,8 @@ export function scimTokensRoutes(deps: AppDeps): Router {
   });
 
   router.delete('/scim-tokens/:id', async (req, res) => {
-    await directory.revokeScimToken(String(req.params.id));
+    // This server forgets it now; the others on the revocation announcement.
+    deps.scimTokens.forget(await directory.revokeScimToken(String(req.params.id)));
     await directory.appendAudit({ actorId: authOf(res).user.id, source: 'admin-api' }, 'scim_token.revoked', String(req.params.id));
     res.status(204).end();
   });

@@ -14,7 +14,7 @@ import { getPasswordHash, setPassword, linkSso } from './commands/passwords.js';
 import { appendAudit, listAudit } from './audit.js';
 import { checkIndexes } from './doctor.js';
 import { pageUsers } from './commands/page-users.js';
-import { createScimToken, listScimTokens, revokeScimToken, verifyScimToken, touchScimToken } from './commands/scim-tokens.js';
+import { createScimToken, listScimTokens, revokeScimToken, verifyScimTokenHash, touchScimToken } from './commands/scim-tokens.js';
 import type { Actor, ListQuery, NewUser, SessionScope, UserChanges } from './types.js';
 import { hashToken } from './tokens.js';
 
@@ -66,8 +66,8 @@ export class Directory {
   createScimToken = (name: string) => createScimToken(this.ctx, name);
   listScimTokens = () => listScimTokens(this.ctx);
   revokeScimToken = (id: string) => revokeScimToken(this.ctx, id);
-  verifyScimToken = (token: string) => verifyScimToken(this.ctx, token);
-  touchScimToken = (token: string, at: number) => touchScimToken(this.ctx, token, at);
+  verifyScimTokenHash = (tokenHash: string) => verifyScimTokenHash(this.ctx, tokenHash);
+  touchScimToken = (tokenHash: string, at: number) => touchScimToken(this.ctx, tokenHash, at);
 
   getPasswordHash = (userId: string) => getPasswordHash(this.ctx, userId);
   setPassword = (userId: string, hash: string, mustChange: boolean, actor: Actor) =>

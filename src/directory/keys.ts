@@ -18,6 +18,8 @@ export interface DirectoryKeys {
   bits(filterName: string): string;
   scimToken(tokenHash: string): string;
   readonly scimTokens: string;
+  /** Pub/sub channel announcing revoked SCIM token hashes, so servers drop cached ones. */
+  readonly scimTokenRevocations: string;
 }
 
 export function directoryKeys(prefix: string): DirectoryKeys {
@@ -37,5 +39,6 @@ export function directoryKeys(prefix: string): DirectoryKeys {
     bits: (filterName) => `${base}:bits:${filterName}`,
     scimToken: (tokenHash) => `${base}:scim-token:${tokenHash}`,
     scimTokens: `${base}:scim-tokens`,
+    scimTokenRevocations: `${base}:scim-tokens:revoked`,
   };
 }

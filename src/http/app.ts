@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import type { Runtime } from '../runtime.js';
 import type { JobRunner } from '../jobs/job-runner.js';
+import type { ScimTokenCache } from '../scim/token-cache.js';
 import { jobsRoutes } from '../admin/jobs.routes.js';
 import { auditRoutes } from '../admin/audit.routes.js';
 import { scimRoutes } from '../scim/scim.routes.js';
@@ -13,12 +14,18 @@ import { authRoutes } from '../auth/auth.routes.js';
 import { setupRoutes } from '../admin/setup.routes.js';
 import { usersRoutes } from '../admin/users.routes.js';
 
-export type AppDeps = Omit<Runtime, 'close' | 'jobs'> & { jobs: JobRunner; health: HealthState };
+export type AppDeps = Omit<Runtime, 'close' | 'jobs' | 'scimTokens'> & {
+  jobs: JobRunner;
+  scimTokens: ScimTokenCache;
+  health: HealthState;
+};
 
 /** Assembles the HTTP application from its routers. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Resources carry their own version ETags; a hash of every body is work nobody uses.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
   const metrics = createMetrics(deps.directory);
   app.use(healthRoutes(deps.redis, deps.health), metrics.routes);

@@ -1,9 +1,18 @@
-import { Router, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import { Registry, Counter, Histogram, Gauge, collectDefaultMetrics } from 'prom-client';
 import type { Directory } from '../directory/index.js';
 
 // Prometheus metrics: process defaults (event-loop lag, memory, GC), HTTP requests by route
 // template (never by raw path, which would explode cardinality), and users by status.
+
+// An error thrown out of a router resets req.baseUrl before 'finish'; the mount is then
+// recovered from the original URL.
+const MOUNTS = ['/api/v1', '/auth', '/scim/v2', '/saml'];
+function routeTemplate(req: Request): string {
+  if (!req.route) return 'unmatched';
+  const base = req.baseUrl || MOUNTS.find((m) => req.originalUrl.startsWith(`${m}/`)) || '';
+  return `${base}${String(req.route.path)}`;
+}
 
 export interface Metrics {
   registry: Registry;
@@ -31,20 +40,8 @@ export function createMetrics(directory: Directory): Metrics {
 
   const middleware: RequestHandler = (req, res, next) => {
     const end = duration.startTimer();
-    // Express sets req.route when a route matches, while req.baseUrl still holds the mount
-    // path; by 'finish' an error on the way out may have reset baseUrl. Take both at that moment.
-    let template = 'unmatched';
-    let current: unknown;
-    Object.defineProperty(req, 'route', {
-      configurable: true,
-      get: () => current,
-      set(route: { path: string }) {
-        current = route;
-        template = `${req.baseUrl}${String(route.path)}`;
-      },
-    });
     res.on('finish', () => {
-      const route = template;
+      const route = routeTemplate(req);
       end({ method: req.method, route });
       requests.inc({ method: req.method, route, status: String(res.statusCode) });
     });

@@ -16,18 +16,25 @@ export function booleanish(value: unknown): unknown {
   return lower === 'true' ? true : lower === 'false' ? false : value;
 }
 
-/** Removes JSON nulls (meaning "absent") from nested objects and arrays. */
+const hasNull = (value: unknown): boolean =>
+  value === null || (typeof value === 'object' && Object.values(value as object).some(hasNull));
+
+/** Removes JSON nulls (meaning "absent") from nested objects and arrays; copies only if there are any. */
 function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.filter((v) => v !== null).map(withoutNulls);
+  return hasNull(value) ? stripNulls(value) : value;
+}
+
+function stripNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((v) => v !== null).map(stripNulls);
   if (!isObject(value)) return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, stripNulls(v)]));
 }
 
 const managerOf = (value: unknown) => (typeof value === 'string' ? (value ? { value } : undefined) : value);
 
 /** A User body of POST or PUT, as IdPs send it, made fit for scimmy. */
 export function normalizeUserBody(body: unknown): Json {
-  const clean = withoutNulls(isObject(body) ? body : {}) as Json;
+  const clean = { ...(withoutNulls(isObject(body) ? body : {}) as Json) };
   // Read-only or ignored attributes: the server decides id and meta, groups come from Groups,
   // and a password is never stored for an SSO user.
   for (const key of Object.keys(clean)) {

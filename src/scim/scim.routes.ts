@@ -12,10 +12,10 @@ export const SCIM_BODY_LIMIT = '256kb';
 export function scimRoutes(deps: AppDeps): Router {
   const baseUrl = `${deps.config.publicUrl}/scim/v2`;
   const router = Router();
-  router.use(scimAuth(deps.directory));
+  router.use(scimAuth(deps.directory, deps.scimTokens));
   router.use(express.json({ limit: SCIM_BODY_LIMIT, type: ['application/scim+json', 'application/json'] }));
-  router.use(discoveryRoutes(baseUrl));
   router.use(scimUsersRoutes(deps, baseUrl));
+  router.use(discoveryRoutes(baseUrl));
   router.use((req) => {
     throw new ScimError(404, `No SCIM endpoint ${req.method} ${req.path}.`);
   });

@@ -87,10 +87,19 @@ function sortResources(resources: Json[], sortBy: string, descending: boolean): 
     .map((x) => x.resource);
 }
 
+// What IdPs send on nearly every request: answered from the index without parsing.
+const USERNAME_EQ = /^\s*userName\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$/i;
+
 export async function listUsers(directory: Directory, baseUrl: string, params: ListParams): Promise<ListResult> {
   const startIndex = Math.max(1, Math.trunc(params.startIndex ?? 1) || 1);
   const count = Math.min(MAX_RESULTS, Math.max(0, Math.trunc(params.count ?? MAX_RESULTS)));
   const offset = startIndex - 1;
+  const byUserName = params.filter !== undefined && !params.sortBy ? USERNAME_EQ.exec(params.filter) : null;
+  if (byUserName) {
+    const user = await directory.findUserByUserName(JSON.parse(`"${byUserName[1]}"`) as string);
+    const resources = user ? [toScimResource(user, baseUrl)] : [];
+    return { totalResults: resources.length, startIndex, resources: resources.slice(offset, offset + count) };
+  }
   const filter = params.filter === undefined ? undefined : parseFilter(params.filter);
   const present = (users: UserRecord[]) => users.map((u) => toScimResource(u, baseUrl));
 

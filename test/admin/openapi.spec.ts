@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { client } from '../support/http.js';
 import { createApp } from '../../src/http/app.js';
+import { serverDeps } from '../../src/runtime.js';
 
 interface RouterLayer {
   rawPath?: string;
@@ -35,7 +36,7 @@ describe('admin API: OpenAPI document', () => {
     const described = new Set(Object.entries(reply.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
       Object.keys(item).filter((k) => k !== 'parameters').map((method) => `${method.toUpperCase()} ${path}`)));
 
-    const app = createApp({ ...server.runtime, jobs: server.runtime.jobs!, health: { shuttingDown: false } });
+    const app = createApp(serverDeps(server.runtime));
     const routes = routesOf((app as unknown as { router: { stack: RouterLayer[] } }).router.stack)
       .filter((r) => / \/(api\/v1|auth)\//.test(r))
       .map((r) => r.replace(/:(\w+)/g, '{$1}'));

@@ -45,20 +45,23 @@ export async function listScimTokens(ctx: DirectoryContext): Promise<ScimTokenRe
   return rows.map(toRecord).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
 }
 
-export async function revokeScimToken(ctx: DirectoryContext, id: string): Promise<void> {
+/** Revokes a token and announces it, so servers that cached it drop it; answers its hash. */
+export async function revokeScimToken(ctx: DirectoryContext, id: string): Promise<string> {
   const tokenHash = await ctx.redis.hget(ctx.keys.scimTokens, id);
   if (!tokenHash) throw new DirectoryError('not_found', 'no such SCIM token');
   await ctx.redis.multi().del(ctx.keys.scimToken(tokenHash)).hdel(ctx.keys.scimTokens, id).exec();
+  await ctx.redis.publish(ctx.keys.scimTokenRevocations, tokenHash);
+  return tokenHash;
 }
 
-/** The token's record if it is valid (not revoked), else null. */
-export async function verifyScimToken(ctx: DirectoryContext, token: string): Promise<ScimTokenRecord | null> {
-  const raw = await ctx.redis.hgetall(ctx.keys.scimToken(hashToken(token)));
+/** The record of a valid (not revoked) token, by the token's SHA-256, else null. */
+export async function verifyScimTokenHash(ctx: DirectoryContext, tokenHash: string): Promise<ScimTokenRecord | null> {
+  const raw = await ctx.redis.hgetall(ctx.keys.scimToken(tokenHash));
   return raw.id ? toRecord(raw) : null;
 }
 
-export async function touchScimToken(ctx: DirectoryContext, token: string, at: number): Promise<void> {
+export async function touchScimToken(ctx: DirectoryContext, tokenHash: string, at: number): Promise<void> {
   // XX semantics by hand: never recreate a token that was revoked meanwhile.
-  const key = ctx.keys.scimToken(hashToken(token));
+  const key = ctx.keys.scimToken(tokenHash);
   await ctx.redis.eval("if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'lastUsedAt', ARGV[1]) end", 1, key, String(at));
 }
