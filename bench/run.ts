@@ -36,6 +36,11 @@ const BENCHES: BenchEntry[] = [
     description: 'SCIM filter / POST throughput vs a bare Express route in the same process; filter latency 1k vs 100k users; deep vs first page',
     load: () => import('./scim.js'),
   },
+  {
+    name: 'saml',
+    description: 'single-thread node-saml validation rate vs POST /saml/acs logins/s with validation in the worker pool; server event-loop delay meanwhile',
+    load: () => import('./saml-acs.js'),
+  },
 ];
 
 function usage(): string {

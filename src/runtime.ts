@@ -8,6 +8,8 @@ import { PasswordHasher } from './auth/password-hasher.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { ScimTokenCache } from './scim/token-cache.js';
+import { SamlValidationPool } from './saml/validation-pool.js';
+import { samlSettings, validationSettings } from './saml/saml-settings.js';
 import { startWorkers, type RunningWorkers } from '../workers/index.js';
 
 // Wiring of the long-running processes: connections, the directory, the HTTP server.
@@ -23,6 +25,8 @@ export interface Runtime {
   jobs?: JobRunner;
   /** Verified SCIM tokens of the HTTP server; present with `jobs: true`. */
   scimTokens?: ScimTokenCache;
+  /** Worker threads validating SAML responses; present with `jobs: true` when SAML is configured. */
+  samlPool?: SamlValidationPool;
   close(): Promise<void>;
 }
 
@@ -40,6 +44,8 @@ export function openRuntime(config: Config, logger: Logger, options: { jobs?: bo
     windowSeconds: config.login.lockoutSeconds,
   });
   const jobs = options.jobs ? new JobRunner(config, logger) : undefined;
+  const saml = samlSettings(config);
+  const samlPool = options.jobs && saml ? new SamlValidationPool(validationSettings(saml), saml.poolSize) : undefined;
   const scimTokens = options.jobs
     ? new ScimTokenCache(directory, createRedis(config, { logger, name: 'scim-token-revocations' }), logger)
     : undefined;
@@ -52,7 +58,9 @@ export function openRuntime(config: Config, logger: Logger, options: { jobs?: bo
     throttle,
     jobs,
     scimTokens,
+    samlPool,
     async close() {
+      await samlPool?.close();
       await scimTokens?.close();
       await jobs?.close();
       await closeRedis(redis);
@@ -63,7 +71,7 @@ export function openRuntime(config: Config, logger: Logger, options: { jobs?: bo
 /** What the HTTP app needs from a runtime opened with `jobs: true`. */
 export function serverDeps(runtime: Runtime): AppDeps {
   if (!runtime.jobs || !runtime.scimTokens) throw new Error('the HTTP server needs a runtime opened with jobs: true');
-  return { ...runtime, jobs: runtime.jobs, scimTokens: runtime.scimTokens, health: { shuttingDown: false } };
+  return { ...runtime, jobs: runtime.jobs, scimTokens: runtime.scimTokens, samlPool: runtime.samlPool, health: { shuttingDown: false } };
 }
 
 export interface RunningServer {

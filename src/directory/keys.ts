@@ -16,6 +16,8 @@ export interface DirectoryKeys {
   /** The name of a status/role filter (its bitmap is `bits:<name>`), or undefined for none. */
   filterName(filter: { status?: string; role?: string }): string | undefined;
   bits(filterName: string): string;
+  samlRequest(requestId: string): string;
+  samlAssertionSeen(assertionId: string): string;
   scimToken(tokenHash: string): string;
   readonly scimTokens: string;
   /** Pub/sub channel announcing revoked SCIM token hashes, so servers drop cached ones. */
@@ -37,6 +39,8 @@ export function directoryKeys(prefix: string): DirectoryKeys {
     users: `${base}:users`,
     filterName: ({ status, role }) => [status, role].filter(Boolean).join(':') || undefined,
     bits: (filterName) => `${base}:bits:${filterName}`,
+    samlRequest: (requestId) => `${base}:saml:req:${requestId}`,
+    samlAssertionSeen: (assertionId) => `${base}:saml:seen:${assertionId}`,
     scimToken: (tokenHash) => `${base}:scim-token:${tokenHash}`,
     scimTokens: `${base}:scim-tokens`,
     scimTokenRevocations: `${base}:scim-tokens:revoked`,

@@ -13,6 +13,7 @@ import { problemHandler, problemNotFound } from './problem-handler.js';
 import { authRoutes } from '../auth/auth.routes.js';
 import { setupRoutes } from '../admin/setup.routes.js';
 import { usersRoutes } from '../admin/users.routes.js';
+import { samlRoutes } from '../saml/saml.routes.js';
 
 export type AppDeps = Omit<Runtime, 'close' | 'jobs' | 'scimTokens'> & {
   jobs: JobRunner;
@@ -33,6 +34,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/scim/v2', scimRoutes(deps));
   app.use('/auth', authRoutes(deps));
   app.use('/api/v1', setupRoutes(deps), usersRoutes(deps), jobsRoutes(deps), auditRoutes(deps), scimTokensRoutes(deps));
+  app.use('/saml', samlRoutes(deps));
   app.use(problemNotFound);
   app.use(problemHandler(deps.logger));
   return app;
