@@ -10,18 +10,24 @@ const EMAIL_MAX = 254;
 const EMAIL_PATTERN = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
 const CONTROL = /\p{Cc}/u;
 
-export const codePointLength = (value: string) => [...value].length;
+// Nearly every name and email is printable ASCII: those skip Unicode normalisation and the
+// \p{…} patterns, with the same results.
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const ASCII_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export const codePointLength = (value: string) => (PRINTABLE_ASCII.test(value) ? value.length : [...value].length);
 
 export function normalizeName(value: unknown, problems: FieldProblem[], field = 'name'): string {
   if (typeof value !== 'string') {
     problems.push({ field, message: 'must be a string' });
     return '';
   }
-  const name = value.normalize('NFC').trim().replace(/\s+/gu, ' ');
-  const length = codePointLength(name);
+  const ascii = PRINTABLE_ASCII.test(value);
+  const name = ascii ? value.trim().replace(/ {2,}/g, ' ') : value.normalize('NFC').trim().replace(/\s+/gu, ' ');
+  const length = ascii ? name.length : codePointLength(name);
   if (length < NAME_MIN || length > NAME_MAX) {
     problems.push({ field, message: `must be ${NAME_MIN}–${NAME_MAX} characters after trimming (got ${length})` });
-  } else if (CONTROL.test(name)) {
+  } else if (!ascii && CONTROL.test(name)) {
     problems.push({ field, message: 'must not contain control characters' });
   }
   return name;
@@ -32,8 +38,9 @@ export function normalizeEmail(value: unknown, problems: FieldProblem[], field =
     problems.push({ field, message: 'must be a string' });
     return '';
   }
-  const email = value.normalize('NFC').trim().toLowerCase();
-  if (email.length > EMAIL_MAX || !EMAIL_PATTERN.test(email)) {
+  const ascii = PRINTABLE_ASCII.test(value);
+  const email = (ascii ? value : value.normalize('NFC')).trim().toLowerCase();
+  if (email.length > EMAIL_MAX || !(ascii ? ASCII_EMAIL : EMAIL_PATTERN).test(email)) {
     problems.push({ field, message: 'must be a valid email address' });
   }
   return email;
@@ -62,6 +69,7 @@ const asciiLower = (value: string) => value.replace(/[A-Z]+/g, (run) => run.toLo
 
 /** The Unicode lower-case index key, or undefined where Lua's ASCII lower-casing gives the same. */
 export function indexKeyIfNeeded(value: string): string | undefined {
+  if (PRINTABLE_ASCII.test(value)) return undefined;
   const lower = value.toLowerCase();
   return lower === asciiLower(value) ? undefined : lower;
 }
