@@ -14,6 +14,9 @@ const seconds = z.coerce.number().int().positive();
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
+  // Which proxies may set X-Forwarded-For: Express's syntax (a hop count, or comma-separated
+  // addresses/subnets, or loopback/linklocal/uniquelocal). Sign-in throttling counts by client address.
+  TRUST_PROXY: z.string().regex(/^(\d{1,2}|true|false|[\w.:/,\s-]+)$/, 'a hop count, true/false, or addresses/subnets').default('loopback'),
   PUBLIC_URL: z.url().optional(),
   REDIS_URL: z
     .string()
@@ -56,6 +59,7 @@ const EnvSchema = z.object({
 export interface Config {
   readonly port: number;
   readonly host: string;
+  readonly trustProxy: string | number | boolean;
   readonly publicUrl: string;
   readonly redis: {
     readonly url: string;
@@ -178,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
+    trustProxy: /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY,
     publicUrl,
     redis: Object.freeze({ url: e.REDIS_URL, prefix: e.REDIS_PREFIX, clusterNodes: parseClusterNodes(e.REDIS_CLUSTER_NODES) }),
     logLevel: e.LOG_LEVEL,

@@ -33,6 +33,14 @@ describe('config', () => {
     expect(() => loadConfig({ SESSION_IDLE_TTL: '100', SESSION_MAX_TTL: '10' })).to.throw(ConfigError, 'SESSION_IDLE_TTL');
   });
 
+  it('reads TRUST_PROXY as a hop count, a boolean or addresses', () => {
+    expect(loadConfig({}).trustProxy).to.equal('loopback');
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).to.equal(2);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).to.equal(true);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy).to.equal('10.0.0.0/8, loopback');
+    expect(() => loadConfig({ TRUST_PROXY: 'a;b' })).to.throw(ConfigError, 'TRUST_PROXY');
+  });
+
   it('parses cluster nodes and trims the public URL', () => {
     const config = loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7001', PUBLIC_URL: 'https://id.example.test/' });
     expect(config.redis.clusterNodes).to.deep.equal([{ host: '10.0.0.1', port: 7000 }, { host: '10.0.0.2', port: 7001 }]);

@@ -27,7 +27,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   // Resources carry their own version ETags; a hash of every body is work nobody uses.
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.config.trustProxy);
   const metrics = createMetrics(deps.directory);
   app.use(healthRoutes(deps.redis, deps.health), metrics.routes);
   app.use(requestLog(deps.logger), metrics.middleware);
