@@ -1,18 +1,20 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import argon2 from 'argon2';
 import { loadConfig, type Config } from '../config/index.js';
 import { OWASP_ARGON2 } from '../src/auth/password-hasher.js';
 import type { Actor } from '../src/directory/index.js';
 import { createLogger } from '../src/logger.js';
-import { openRuntime, startServer, type RunningServer, type Runtime } from '../src/runtime.js';
-import { BenchInterrupted, checkStop, envInt, stopRequested } from './support/control.js';
-import type { ChildMessage, LoadAccount, LoadResult, ParentMessage } from './support/login-load.js';
-import { BENCH_REDIS_URL, connect, infoField, isolatedPrefix, type PrefixScope } from './support/redis.js';
-import { fmtInt, fmtMs, passFail, table, writeResults, type Target } from './support/report.js';
+import { openRuntime, startServer, type RunningServer } from '../src/runtime.js';
+import { checkStop, envInt } from './support/control.js';
+import type { ChildMessage, LoadAccount, ParentMessage } from './support/login-load.js';
+import { LoadProcess } from './support/load-process.js';
+import { BENCH_REDIS_URL, connect, infoField } from './support/redis.js';
+import { environment, fmtInt, fmtMs, loadAverage, table, targetsTable, writeResults, type Target } from './support/report.js';
+import { withResources, type Resources } from './support/resources.js';
+import {
+  EVENT_LOOP_RESOLUTION_MS, LoopDelayMonitor, loopDelayTarget, startWindow,
+} from './support/server-meter.js';
 import { nowMs, runBounded, summarize } from './support/stats.js';
 import { fakeUsers } from './support/users.js';
 
@@ -38,12 +40,9 @@ import { fakeUsers } from './support/users.js';
 //   BENCH_LOGIN_HEALTHZ_PER_SECOND  GET /healthz samples a second during the storm (default 5)
 
 const SYSTEM: Actor = { source: 'system' };
-const EVENT_LOOP_RESOLUTION_MS = 10;
 const EVENT_LOOP_P99_TARGET_MS = 50;
 const SINGLE_VERIFY_SAMPLES = 10;
 const REQUEST_TIMEOUT_MS = 30_000;
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const LOAD_SCRIPT = fileURLToPath(new URL('./support/login-load.ts', import.meta.url));
 
 function readConfig() {
   return {
@@ -58,50 +57,21 @@ function readConfig() {
 type BenchConfig = ReturnType<typeof readConfig>;
 
 const log = (message = '') => console.log(message);
-const ns = (h: IntervalHistogram, p: number) => h.percentile(p) / 1e6;
-
-/** Everything the run opened, closed in `finally` whatever happened. */
-interface Resources {
-  scopes: PrefixScope[];
-  runtime?: Runtime;
-  server?: RunningServer;
-  child?: ChildProcess;
-}
 
 export async function run(): Promise<{ targets: Target[] }> {
   const cfg = readConfig();
-  const redis = connect();
-  const res: Resources = { scopes: [] };
-  try {
-    return await bench(cfg, redis, res);
-  } finally {
-    if (res.child && res.child.exitCode === null && res.child.signalCode === null) res.child.kill('SIGKILL');
-    await res.server?.close().catch((error: unknown) => console.error('closing the server failed:', error));
-    await res.runtime?.close().catch((error: unknown) => console.error('closing the runtime failed:', error));
-    let deleted = 0;
-    for (const scope of res.scopes) {
-      try {
-        deleted += await scope.cleanup();
-      } catch (error) {
-        console.error(`cleanup of ${scope.pattern} failed:`, error);
-      }
-    }
-    log(`cleanup: deleted ${fmtInt(deleted)} keys under ${res.scopes.map((s) => s.pattern).join(', ') || '(none)'}`);
-    redis.disconnect();
-  }
+  return withResources(connect(), (res) => bench(cfg, res));
 }
 
-async function bench(cfg: BenchConfig, redis: ReturnType<typeof connect>, res: Resources): Promise<{ targets: Target[] }> {
-  const redisVersion = (await infoField(redis, 'server', 'redis_version')) ?? '?';
+async function bench(cfg: BenchConfig, res: Resources): Promise<{ targets: Target[] }> {
+  const redisVersion = (await infoField(res.redis, 'server', 'redis_version')) ?? '?';
   const threadpool = process.env.UV_THREADPOOL_SIZE?.trim() || '4 (libuv default, UV_THREADPOOL_SIZE unset)';
   const threadpoolSize = Number(process.env.UV_THREADPOOL_SIZE) || 4;
 
   // Enabled before anything else runs; reset at each measured phase.
-  const loopDelay = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
-  loopDelay.enable();
+  const loopDelay = new LoopDelayMonitor();
 
-  const scope = await isolatedPrefix(redis, 'login');
-  res.scopes.push(scope);
+  const scope = await res.prefix('login');
 
   // The service's own configuration: argon2 parameters as the service would read them.
   const argonEnv = Object.fromEntries(
@@ -125,14 +95,16 @@ async function bench(cfg: BenchConfig, redis: ReturnType<typeof connect>, res: R
     `${cfg.users} users, ${cfg.concurrency} in flight, ${cfg.seconds} s storm`);
   log(`UV_THREADPOOL_SIZE ${threadpool}; Node ${process.version}, Redis ${redisVersion}, ${os.cpus().length} CPUs ` +
     `(${os.cpus()[0]?.model.trim() ?? '?'})`);
-  log(`prefix: ${scope.prefix} (keys ${scope.pattern}); load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(`prefix: ${scope.prefix} (keys ${scope.pattern}); load average at start ${loadAverage()}`);
 
   // The HTTP server needs the job producer (BullMQ queues, keys under the same prefix); sign-in
   // enqueues no job, so no workers run here.
-  res.runtime = openRuntime(config, createLogger(config.logLevel), { jobs: true });
-  const { directory, hasher } = res.runtime;
-  res.server = await startServer(res.runtime);
-  log(`server: ${res.server.url} (in this process, pid ${process.pid})`);
+  const runtime = openRuntime(config, createLogger(config.logLevel), { jobs: true });
+  res.onRelease('the runtime', () => runtime.close());
+  const { directory, hasher } = runtime;
+  const server = await startServer(runtime);
+  res.onRelease('the server', () => server.close());
+  log(`server: ${server.url} (in this process, pid ${process.pid})`);
 
   // Users with known passwords, hashed by the service's own hasher (its configured parameters).
   let t = nowMs();
@@ -168,7 +140,7 @@ async function bench(cfg: BenchConfig, redis: ReturnType<typeof connect>, res: R
     `${baselineBefore.perSecond.toFixed(1)} verifications/s, median ${fmtMs(baselineBefore.latency.medianMs)} ms`);
 
   // 2. Storm, from a separate process.
-  const storm = await runStorm(cfg, res, accounts.map(({ email, password }) => ({ email, password })), loopDelay);
+  const storm = await runStorm(cfg, res, server, accounts.map(({ email, password }) => ({ email, password })), loopDelay);
   const r = storm.result;
   const login = summarize(r.loginMs);
   const health = summarize(r.healthzMs);
@@ -193,10 +165,7 @@ async function bench(cfg: BenchConfig, redis: ReturnType<typeof connect>, res: R
   const el = storm.loop;
 
   const targets: Target[] = [
-    {
-      name: 'server event-loop delay p99 during the storm (raw histogram, incl. 10 ms resolution)',
-      measured: `${fmtMs(el.p99Ms)} ms`, limit: `< ${EVENT_LOOP_P99_TARGET_MS} ms`, pass: el.p99Ms < EVENT_LOOP_P99_TARGET_MS,
-    },
+    loopDelayTarget(el, EVENT_LOOP_P99_TARGET_MS),
     {
       name: 'failed logins during the storm',
       measured: fmtInt(failed), limit: '0', pass: failed === 0,
@@ -226,7 +195,7 @@ async function bench(cfg: BenchConfig, redis: ReturnType<typeof connect>, res: R
   if (r.healthzFailures > 0) log(`GET /healthz: ${r.healthzFailures} failed`);
   if (noisy) {
     log(`WARNING: the baselines before and after the storm differ by ${(baselineSpread * 100).toFixed(0)} %: ` +
-      `something else was using the CPUs (load average now ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}); the ratio is unreliable`);
+      `something else was using the CPUs (load average now ${loadAverage()}); the ratio is unreliable`);
   }
   log();
   log(table(['server event-loop delay (ms)', '>p50', '>p99', '>max', '>samples'], [
@@ -237,15 +206,13 @@ async function bench(cfg: BenchConfig, redis: ReturnType<typeof connect>, res: R
       fmtMs(baselineBefore.loop.maxMs), fmtInt(baselineBefore.loop.count)],
   ]));
   log();
-  log(table(['target', '>measured', '>limit', 'result'], targets.map((x) => [x.name, x.measured, x.limit, passFail(x.pass)])));
+  log(targetsTable(targets));
 
   const file = await writeResults('login', {
     bench: 'login',
     at: new Date().toISOString(),
     environment: {
-      node: process.version, redis: redisVersion, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model.trim(),
-      platform: `${os.platform()} ${os.arch()}`, uvThreadpoolSize: threadpoolSize, loadAverageAtEnd: os.loadavg(),
-      uvThreadpoolSizeEnv: process.env.UV_THREADPOOL_SIZE ?? null,
+      ...environment(redisVersion), uvThreadpoolSize: threadpoolSize, uvThreadpoolSizeEnv: process.env.UV_THREADPOOL_SIZE ?? null,
     },
     config: { ...cfg, prefix: scope.prefix, argon2: a2, argon2IsProjectDefault: isDefault, eventLoopResolutionMs: EVENT_LOOP_RESOLUTION_MS },
     baseline: {
@@ -279,20 +246,8 @@ async function bench(cfg: BenchConfig, redis: ReturnType<typeof connect>, res: R
   return { targets };
 }
 
-interface LoopDelay {
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  meanMs: number;
-  count: number;
-}
-
-const readLoop = (h: IntervalHistogram): LoopDelay => ({
-  p50Ms: ns(h, 50), p99Ms: ns(h, 99), maxMs: h.max / 1e6, meanMs: h.mean / 1e6, count: h.count,
-});
-
 /** argon2.verify for baselineSeconds at the storm's concurrency; completions inside the window count. */
-async function verifyThroughput(cfg: BenchConfig, verifyOne: (i: number) => Promise<void>, loopDelay: IntervalHistogram) {
+async function verifyThroughput(cfg: BenchConfig, verifyOne: (i: number) => Promise<void>, loopDelay: LoopDelayMonitor) {
   const windowMs = cfg.baselineSeconds * 1000;
   const latencies: number[] = [];
   let completed = 0;
@@ -311,79 +266,26 @@ async function verifyThroughput(cfg: BenchConfig, verifyOne: (i: number) => Prom
     }
   };
   await Promise.all(Array.from({ length: cfg.concurrency }, loop));
-  return { perSecond: completed / (windowMs / 1000), completed, latency: summarize(latencies), loop: readLoop(loopDelay) };
+  return { perSecond: completed / (windowMs / 1000), completed, latency: summarize(latencies), loop: loopDelay.read() };
 }
 
 /** Forks the load process, warms up, runs the storm, measuring this (the server's) process meanwhile. */
-async function runStorm(cfg: BenchConfig, res: Resources, accounts: LoadAccount[], loopDelay: IntervalHistogram) {
-  const child = fork(LOAD_SCRIPT, [], {
-    cwd: PROJECT_ROOT,
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  res.child = child;
-
-  // Messages in order of arrival; `next(type)` waits for one, failing on exit, error or Ctrl-C.
-  const inbox: ChildMessage[] = [];
-  let waiter: (() => void) | undefined;
-  let gone: Error | undefined;
-  child.on('message', (m: ChildMessage) => {
-    inbox.push(m);
-    waiter?.();
-  });
-  child.on('exit', (code, signal) => {
-    gone ??= new Error(`load process exited (code ${code}, signal ${signal}) before the storm finished`);
-    waiter?.();
-  });
-  child.on('error', (error) => {
-    gone ??= error;
-    waiter?.();
-  });
-  const next = async <T extends ChildMessage['type']>(type: T, timeoutMs: number): Promise<Extract<ChildMessage, { type: T }>> => {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const i = inbox.findIndex((m) => m.type === type || m.type === 'failed');
-      if (i >= 0) {
-        const [m] = inbox.splice(i, 1);
-        if (m!.type === 'failed') throw new Error(`load process failed: ${m!.error}`);
-        return m as Extract<ChildMessage, { type: T }>;
-      }
-      if (stopRequested()) throw new BenchInterrupted('stopped during the login storm');
-      if (gone) throw gone;
-      if (performance.now() > deadline) throw new Error(`load process: no '${type}' within ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 100);
-        waiter = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      waiter = undefined;
-    }
-  };
-  const tell = (message: ParentMessage) => child.send(message);
-
-  tell({
-    type: 'config', url: res.server!.url, accounts, concurrency: cfg.concurrency, durationMs: cfg.seconds * 1000,
+async function runStorm(cfg: BenchConfig, res: Resources, server: RunningServer, accounts: LoadAccount[], loopDelay: LoopDelayMonitor) {
+  const load = res.process(new LoadProcess<ParentMessage, ChildMessage>('login-load.ts', 'the login storm'));
+  load.tell({
+    type: 'config', url: server.url, accounts, concurrency: cfg.concurrency, durationMs: cfg.seconds * 1000,
     warmupMs: cfg.warmupSeconds * 1000, healthzPerSecond: cfg.healthzPerSecond, requestTimeoutMs: REQUEST_TIMEOUT_MS,
   });
-  await next('ready', 30_000 + cfg.warmupSeconds * 1000);
+  await load.next('ready', 30_000 + cfg.warmupSeconds * 1000);
 
   // Storm window: from 'start' to the child's 'window-end'.
-  loopDelay.reset();
-  const elu0 = performance.eventLoopUtilization();
-  const cpu0 = process.cpuUsage();
-  const t0 = nowMs();
-  tell({ type: 'start' });
-  await next('window-end', cfg.seconds * 1000 + 30_000);
-  const wallUs = (nowMs() - t0) * 1000;
-  const loop = readLoop(loopDelay);
-  const elu = performance.eventLoopUtilization(elu0).utilization;
-  const cpu = process.cpuUsage(cpu0);
+  const window = startWindow(loopDelay);
+  load.tell({ type: 'start' });
+  await load.next('window-end', cfg.seconds * 1000 + 30_000);
+  const used = window.end();
 
-  const { result } = await next('done', REQUEST_TIMEOUT_MS + 5000);
-  await new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
-  const serverCores = (cpu.user + cpu.system) / wallUs;
+  const { result } = await load.next('done', REQUEST_TIMEOUT_MS + 5000);
+  await load.exited();
   const loadCores = (result.cpuUserUs + result.cpuSystemUs) / (result.drainedMs * 1000);
-  return { result: result as LoadResult, loop, elu, serverCores, loadCores };
+  return { result, loop: used.loop, elu: used.elu, serverCores: used.cores, loadCores };
 }

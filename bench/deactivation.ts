@@ -11,10 +11,13 @@ import { JobRunner } from '../src/jobs/job-runner.js';
 import { QUEUES, bullPrefix, jobOptions, type DeactivationJob } from '../src/jobs/queues.js';
 import { createLogger } from '../src/logger.js';
 import { createRedis, type RedisClient } from '../src/redis/connection.js';
-import { openRuntime, startServer, type RunningServer, type Runtime } from '../src/runtime.js';
+import { openRuntime, startServer } from '../src/runtime.js';
 import { BenchInterrupted, checkStop, envBool, envInt, stopRequested } from './support/control.js';
-import { BENCH_REDIS_URL, connect, infoField, isolatedPrefix, type PrefixScope } from './support/redis.js';
-import { fmtInt, fmtMs, fmtRatio, passFail, table, writeResults, type Target } from './support/report.js';
+import { BENCH_REDIS_URL, connect, infoField, redisCpuSeconds } from './support/redis.js';
+import {
+  environment, fmtInt, fmtMs, fmtRatio, loadAverage, table, targetsTable, writeResults, type Target,
+} from './support/report.js';
+import { withResources, type BenchProcess, type Resources } from './support/resources.js';
 import { median, nowMs, runBounded, summarize, type Summary } from './support/stats.js';
 import { fakeArgon2idHash, fakeUsers } from './support/users.js';
 
@@ -96,23 +99,10 @@ function processCpuSeconds(pid: number | undefined): number {
   }
 }
 
-/** CPU seconds the Redis server used so far (every client's work: the server is shared). */
-async function redisCpuSeconds(redis: RedisClient): Promise<number> {
-  const text = await redis.info('cpu');
-  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(text)?.[1]);
-  return field('used_cpu_user') + field('used_cpu_sys');
-}
-
 // ---------------------------------------------------------------------------------------------
 // Child processes: the real worker (src/cli/main.ts worker) and the no-op baseline worker.
 
-/** Children still running, killed outright if this process exits without stopping them. */
-const liveChildren = new Set<ChildProcess>();
-const killLiveChildren = () => {
-  for (const child of liveChildren) child.kill('SIGKILL');
-};
-
-class WorkerProcess {
+class WorkerProcess implements BenchProcess {
   readonly child: ChildProcess;
   private readonly tail: string[] = [];
   private isReady = false;
@@ -129,7 +119,6 @@ class WorkerProcess {
       // The no-op worker exits when its stdin ends (this process went away); the real one ignores it.
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    liveChildren.add(this.child);
     let buffered = '';
     this.child.stdout!.setEncoding('utf8');
     this.child.stdout!.on('data', (chunk: string) => {
@@ -144,13 +133,11 @@ class WorkerProcess {
     });
     this.child.stdin!.on('error', () => undefined);
     this.child.on('exit', (code, signal) => {
-      liveChildren.delete(this.child);
       if (!this.stopping) {
         this.exitError ??= new Error(`${this.label} exited unexpectedly (code ${code}, signal ${signal}); last output:\n  ${this.tail.join('\n  ')}`);
       }
     });
     this.child.on('error', (error) => {
-      liveChildren.delete(this.child);
       this.exitError ??= error;
     });
   }
@@ -189,6 +176,11 @@ class WorkerProcess {
   check(): void {
     if (stopRequested()) throw new BenchInterrupted(`stopped (${this.label} running)`);
     if (this.exitError) throw this.exitError;
+  }
+
+  /** Outright, if it still runs (this process is exiting without having stopped it). */
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
 
   /** SIGTERM (the worker finishes what it holds and exits), then SIGKILL if it takes too long. */
@@ -231,41 +223,9 @@ function spawnNoopWorker(prefix: string, concurrency: number): WorkerProcess {
 
 // ---------------------------------------------------------------------------------------------
 
-/** Everything the run opened, closed in `finally` whatever happened. */
-interface Resources {
-  scopes: PrefixScope[];
-  workers: WorkerProcess[];
-  runtime?: Runtime;
-  server?: RunningServer;
-  /** BullMQ queues/events and connections of the bench itself, closed last-opened first. */
-  closers: (() => Promise<unknown>)[];
-}
-
 export async function run(): Promise<{ targets: Target[] }> {
   const cfg = readConfig();
-  const redis = connect();
-  const res: Resources = { scopes: [], workers: [], closers: [] };
-  process.on('exit', killLiveChildren);
-  try {
-    return await bench(cfg, redis, res);
-  } finally {
-    // Order: nothing may write under the prefix once the cleanup runs.
-    await Promise.all(res.workers.map((w) => w.stop().catch((error: unknown) => console.error(`stopping ${w.label} failed:`, error))));
-    await res.server?.close().catch((error: unknown) => console.error('closing the server failed:', error));
-    await res.runtime?.close().catch((error: unknown) => console.error('closing the runtime failed:', error));
-    for (const close of res.closers.reverse()) await close().catch((error: unknown) => console.error('closing failed:', error));
-    let deleted = 0;
-    for (const scope of res.scopes) {
-      try {
-        deleted += await scope.cleanup();
-      } catch (error) {
-        console.error(`cleanup of ${scope.pattern} failed:`, error);
-      }
-    }
-    log(`cleanup: deleted ${fmtInt(deleted)} keys under ${res.scopes.map((s) => s.pattern).join(', ') || '(none)'}`);
-    redis.disconnect();
-    process.off('exit', killLiveChildren);
-  }
+  return withResources(connect(), (res) => bench(cfg, res.redis, res));
 }
 
 interface BenchUser {
@@ -307,8 +267,7 @@ interface PassResult {
 
 async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<{ targets: Target[] }> {
   const redisVersion = (await infoField(redis, 'server', 'redis_version')) ?? '?';
-  const scope = await isolatedPrefix(redis, 'deact');
-  res.scopes.push(scope);
+  const scope = await res.prefix('deact');
   const keys = directoryKeys(scope.prefix);
 
   // The service's configuration as it would read it (JOB_*, WORKER_* from the environment).
@@ -325,12 +284,12 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<{ 
     `${concurrencies.join(' and ')}`);
   log(`service config: JOB_WAIT_MS ${config.jobs.waitMs}, WORKER_CONCURRENCY ${defaultConcurrency}, JOB_ATTEMPTS ${config.jobs.attempts}`);
   log(`Node ${process.version}, Redis ${redisVersion}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'}); ` +
-    `load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    `load average at start ${loadAverage()}`);
   log(`prefix: ${scope.prefix} (keys ${scope.pattern})`);
 
   // The bench's own connection for setup and checks; the server has its runtime's.
   const setupRedis = createRedis(config);
-  res.closers.push(() => setupRedis.quit().catch(() => setupRedis.disconnect()));
+  res.onRelease('the setup connection', () => setupRedis.quit().catch(() => setupRedis.disconnect()));
   const setupDirectory = new Directory(setupRedis, { prefix: scope.prefix, session: config.session, auditMaxEvents: config.audit.maxEvents });
 
   // Every user of the run from one list: fakeUsers' emails are unique within one call only.
@@ -352,12 +311,13 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<{ 
   const adminActor: Actor = { actorId: adminUser.id, source: 'admin-api' };
 
   // ------------------------------------------------------------------ 1. latency over HTTP
-  res.runtime = openRuntime(config, createLogger('silent'), { jobs: true });
-  res.server = await startServer(res.runtime);
-  const defaultWorker = spawnRealWorker(scope.prefix, defaultConcurrency);
-  res.workers.push(defaultWorker);
+  const runtime = openRuntime(config, createLogger('silent'), { jobs: true });
+  const closeRuntime = res.onRelease('the runtime', () => runtime.close());
+  const server = await startServer(runtime);
+  const closeServer = res.onRelease('the server', () => server.close());
+  const defaultWorker = res.process(spawnRealWorker(scope.prefix, defaultConcurrency));
   await defaultWorker.ready();
-  log(`server: ${res.server.url} (this process, pid ${process.pid}); workers: separate process pid ${defaultWorker.pid}, ` +
+  log(`server: ${server.url} (this process, pid ${process.pid}); workers: separate process pid ${defaultWorker.pid}, ` +
     `concurrency ${defaultConcurrency}`);
 
   let t = nowMs();
@@ -370,7 +330,7 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<{ 
   log(`created ${fmtInt(big.length)} users with ${fmtInt(cfg.bigSessions)} sessions each in ${fmtMs(bigSetupMs)} ms ` +
     `(${fmtInt(bigSessionsTotal / (bigSetupMs / 1000))} sessions/s)`);
 
-  const api = { url: res.server.url, token: adminToken };
+  const api = { url: server.url, token: adminToken };
   for (const user of small.slice(0, cfg.warmup)) await deactivateAndVerify(api, setupRedis, keys, user);
   const smallSamples: Sample[] = [];
   for (const user of small.slice(cfg.warmup)) smallSamples.push(await deactivateAndVerify(api, setupRedis, keys, user));
@@ -390,23 +350,22 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<{ 
     `GET baseline median ${fmtMs(lat.small.baseline.medianMs)} ms`);
 
   // The server is done: close it, so that its QueueEvents readers do not run during the throughput passes.
-  await res.server.close();
-  res.server = undefined;
-  await res.runtime.close();
-  res.runtime = undefined;
+  await closeServer();
+  await closeRuntime();
 
   // ------------------------------------------------------------------ 2. throughput of one worker
   const bullConnection = createRedis(config, { forBullmq: true });
-  res.closers.push(() => bullConnection.quit().catch(() => bullConnection.disconnect()));
+  res.onRelease('the BullMQ connection', () => bullConnection.quit().catch(() => bullConnection.disconnect()));
   const prefix = bullPrefix(scope.prefix);
   const deactivationQueue = new Queue(QUEUES.deactivation, { connection: bullConnection, prefix });
   const noopQueue = new Queue(NOOP_QUEUE, { connection: bullConnection, prefix, defaultJobOptions: jobOptions(config.jobs.attempts) });
-  res.closers.push(() => deactivationQueue.close(), () => noopQueue.close());
+  res.onRelease('the deactivation queue', () => deactivationQueue.close());
+  res.onRelease('the no-op queue', () => noopQueue.close());
   const newEvents = async (name: string) => {
     const connection = createRedis(config, { forBullmq: true });
-    res.closers.push(() => connection.quit().catch(() => connection.disconnect()));
+    res.onRelease(`the ${name} events connection`, () => connection.quit().catch(() => connection.disconnect()));
     const events = new QueueEvents(name, { connection, prefix });
-    res.closers.push(() => events.close());
+    res.onRelease(`the ${name} queue events`, () => events.close());
     await events.waitUntilReady();
     return events;
   };
@@ -466,10 +425,8 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<{ 
 
   const passes: PassResult[] = [];
   for (const concurrency of concurrencies) {
-    const real = concurrency === defaultConcurrency ? defaultWorker : spawnRealWorker(scope.prefix, concurrency);
-    if (real !== defaultWorker) res.workers.push(real);
-    const noop = spawnNoopWorker(scope.prefix, concurrency);
-    res.workers.push(noop);
+    const real = concurrency === defaultConcurrency ? defaultWorker : res.process(spawnRealWorker(scope.prefix, concurrency));
+    const noop = res.process(spawnNoopWorker(scope.prefix, concurrency));
     await Promise.all([real.ready(), noop.ready()]);
     await realPass(real, concurrency, cfg.jobsWarmup, 0);
     await noopPass(noop, concurrency, cfg.jobsWarmup, 0);
@@ -551,15 +508,12 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<{ 
     ])));
   log(`(${fmtInt(cfg.jobs)} jobs a pass, backlog added to a paused queue, timed from resume to the last 'completed' event)`);
   log();
-  log(table(['target', '>measured', '>limit', 'result'], targets.map((x) => [x.name, x.measured, x.limit, passFail(x.pass)])));
+  log(targetsTable(targets));
 
   const file = await writeResults('deactivation', {
     bench: 'deactivation',
     at: new Date().toISOString(),
-    environment: {
-      node: process.version, redis: redisVersion, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model.trim(),
-      platform: `${os.platform()} ${os.arch()}`, loadAverageAtEnd: os.loadavg(),
-    },
+    environment: environment(redisVersion),
     config: {
       ...cfg, prefix: scope.prefix, jobWaitMs: config.jobs.waitMs, workerConcurrencyDefault: defaultConcurrency,
       jobAttempts: config.jobs.attempts, concurrencies, workers: 'separate process: node --import tsx src/cli/main.ts worker',

@@ -4,10 +4,9 @@ import type { Redis } from 'ioredis';
 import { Directory, type Actor, type ListQuery, type NewUser } from '../src/directory/index.js';
 import { directoryKeys, type DirectoryKeys } from '../src/directory/keys.js';
 import { checkStop, envBool, envInt } from './support/control.js';
-import {
-  connect, deleteMatching, infoField, isolatedPrefix, memoryUsage, scanKeys, usedMemory, type PrefixScope,
-} from './support/redis.js';
-import { fmtBytes, fmtInt, fmtMs, fmtRatio, passFail, table, writeResults, type Target } from './support/report.js';
+import { connect, deleteMatching, infoField, memoryUsage, scanKeys, usedMemory, type PrefixScope } from './support/redis.js';
+import { fmtBytes, fmtInt, fmtMs, fmtRatio, table, targetsTable, writeResults, type Target } from './support/report.js';
+import { withResources, type Resources } from './support/resources.js';
 import { median, nowMs, runBounded, shuffle, summarize, type Summary } from './support/stats.js';
 import { fakeUsers } from './support/users.js';
 
@@ -51,25 +50,10 @@ const log = (message = '') => console.log(message);
 
 export async function run(): Promise<{ targets: Target[] }> {
   const cfg = readConfig();
-  const redis = connect({ enableAutoPipelining: cfg.autoPipeline });
-  const scopes: PrefixScope[] = [];
-  try {
-    return await bench(cfg, redis, scopes);
-  } finally {
-    let deleted = 0;
-    for (const scope of scopes) {
-      try {
-        deleted += await scope.cleanup();
-      } catch (error) {
-        console.error(`cleanup of ${scope.pattern} failed:`, error);
-      }
-    }
-    log(`cleanup: deleted ${fmtInt(deleted)} keys under ${scopes.map((s) => s.pattern).join(', ') || '(none)'}`);
-    redis.disconnect();
-  }
+  return withResources(connect({ enableAutoPipelining: cfg.autoPipeline }), (res) => bench(cfg, res.redis, res));
 }
 
-async function bench(cfg: Config, redis: Redis, scopes: PrefixScope[]): Promise<{ targets: Target[] }> {
+async function bench(cfg: Config, redis: Redis, res: Resources): Promise<{ targets: Target[] }> {
   const redisVersion = (await infoField(redis, 'server', 'redis_version')) ?? '?';
   log(`directory-load: ${fmtInt(cfg.users)} users, ${cfg.concurrency} in flight, autopipelining ${cfg.autoPipeline ? 'on' : 'off'}; ` +
     `Redis ${redisVersion}, Node ${process.version}, ${os.cpus().length} CPUs`);
@@ -80,19 +64,16 @@ async function bench(cfg: Config, redis: Redis, scopes: PrefixScope[]): Promise<
     `(${users.filter((u) => u.role === 'admin').length} admins, ${users.filter((u) => u.status === 'inactive').length} inactive)`);
 
   // Warm-up of both write paths under a throwaway prefix: loads the scripts, warms the JIT.
-  const warm = await isolatedPrefix(redis, 'warm');
-  scopes.push(warm);
+  const warm = await res.prefix('warm');
   const warmDir = newDirectory(redis, warm.prefix);
   const warmUsers = fakeUsers(LOAD_WARMUP_USERS, { seed: 7 });
   await runBounded(warmUsers.length, cfg.concurrency, (i) => warmDir.createUser(warmUsers[i]!, SYSTEM));
   await runBounded(warmUsers.length, cfg.concurrency, (i) =>
     redis.hset(`{${warm.prefix}}:raw:${i}`, rawFields(warmUsers[i]!, `warm-${i}`, i)));
-  await warm.cleanup();
-  scopes.splice(scopes.indexOf(warm), 1);
+  await res.releasePrefix(warm);
 
   // Key names count towards memory: a prefix as long as the production default `rune`.
-  const scope = await isolatedPrefix(redis, 'b', { length: 'rune'.length });
-  scopes.push(scope);
+  const scope = await res.prefix('b', { length: 'rune'.length });
   const keys = directoryKeys(scope.prefix);
   const directory = newDirectory(redis, scope.prefix);
   log(`prefix: ${scope.prefix} (keys ${scope.pattern}; as long as the production default "rune")`);
@@ -186,7 +167,7 @@ async function bench(cfg: Config, redis: Redis, scopes: PrefixScope[]): Promise<
   })));
   log(`(${fmtInt(cfg.iterations)} rounds after ${fmtInt(cfg.warmup)} warm-up rounds, ops interleaved in random order)`);
   log();
-  log(table(['target', '>measured', '>limit', 'result'], targets.map((x) => [x.name, x.measured, x.limit, passFail(x.pass)])));
+  log(targetsTable(targets));
 
   const file = await writeResults('directory-load', {
     bench: 'directory-load',

@@ -1,19 +1,19 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
 import { loadConfig, type Config } from '../config/index.js';
 import { createLogger } from '../src/logger.js';
-import { openRuntime, startServer, type RunningServer, type Runtime } from '../src/runtime.js';
+import { openRuntime, startServer, type RunningServer } from '../src/runtime.js';
 import { ResponseValidator } from '../src/saml/response-validator.js';
 import { samlSettings, validationSettings } from '../src/saml/saml-settings.js';
 import { SamlValidationPool } from '../src/saml/validation-pool.js';
 import { idpResponse, samlEnv, type Signed } from '../test/saml/support/test-idp.js';
-import { BenchInterrupted, checkStop, envInt, stopRequested } from './support/control.js';
-import type { SamlChildMessage, SamlLoadResult, SamlParentMessage } from './support/saml-load.js';
-import { BENCH_REDIS_URL, connect, infoField, isolatedPrefix, type PrefixScope } from './support/redis.js';
-import { fmtInt, fmtMs, passFail, table, writeResults, type Target } from './support/report.js';
+import { checkStop, envInt } from './support/control.js';
+import { LoadProcess } from './support/load-process.js';
+import type { SamlChildMessage, SamlParentMessage } from './support/saml-load.js';
+import { BENCH_REDIS_URL, connect, infoField, redisCpuSeconds } from './support/redis.js';
+import { environment, fmtInt, fmtMs, loadAverage, table, targetsTable, writeResults, type Target } from './support/report.js';
+import { withResources, type Resources } from './support/resources.js';
+import { EVENT_LOOP_RESOLUTION_MS, LoopDelayMonitor, loopDelayTarget, startWindow } from './support/server-meter.js';
 import { nowMs, summarize } from './support/stats.js';
 
 // SAML sign-in under load. Validating a signed response is CPU work (XPath, canonicalisation,
@@ -49,15 +49,12 @@ import { nowMs, summarize } from './support/stats.js';
 //                                the box), response, or both (twice the verification work)
 //   SAML_POOL_SIZE               validation threads, as for the service (default: CPUs)
 
-const EVENT_LOOP_RESOLUTION_MS = 10;
 const EVENT_LOOP_P99_TARGET_MS = 50;
 const THROUGHPUT_SHARE_TARGET = 0.8;
 const REQUEST_TIMEOUT_MS = 30_000;
 /** Prepared logins: enough for every core at the whole check's single-thread rate, plus margin. */
 const PREPARE_MARGIN = 1.3;
 const POOL_WARMUP_MS = 1500;
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const LOAD_SCRIPT = fileURLToPath(new URL('./support/saml-load.ts', import.meta.url));
 
 // What Okta or Entra typically send: the profile and a dozen groups (about 6 KB of XML).
 const ATTRIBUTES = {
@@ -90,44 +87,17 @@ type BenchConfig = ReturnType<typeof readConfig>;
 
 const log = (message = '') => console.log(message);
 
-interface Resources {
-  scopes: PrefixScope[];
-  runtime?: Runtime;
-  server?: RunningServer;
-  child?: ChildProcess;
-}
-
 export async function run(): Promise<{ targets: Target[] }> {
   const cfg = readConfig();
-  const redis = connect();
-  const res: Resources = { scopes: [] };
-  try {
-    return await bench(cfg, redis, res);
-  } finally {
-    if (res.child && res.child.exitCode === null && res.child.signalCode === null) res.child.kill('SIGKILL');
-    await res.server?.close().catch((error: unknown) => console.error('closing the server failed:', error));
-    await res.runtime?.close().catch((error: unknown) => console.error('closing the runtime failed:', error));
-    let deleted = 0;
-    for (const scope of res.scopes) {
-      try {
-        deleted += await scope.cleanup();
-      } catch (error) {
-        console.error(`cleanup of ${scope.pattern} failed:`, error);
-      }
-    }
-    log(`cleanup: deleted ${fmtInt(deleted)} keys under ${res.scopes.map((s) => s.pattern).join(', ') || '(none)'}`);
-    redis.disconnect();
-  }
+  return withResources(connect(), (res) => bench(cfg, res));
 }
 
-async function bench(cfg: BenchConfig, redis: ReturnType<typeof connect>, res: Resources): Promise<{ targets: Target[] }> {
-  const redisVersion = (await infoField(redis, 'server', 'redis_version')) ?? '?';
+async function bench(cfg: BenchConfig, res: Resources): Promise<{ targets: Target[] }> {
+  const redisVersion = (await infoField(res.redis, 'server', 'redis_version')) ?? '?';
   const cores = os.availableParallelism();
-  const loopDelay = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
-  loopDelay.enable();
+  const loopDelay = new LoopDelayMonitor();
 
-  const scope = await isolatedPrefix(redis, 'saml');
-  res.scopes.push(scope);
+  const scope = await res.prefix('saml');
   const config: Config = loadConfig({
     ...samlEnv(),
     // The tests' environment pins two threads; the bench sizes the pool as the service does.
@@ -141,7 +111,7 @@ async function bench(cfg: BenchConfig, redis: ReturnType<typeof connect>, res: R
   const settings = samlSettings(config)!;
   log(`saml-acs: ${cores} CPUs (${os.cpus()[0]?.model.trim() ?? '?'}), pool of ${settings.poolSize} validation threads; ` +
     `${cfg.concurrency} posts in flight, ${cfg.seconds} s storm; Node ${process.version}, Redis ${redisVersion}`);
-  log(`prefix: ${scope.prefix} (keys ${scope.pattern}); load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(`prefix: ${scope.prefix} (keys ${scope.pattern}); load average at start ${loadAverage()}`);
 
   // 1. Baseline: one signed response, validated again and again on this thread.
   const sample = await idpResponse({ inResponseTo: '_bench', nameId: 'person@bench.test', attributes: ATTRIBUTES, sign: cfg.sign });
@@ -163,11 +133,13 @@ async function bench(cfg: BenchConfig, redis: ReturnType<typeof connect>, res: R
     `(${fmtMs(before.nodeSaml.latency.medianMs)} ms each), whole check ${before.whole.perSecond.toFixed(1)}/s (${fmtMs(before.whole.latency.medianMs)} ms)`);
 
   // 2. Storm.
-  res.runtime = openRuntime(config, createLogger(config.logLevel), { jobs: true });
-  res.server = await startServer(res.runtime);
-  log(`server: ${res.server.url} (in this process, pid ${process.pid})`);
+  const runtime = openRuntime(config, createLogger(config.logLevel), { jobs: true });
+  res.onRelease('the runtime', () => runtime.close());
+  const server = await startServer(runtime);
+  res.onRelease('the server', () => server.close());
+  log(`server: ${server.url} (in this process, pid ${process.pid})`);
   const responses = Math.ceil(cores * before.whole.perSecond * cfg.seconds * PREPARE_MARGIN) + cfg.warmupLogins + cfg.concurrency;
-  const storm = await runStorm(cfg, res, responses, loopDelay, redis);
+  const storm = await runStorm(cfg, res, server, responses, loopDelay);
   const r = storm.result;
   if (r.okInWindow === 0) throw new Error(`no login succeeded during the storm: ${JSON.stringify(r.statuses)} ${r.errors.join('; ')}`);
   const loginsPerSecond = r.okInWindow / (r.windowMs / 1000);
@@ -199,10 +171,7 @@ async function bench(cfg: BenchConfig, redis: ReturnType<typeof connect>, res: R
   const el = storm.loop;
 
   const targets: Target[] = [
-    {
-      name: 'server event-loop delay p99 during the storm (raw histogram, incl. 10 ms resolution)',
-      measured: `${fmtMs(el.p99Ms)} ms`, limit: `< ${EVENT_LOOP_P99_TARGET_MS} ms`, pass: el.p99Ms < EVENT_LOOP_P99_TARGET_MS,
-    },
+    loopDelayTarget(el, EVENT_LOOP_P99_TARGET_MS),
     {
       name: `ACS logins/s vs ${THROUGHPUT_SHARE_TARGET} × ${cores} cores × node-saml single-thread rate`,
       measured: `${loginsPerSecond.toFixed(1)} /s`, limit: `≥ ${throughputTarget.toFixed(1)} /s`,
@@ -240,7 +209,7 @@ async function bench(cfg: BenchConfig, redis: ReturnType<typeof connect>, res: R
     `${budget.toFixed(2)} of ${cores} cores${budget > cores * 0.9 ? ': the machine was saturated' : ''}`);
   if (spread > 0.15) {
     log(`WARNING: the single-thread rates before and after the storm differ by ${(spread * 100).toFixed(0)} %: ` +
-      `something else was using the CPUs (load average now ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}); the ratio is unreliable`);
+      `something else was using the CPUs (load average now ${loadAverage()}); the ratio is unreliable`);
   }
   log();
   log(table(['server event-loop delay (ms)', '>p50', '>p99', '>max', '>samples'], [
@@ -251,15 +220,12 @@ async function bench(cfg: BenchConfig, redis: ReturnType<typeof connect>, res: R
   log(`(validated on the event loop instead: ${fmtMs(before.nodeSaml.latency.medianMs)} ms blocked per login, ` +
     `~${fmtMs(before.whole.latency.medianMs * cfg.concurrency)} ms for a request behind ${cfg.concurrency} of them)`);
   log();
-  log(table(['target', '>measured', '>limit', 'result'], targets.map((x) => [x.name, x.measured, x.limit, passFail(x.pass)])));
+  log(targetsTable(targets));
 
   const file = await writeResults('saml', {
     bench: 'saml',
     at: new Date().toISOString(),
-    environment: {
-      node: process.version, redis: redisVersion, cpus: cores, cpuModel: os.cpus()[0]?.model.trim(),
-      platform: `${os.platform()} ${os.arch()}`, loadAverageAtEnd: os.loadavg(),
-    },
+    environment: { ...environment(redisVersion), cpus: cores },
     config: { ...cfg, prefix: scope.prefix, poolSize: settings.poolSize, sampleXmlBytes: Buffer.byteLength(sample.xml), eventLoopResolutionMs: EVENT_LOOP_RESOLUTION_MS },
     baseline: { before, after, nodeSamlMeanPerSecond: nodeSamlRate, wholeCheckMeanPerSecond: wholeRate, spread, poolAlonePerSecond: poolAlone },
     storm: {
@@ -274,18 +240,6 @@ async function bench(cfg: BenchConfig, redis: ReturnType<typeof connect>, res: R
   log(`results: ${file}`);
   return { targets };
 }
-
-interface LoopDelay {
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  meanMs: number;
-  count: number;
-}
-
-const readLoop = (h: IntervalHistogram): LoopDelay => ({
-  p50Ms: h.percentile(50) / 1e6, p99Ms: h.percentile(99) / 1e6, maxMs: h.max / 1e6, meanMs: h.mean / 1e6, count: h.count,
-});
 
 /** Validations completed per second, one at a time, for baselineSeconds (after a short warm-up). */
 async function singleThreadRate(cfg: BenchConfig, validate: () => Promise<void>) {
@@ -322,83 +276,31 @@ async function poolRate(cfg: BenchConfig, pool: SamlValidationPool, samlResponse
 }
 
 /** Forks the load process, lets it prepare and warm up, then runs the storm, measuring this process meanwhile. */
-async function runStorm(cfg: BenchConfig, res: Resources, responses: number, loopDelay: IntervalHistogram, redis: ReturnType<typeof connect>) {
-  const child = fork(LOAD_SCRIPT, [], { cwd: PROJECT_ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  res.child = child;
-  const inbox: SamlChildMessage[] = [];
-  let waiter: (() => void) | undefined;
-  let gone: Error | undefined;
-  child.on('message', (m: SamlChildMessage) => {
-    inbox.push(m);
-    waiter?.();
-  });
-  child.on('exit', (code, signal) => {
-    gone ??= new Error(`load process exited (code ${code}, signal ${signal}) before the storm finished`);
-    waiter?.();
-  });
-  child.on('error', (error) => {
-    gone ??= error;
-    waiter?.();
-  });
-  const next = async <T extends SamlChildMessage['type']>(type: T, timeoutMs: number): Promise<Extract<SamlChildMessage, { type: T }>> => {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const i = inbox.findIndex((m) => m.type === type || m.type === 'failed');
-      if (i >= 0) {
-        const [m] = inbox.splice(i, 1);
-        if (m!.type === 'failed') throw new Error(`load process failed: ${m!.error}`);
-        return m as Extract<SamlChildMessage, { type: T }>;
-      }
-      if (stopRequested()) throw new BenchInterrupted('stopped during the SAML storm');
-      if (gone) throw gone;
-      if (performance.now() > deadline) throw new Error(`load process: no '${type}' within ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 100);
-        waiter = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      waiter = undefined;
-    }
-  };
-  const tell = (message: SamlParentMessage) => child.send(message);
-
+async function runStorm(cfg: BenchConfig, res: Resources, server: RunningServer, responses: number, loopDelay: LoopDelayMonitor) {
+  const load = res.process(new LoadProcess<SamlParentMessage, SamlChildMessage>('saml-load.ts', 'the SAML storm'));
   log(`load process: preparing ${fmtInt(responses)} logins (${fmtInt(cfg.warmupLogins)} for the warm-up)...`);
-  tell({
-    type: 'config', url: res.server!.url, responses, warmup: cfg.warmupLogins, users: cfg.users, attributes: ATTRIBUTES, sign: cfg.sign,
+  load.tell({
+    type: 'config', url: server.url, responses, warmup: cfg.warmupLogins, users: cfg.users, attributes: ATTRIBUTES, sign: cfg.sign,
     concurrency: cfg.concurrency, durationMs: cfg.seconds * 1000, healthzPerSecond: cfg.healthzPerSecond, requestTimeoutMs: REQUEST_TIMEOUT_MS,
   });
-  const ready = await next('ready', 30_000 + responses * 20);
+  const ready = await load.next('ready', 30_000 + responses * 20);
   if (ready.prepared < cfg.concurrency) throw new Error(`load process prepared only ${ready.prepared} logins`);
 
-  const redisCpu0 = await redisCpuSeconds(redis);
-  loopDelay.reset();
-  const elu0 = performance.eventLoopUtilization();
-  const cpu0 = process.cpuUsage();
-  const t0 = nowMs();
-  tell({ type: 'start' });
-  await next('window-end', cfg.seconds * 1000 + 30_000);
-  const wallUs = (nowMs() - t0) * 1000;
-  const loop = readLoop(loopDelay);
-  const elu = performance.eventLoopUtilization(elu0).utilization;
-  const cpu = process.cpuUsage(cpu0);
-  const redisCores = ((await redisCpuSeconds(redis)) - redisCpu0) / (wallUs / 1e6);
-  const { result } = await next('done', REQUEST_TIMEOUT_MS + 5000);
-  await new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  const redisCpu0 = await redisCpuSeconds(res.redis);
+  const window = startWindow(loopDelay);
+  load.tell({ type: 'start' });
+  await load.next('window-end', cfg.seconds * 1000 + 30_000);
+  const used = window.end();
+  const redisCores = ((await redisCpuSeconds(res.redis)) - redisCpu0) / (used.wallMs / 1000);
+  const { result } = await load.next('done', REQUEST_TIMEOUT_MS + 5000);
+  await load.exited();
   return {
-    result: result as SamlLoadResult,
+    result,
     prepared: ready.prepared + cfg.warmupLogins,
-    loop,
-    elu,
-    serverCores: (cpu.user + cpu.system) / wallUs,
+    loop: used.loop,
+    elu: used.elu,
+    serverCores: used.cores,
     loadCores: (result.cpuUserUs + result.cpuSystemUs) / (result.drainedMs * 1000),
     redisCores,
   };
-}
-
-/** CPU seconds the Redis server has used (all its clients: on a shared Redis, others' too). */
-async function redisCpuSeconds(redis: ReturnType<typeof connect>): Promise<number> {
-  const [sys, user] = await Promise.all([infoField(redis, 'cpu', 'used_cpu_sys'), infoField(redis, 'cpu', 'used_cpu_user')]);
-  return Number(sys) + Number(user);
 }

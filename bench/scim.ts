@@ -1,9 +1,7 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Redis } from 'ioredis';
@@ -12,14 +10,19 @@ import type { Actor } from '../src/directory/index.js';
 import { createApp } from '../src/http/app.js';
 import { createLogger } from '../src/logger.js';
 import { openRuntime, serverDeps, type Runtime } from '../src/runtime.js';
-import { BenchInterrupted, checkStop, envInt, stopRequested } from './support/control.js';
+import { checkStop, envInt } from './support/control.js';
 import { profileWhile, type ProfileSummary } from './support/cpu-profile.js';
-import { BENCH_REDIS_URL, connect, infoField, isolatedPrefix, type PrefixScope } from './support/redis.js';
-import { fmtInt, fmtMs, fmtRatio, passFail, table, writeResults, type Target } from './support/report.js';
+import { LoadProcess } from './support/load-process.js';
+import { BENCH_REDIS_URL, connect, infoField, redisCpuSeconds } from './support/redis.js';
+import {
+  environment, fmtInt, fmtMs, fmtRatio, loadAverage, table, targetsTable, writeResults, type Target,
+} from './support/report.js';
+import { withResources, type Resources } from './support/resources.js';
 import type {
   ChildMessage, LatencyResult, LoadOp, LoadTarget, ParentMessage, ThroughputResult,
 } from './support/scim-load.js';
 import { scimStyleUsers, verifyAgainstScimLayer, type BenchUser } from './support/scim-users.js';
+import { startWindow } from './support/server-meter.js';
 import { median, nowMs, runBounded, summarize, type Summary } from './support/stats.js';
 
 // SCIM 2.0 under load, against a bare Express route served by the same process.
@@ -69,8 +72,6 @@ const POST_RATIO_TARGET = 0.3;
 const SCALE_RATIO_TARGET = 1.5;
 const DEEP_RATIO_TARGET = 1.5;
 const VERIFY_SAMPLE = 1000;
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const LOAD_SCRIPT = fileURLToPath(new URL('./support/scim-load.ts', import.meta.url));
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
 function readConfig() {
@@ -95,7 +96,6 @@ function readConfig() {
 type BenchConfig = ReturnType<typeof readConfig>;
 
 const log = (message = '') => console.log(message);
-const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 // ---------------------------------------------------------------------------------------------
 // The server: the real app and the bare baseline on one http.Server in this process.
@@ -140,75 +140,28 @@ async function startBenchServer(name: string, runtime: Runtime): Promise<BenchSe
 // ---------------------------------------------------------------------------------------------
 // The load process.
 
-class LoadProcess {
-  readonly child: ChildProcess;
-  private readonly inbox: ChildMessage[] = [];
-  private waiter: (() => void) | undefined;
-  private gone: Error | undefined;
+class ScimLoadProcess extends LoadProcess<ParentMessage, ChildMessage> {
   private nextId = 1;
 
   constructor() {
-    this.child = fork(LOAD_SCRIPT, [], { cwd: PROJECT_ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    this.child.on('message', (m: ChildMessage) => {
-      this.inbox.push(m);
-      this.waiter?.();
-    });
-    this.child.on('exit', (code, signal) => {
-      this.gone ??= new Error(`load process exited (code ${code}, signal ${signal})`);
-      this.waiter?.();
-    });
-    this.child.on('error', (error) => {
-      this.gone ??= error;
-      this.waiter?.();
-    });
+    super('scim-load.ts', 'a load pass');
   }
 
-  get pid() {
-    return this.child.pid;
-  }
-
-  kill() {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
-  }
-
-  private tell(message: ParentMessage) {
-    this.child.send(message);
-  }
-
-  /** The next message of `type` for command `id`; fails on a 'failed' answer, exit or Ctrl-C. */
-  async next<T extends ChildMessage['type']>(type: T, id: number, timeoutMs: number): Promise<Extract<ChildMessage, { type: T }>> {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const i = this.inbox.findIndex((m) => m.id === id && (m.type === type || m.type === 'failed'));
-      if (i >= 0) {
-        const [m] = this.inbox.splice(i, 1);
-        if (m!.type === 'failed') throw new Error(`load process failed: ${m!.error}`);
-        return m as Extract<ChildMessage, { type: T }>;
-      }
-      if (stopRequested()) throw new BenchInterrupted('stopped during a load pass');
-      if (this.gone) throw this.gone;
-      if (performance.now() > deadline) throw new Error(`load process: no '${type}' within ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 100);
-        this.waiter = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.waiter = undefined;
-    }
+  /** The answer of `type` to command `id`. */
+  private answer<T extends ChildMessage['type']>(type: T, id: number, timeoutMs: number) {
+    return this.next(type, timeoutMs, (m) => m.id === id);
   }
 
   async addTarget(target: LoadTarget, runTag: string): Promise<void> {
     const id = this.nextId++;
     this.tell({ type: 'target', id, target, runTag });
-    await this.next('ok', id, 30_000);
+    await this.answer('ok', id, 30_000);
   }
 
   async latency(ops: { name: string; op: LoadOp }[], rounds: number, warmupRounds: number): Promise<LatencyResult> {
     const id = this.nextId++;
     this.tell({ type: 'latency', id, ops, rounds, warmupRounds, requestTimeoutMs: REQUEST_TIMEOUT_MS });
-    return (await this.next('latency-done', id, (rounds + warmupRounds) * ops.length * REQUEST_TIMEOUT_MS)).result;
+    return (await this.answer('latency-done', id, (rounds + warmupRounds) * ops.length * REQUEST_TIMEOUT_MS)).result;
   }
 
   /** A throughput pass, measuring this (the server's) process and Redis during the window. */
@@ -218,30 +171,26 @@ class LoadProcess {
       type: 'throughput', id, op, concurrency: cfg.concurrency, warmupMs: cfg.warmupSeconds * 1000, durationMs: seconds * 1000,
       requestTimeoutMs: REQUEST_TIMEOUT_MS,
     });
-    await this.next('window-start', id, cfg.warmupSeconds * 1000 + 30_000);
-    const elu0 = performance.eventLoopUtilization();
-    const cpu0 = process.cpuUsage();
+    await this.answer('window-start', id, cfg.warmupSeconds * 1000 + 30_000);
+    const window = startWindow();
     const redisCpu0 = await redisCpuSeconds(redis);
     const machine0 = machineCpu();
-    const t0 = nowMs();
-    await this.next('window-end', id, seconds * 1000 + 30_000);
-    const wallMs = nowMs() - t0;
-    const elu = performance.eventLoopUtilization(elu0).utilization;
-    const cpu = process.cpuUsage(cpu0);
+    await this.answer('window-end', id, seconds * 1000 + 30_000);
+    const server = window.end();
     const machine1 = machineCpu();
     const redisCpu1 = await redisCpuSeconds(redis);
-    const { result } = await this.next('throughput-done', id, REQUEST_TIMEOUT_MS + 10_000);
+    const { result } = await this.answer('throughput-done', id, REQUEST_TIMEOUT_MS + 10_000);
     const windowS = result.windowMs / 1000;
     const machineCores = ((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * os.cpus().length;
-    const serverCores = (cpu.user + cpu.system) / 1000 / wallMs;
+    const serverCores = server.cores;
     const loadCores = (result.cpuUserUs + result.cpuSystemUs) / 1000 / result.windowMs;
-    const redisCores = ((redisCpu1 - redisCpu0) * 1000) / wallMs;
+    const redisCores = ((redisCpu1 - redisCpu0) * 1000) / server.wallMs;
     return {
       op: op.kind,
       perSecond: result.okInWindow / windowS,
       result,
       latency: summarize(result.latencyMs),
-      serverElu: elu,
+      serverElu: server.elu,
       serverCores,
       loadCores,
       redisCores,
@@ -280,56 +229,19 @@ function machineCpu(): { busy: number; total: number } {
   }
 }
 
-async function redisCpuSeconds(redis: Redis): Promise<number> {
-  const text = await redis.info('cpu');
-  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(text)?.[1]);
-  return field('used_cpu_user') + field('used_cpu_sys');
-}
-
 // ---------------------------------------------------------------------------------------------
-
-/** Everything the run opened, closed in `finally` whatever happened. */
-interface Resources {
-  scopes: PrefixScope[];
-  runtimes: Runtime[];
-  servers: BenchServer[];
-  load?: LoadProcess;
-}
 
 export async function run(): Promise<{ targets: Target[] }> {
   const cfg = readConfig();
-  const redis = connect();
-  const res: Resources = { scopes: [], runtimes: [], servers: [] };
-  const killLoad = () => res.load?.kill();
-  process.on('exit', killLoad);
-  try {
-    return await bench(cfg, redis, res);
-  } finally {
-    // Order: nothing may write under the prefixes once the cleanup runs.
-    res.load?.kill();
-    for (const s of res.servers) await s.close().catch((error: unknown) => console.error(`closing the ${s.name} server failed:`, error));
-    for (const r of res.runtimes) await r.close().catch((error: unknown) => console.error('closing a runtime failed:', error));
-    let deleted = 0;
-    for (const scope of res.scopes) {
-      try {
-        deleted += await scope.cleanup();
-      } catch (error) {
-        console.error(`cleanup of ${scope.pattern} failed:`, error);
-      }
-    }
-    log(`cleanup: deleted ${fmtInt(deleted)} keys under ${res.scopes.map((s) => s.pattern).join(', ') || '(none)'}`);
-    redis.disconnect();
-    process.off('exit', killLoad);
-  }
+  return withResources(connect(), (res) => bench(cfg, res.redis, res));
 }
 
 /** A directory of `count` SCIM-style users behind its own runtime and server, with a SCIM token. */
 async function openDirectory(cfg: BenchConfig, redis: Redis, res: Resources, label: string, name: string, count: number, seed: number) {
-  const scope = await isolatedPrefix(redis, label);
-  res.scopes.push(scope);
+  const scope = await res.prefix(label);
   const config = loadConfig({ REDIS_URL: BENCH_REDIS_URL, REDIS_PREFIX: scope.prefix, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
   const runtime = openRuntime(config, createLogger('silent'), { jobs: true });
-  res.runtimes.push(runtime);
+  res.onRelease(`the ${name} runtime`, () => runtime.close());
 
   let t = nowMs();
   const users = scimStyleUsers(count, seed);
@@ -342,7 +254,7 @@ async function openDirectory(cfg: BenchConfig, redis: Redis, res: Resources, lab
   if (total !== count) throw new Error(`expected ${count} users under ${scope.prefix}, the directory holds ${total}`);
   const { token } = await runtime.directory.createScimToken(`Okta (bench ${name})`);
   const server = await startBenchServer(name, runtime);
-  res.servers.push(server);
+  res.onRelease(`the ${name} server`, () => server.close());
   const styles = (s: BenchUser['style']) => users.filter((u) => u.style === s).length;
   log(`${name}: ${fmtInt(count)} users under ${scope.pattern} (${styles('okta')} Okta-style, ${styles('entra')} Entra-style, ` +
     `${styles('admin')} admin-created; ${verified} checked against the SCIM mapping) generated in ${fmtMs(generateMs)} ms, ` +
@@ -359,8 +271,7 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<{ 
   log(`Node ${process.version}, Redis ${redisVersion}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'}); ` +
     `load average at start ${loadAverage()}; server: this process, pid ${process.pid}`);
 
-  res.load = new LoadProcess();
-  const load = res.load;
+  const load = res.process(new ScimLoadProcess());
   log(`load process: pid ${load.pid}`);
 
   // 1. Small directory, filter latency at 1,000 users.
@@ -521,7 +432,7 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<{ 
   log(`(interleaved rows: ${cfg.latencyRounds} rounds after ${cfg.latencyWarmup} warm-up, ops in random order each round; ` +
     `filter 100k / 1k measured first: ${fmtRatio(ratios.filterLargeOverSmallFirst)})`);
   log();
-  log(table(['target', '>measured', '>limit', 'result'], targets.map((x) => [x.name, x.measured, x.limit, passFail(x.pass)])));
+  log(targetsTable(targets));
   if (allFailures > 0) log(`WARNING: ${allFailures} requests failed during the throughput passes`);
 
   for (const [name, { summary, perSecond }] of Object.entries(profiles)) {
@@ -544,10 +455,7 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<{ 
   const file = await writeResults('scim', {
     bench: 'scim',
     at: new Date().toISOString(),
-    environment: {
-      node: process.version, redis: redisVersion, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model.trim(),
-      platform: `${os.platform()} ${os.arch()}`, loadAverageAtEnd: os.loadavg(),
-    },
+    environment: environment(redisVersion),
     config: {
       ...cfg, pageCount: PAGE_COUNT, deepStartIndex: deepStart, prefixes: { small: small.scope.prefix, large: large.scope.prefix },
       server: 'this process: openRuntime + createApp, one http.Server also answering GET /bare from a minimal Express app; LOG_LEVEL silent; no job workers',

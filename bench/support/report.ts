@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 // Console tables and the JSON results file of a bench.
@@ -31,6 +32,21 @@ export interface Target {
 }
 
 export const passFail = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
+
+/** The closing table of every bench: each target, what was measured, its limit, PASS or FAIL. */
+export const targetsTable = (targets: readonly Target[]) =>
+  table(['target', '>measured', '>limit', 'result'], targets.map((x) => [x.name, x.measured, x.limit, passFail(x.pass)]));
+
+/** The 1, 5 and 15 minute load averages, for the console. */
+export const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
+/** Where a result was measured, for the JSON results (a bench adds its own fields). */
+export function environment(redisVersion: string) {
+  return {
+    node: process.version, redis: redisVersion, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model.trim(),
+    platform: `${os.platform()} ${os.arch()}`, loadAverageAtEnd: os.loadavg(),
+  };
+}
 
 /** Writes bench/results/<name>.json and answers its path. */
 export async function writeResults(name: string, data: unknown): Promise<string> {

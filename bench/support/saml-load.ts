@@ -14,6 +14,8 @@
 import { performance } from 'node:perf_hooks';
 import { inflateRawSync } from 'node:zlib';
 import { idpResponse, type ResponseOptions, type Signed } from '../../test/saml/support/test-idp.js';
+import { parentChannel, type FailedMessage } from './ipc-child.js';
+import { attempt, countWarmup, measureStorm, type Attempt, type StormResult, type WarmupCount } from './storm-load.js';
 
 export interface SamlLoadConfig {
   type: 'config';
@@ -32,22 +34,11 @@ export interface SamlLoadConfig {
   requestTimeoutMs: number;
 }
 
-export interface SamlLoadResult {
-  windowMs: number;
-  drainedMs: number;
-  /** Successful logins (302 with a session cookie) answered inside the window. */
-  okInWindow: number;
-  loginMs: number[];
-  statuses: Record<string, number>;
-  errors: string[];
-  healthzMs: number[];
-  healthzFailures: number;
+/** A storm's result (successful logins: 302 with a session cookie), and how the preparation went. */
+export interface SamlLoadResult extends StormResult {
   /** True when the prepared logins ran out before the window closed. */
   exhausted: boolean;
   prepareMs: number;
-  warmup: { logins: number; failures: number };
-  cpuUserUs: number;
-  cpuSystemUs: number;
 }
 
 export type SamlParentMessage = SamlLoadConfig | { type: 'start' };
@@ -55,25 +46,14 @@ export type SamlChildMessage =
   | { type: 'ready'; prepared: number; responseBytes: number }
   | { type: 'window-end' }
   | { type: 'done'; result: SamlLoadResult }
-  | { type: 'failed'; error: string };
+  | FailedMessage;
 
 interface PreparedLogin {
   cookie: string;
   body: string;
 }
 
-interface Attempt {
-  ok: boolean;
-  status: string;
-  ms: number;
-  error?: string;
-}
-
-const send = (message: SamlChildMessage) =>
-  new Promise<void>((resolve) => {
-    if (!process.send) throw new Error('saml-load must be started with an IPC channel (child_process.fork)');
-    process.send(message, undefined, {}, () => resolve());
-  });
+const { send, fail } = parentChannel<SamlChildMessage>('saml-load');
 
 async function prepareOne(cfg: SamlLoadConfig, i: number): Promise<PreparedLogin> {
   const login = await fetch(`${cfg.url}/saml/login?RelayState=%2Fhome`, { redirect: 'manual' });
@@ -90,23 +70,16 @@ async function prepareOne(cfg: SamlLoadConfig, i: number): Promise<PreparedLogin
   return { cookie, body: new URLSearchParams({ SAMLResponse: base64, RelayState: '/home' }).toString() };
 }
 
-async function post(cfg: SamlLoadConfig, login: PreparedLogin): Promise<Attempt> {
-  const started = performance.now();
-  try {
-    const res = await fetch(`${cfg.url}/saml/acs`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: login.cookie },
-      body: login.body,
-      signal: AbortSignal.timeout(cfg.requestTimeoutMs),
-    });
-    const text = await res.text();
-    const ms = performance.now() - started;
-    const ok = res.status === 302 && res.headers.getSetCookie().some((c) => c.startsWith('rune_session='));
-    return { ok, status: String(res.status), ms, ...(ok ? {} : { error: `${res.status}: ${text.slice(0, 200)}` }) };
-  } catch (error) {
-    return { ok: false, status: 'error', ms: performance.now() - started, error: error instanceof Error ? error.message : String(error) };
-  }
+function post(cfg: SamlLoadConfig, login: PreparedLogin): Promise<Attempt> {
+  const init: RequestInit = {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: login.cookie },
+    body: login.body,
+    signal: AbortSignal.timeout(cfg.requestTimeoutMs),
+  };
+  return attempt(`${cfg.url}/saml/acs`, init,
+    (res) => res.status === 302 && res.headers.getSetCookie().some((c) => c.startsWith('rune_session=')));
 }
 
 /** `concurrency` loops posting the next prepared login until `untilMs` or until none is left. */
@@ -121,34 +94,9 @@ async function storm(cfg: SamlLoadConfig, queue: PreparedLogin[], untilMs: numbe
   await Promise.all(Array.from({ length: cfg.concurrency }, loop));
 }
 
-async function sampleHealthz(cfg: SamlLoadConfig, untilMs: number, samples: number[]): Promise<number> {
-  let failures = 0;
-  const pending: Promise<void>[] = [];
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      if (performance.now() >= untilMs) {
-        clearInterval(timer);
-        resolve();
-        return;
-      }
-      const started = performance.now();
-      pending.push(fetch(`${cfg.url}/healthz`, { signal: AbortSignal.timeout(cfg.requestTimeoutMs) }).then(
-        async (res) => {
-          await res.arrayBuffer();
-          if (res.status === 200) samples.push(performance.now() - started);
-          else failures++;
-        },
-        () => void failures++,
-      ));
-    }, 1000 / cfg.healthzPerSecond);
-  });
-  await Promise.all(pending);
-  return failures;
-}
-
 let config: SamlLoadConfig | undefined;
 let prepared: PreparedLogin[] = [];
-let warmup: SamlLoadResult['warmup'] = { logins: 0, failures: 0 };
+const warmup: WarmupCount = { logins: 0, failures: 0 };
 let prepareMs = 0;
 
 async function prepare(cfg: SamlLoadConfig): Promise<void> {
@@ -165,46 +113,17 @@ async function prepare(cfg: SamlLoadConfig): Promise<void> {
   prepareMs = performance.now() - started;
   // The warm-up logins create the users, start the pool's threads and warm the JIT.
   const warm = prepared.splice(0, cfg.warmup);
-  await storm(cfg, warm, Infinity, (a) => {
-    warmup.logins++;
-    if (!a.ok) warmup.failures++;
-  });
+  await storm(cfg, warm, Infinity, countWarmup(warmup));
 }
 
 async function runStorm(cfg: SamlLoadConfig): Promise<SamlLoadResult> {
-  const cpuBefore = process.cpuUsage();
-  const t0 = performance.now();
-  const windowEnd = t0 + cfg.durationMs;
-  const result: SamlLoadResult = {
-    windowMs: cfg.durationMs, drainedMs: 0, okInWindow: 0, loginMs: [], statuses: {}, errors: [], healthzMs: [],
-    healthzFailures: 0, exhausted: false, prepareMs, warmup, cpuUserUs: 0, cpuSystemUs: 0,
-  };
-  const windowTimer = setTimeout(() => void send({ type: 'window-end' }), cfg.durationMs);
-  const [, healthzFailures] = await Promise.all([
-    storm(cfg, prepared, windowEnd, (a, endMs) => {
-      result.statuses[a.status] = (result.statuses[a.status] ?? 0) + 1;
-      if (a.ok) {
-        result.loginMs.push(a.ms);
-        if (endMs <= windowEnd) result.okInWindow++;
-      } else if (a.error && result.errors.length < 10) {
-        result.errors.push(a.error);
-      }
-    }),
-    sampleHealthz(cfg, windowEnd, result.healthzMs),
-  ]);
-  clearTimeout(windowTimer);
-  result.exhausted = prepared.length === 0 && performance.now() < windowEnd;
-  result.drainedMs = performance.now() - t0;
-  result.healthzFailures = healthzFailures;
-  const cpu = process.cpuUsage(cpuBefore);
-  result.cpuUserUs = cpu.user;
-  result.cpuSystemUs = cpu.system;
-  return result;
+  const result = await measureStorm(cfg, warmup, () => void send({ type: 'window-end' }),
+    (until, onAttempt) => storm(cfg, prepared, until, onAttempt));
+  // Ran out: none left while the window was still open.
+  return { ...result, exhausted: prepared.length === 0 && result.drainedMs < cfg.durationMs, prepareMs };
 }
 
 process.on('message', (message: SamlParentMessage) => {
-  const fail = (error: unknown) =>
-    void send({ type: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) }).then(() => process.exit(1));
   if (message.type === 'config') {
     config = message;
     prepare(message).then(async () => {
@@ -219,6 +138,3 @@ process.on('message', (message: SamlParentMessage) => {
     }, fail);
   }
 });
-
-// The parent went away (it was interrupted, or crashed): stop at once.
-process.on('disconnect', () => process.exit(0));

@@ -13,6 +13,7 @@
 // Every answer is checked (status, and a marker in the body); a failed check counts as a failure.
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { parentChannel } from './ipc-child.js';
 
 export interface LoadTarget {
   /** A name for the server, e.g. 'large'. */
@@ -88,11 +89,7 @@ export type ChildMessage =
 const SCIM_JSON = 'application/scim+json';
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
-const send = (message: ChildMessage) =>
-  new Promise<void>((resolve) => {
-    if (!process.send) throw new Error('scim-load must be started with an IPC channel (child_process.fork)');
-    process.send(message, undefined, {}, () => resolve());
-  });
+const { send, fail } = parentChannel<ChildMessage>('scim-load');
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 const targets = new Map<string, LoadTarget & { host: string; port: number }>();
@@ -273,20 +270,15 @@ async function latency(cmd: LatencyCommand): Promise<LatencyResult> {
 }
 
 process.on('message', (message: ParentMessage) => {
-  const fail = (error: unknown) =>
-    void send({ type: 'failed', id: message.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) })
-      .then(() => process.exit(1));
+  const failed = (error: unknown) => fail(error, { id: message.id });
   if (message.type === 'target') {
     const url = new URL(message.target.url);
     targets.set(message.target.name, { ...message.target, host: url.hostname, port: Number(url.port) });
     runTag = message.runTag;
     void send({ type: 'ok', id: message.id });
   } else if (message.type === 'throughput') {
-    throughput(message).then((result) => send({ type: 'throughput-done', id: message.id, result }), fail);
+    throughput(message).then((result) => send({ type: 'throughput-done', id: message.id, result }), failed);
   } else if (message.type === 'latency') {
-    latency(message).then((result) => send({ type: 'latency-done', id: message.id, result }), fail);
+    latency(message).then((result) => send({ type: 'latency-done', id: message.id, result }), failed);
   }
 });
-
-// The parent went away (it was interrupted, or crashed): stop at once.
-process.on('disconnect', () => process.exit(0));
