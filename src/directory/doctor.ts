@@ -1,3 +1,4 @@
+import { Cluster, type Redis } from 'ioredis';
 import type { DirectoryContext } from './context.js';
 import { ROLES, STATUSES } from './types.js';
 
@@ -42,11 +43,21 @@ function setBits(bitmap: Buffer | null): Set<number> {
   return bits;
 }
 
+// On a cluster SCAN walks one node; the directory's keys share a slot, so ask every master.
+function scanTargets(redis: DirectoryContext['redis']): Redis[] {
+  return redis instanceof Cluster ? redis.nodes('master') : [redis];
+}
+
 async function scanUsers(ctx: DirectoryContext): Promise<Map<string, Record<string, string>>> {
   const users = new Map<string, Record<string, string>>();
+  for (const node of scanTargets(ctx.redis)) await scanNode(ctx, node, users);
+  return users;
+}
+
+async function scanNode(ctx: DirectoryContext, node: Redis, users: Map<string, Record<string, string>>): Promise<void> {
   let cursor = '0';
   do {
-    const [next, keys] = await ctx.redis.scan(cursor, 'MATCH', ctx.keys.user('*'), 'COUNT', 1000);
+    const [next, keys] = await node.scan(cursor, 'MATCH', ctx.keys.user('*'), 'COUNT', 1000);
     cursor = next;
     const userKeys = keys.filter((key) => USER_KEY.test(key));
     const pipeline = ctx.redis.pipeline();
@@ -54,7 +65,6 @@ async function scanUsers(ctx: DirectoryContext): Promise<Map<string, Record<stri
     const results = (await pipeline.exec()) ?? [];
     userKeys.forEach((key, i) => users.set(USER_KEY.exec(key)![1]!, results[i]![1] as Record<string, string>));
   } while (cursor !== '0');
-  return users;
 }
 
 export async function checkIndexes(ctx: DirectoryContext): Promise<{ users: number; mismatches: Mismatch[] }> {
