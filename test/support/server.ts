@@ -38,10 +38,11 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     async close() {
       await running.close();
       await workers?.close();
+      await runtime.close();
+      // Last, once nothing of the server can write under the prefix any more.
       const redis = connect();
       await deletePrefix(redis, prefix);
       redis.disconnect();
-      await runtime.close();
     },
   };
 }
