@@ -1,10 +1,7 @@
 import type { Response } from 'express';
 import type { JobOutcome } from '../jobs/job-runner.js';
 import { Problem } from '../http/problem.js';
-import { toProblem } from '../http/error-mapping.js';
-import { DirectoryError, type DirectoryErrorCode } from '../directory/index.js';
-
-const capitalize = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+import { refusalProblem } from '../http/error-mapping.js';
 
 /**
  * Answers an admin call that ran as a job: 200 with `done()`'s body when it completed in
@@ -16,11 +13,8 @@ export async function respondWithJob<T>(res: Response, outcome: JobOutcome<T>, d
     case 'completed':
       res.json(await done(outcome.value));
       return;
-    case 'refused': {
-      const problem = toProblem(new DirectoryError(outcome.code as DirectoryErrorCode, outcome.detail))
-        ?? new Problem(409, outcome.code, capitalize(outcome.detail));
-      throw new Problem(problem.status, outcome.code, problem.detail, { job: outcome.jobId });
-    }
+    case 'refused':
+      throw refusalProblem(outcome.code, outcome.detail, { job: outcome.jobId });
     case 'failed':
       throw new Problem(500, 'job_failed', `The job failed: ${outcome.detail}`, { job: outcome.jobId });
     case 'pending': {

@@ -31,10 +31,14 @@ export function usersRoutes(deps: AppDeps): Router {
       .json({ user: presentUser(user), temporaryPassword });
   });
 
-  router.get('/users/:id', async (req, res) => {
-    const user = await directory.getUser(String(req.params.id));
+  const current = async (id: string) => {
+    const user = await directory.getUser(id);
     if (!user) throw notFound('No user with this id.');
-    res.json({ user: presentUser(user) });
+    return user;
+  };
+
+  router.get('/users/:id', async (req, res) => {
+    res.json({ user: presentUser(await current(String(req.params.id))) });
   });
 
   router.patch('/users/:id', validateBody(UpdateUserSchema), async (req, res) => {
@@ -49,11 +53,6 @@ export function usersRoutes(deps: AppDeps): Router {
     res.status(204).end();
   });
 
-  const current = async (id: string) => {
-    const user = await directory.getUser(id);
-    if (!user) throw notFound('No user with this id.');
-    return user;
-  };
 
   // Deactivation runs as a job: the rules are checked where it writes, then sessions are revoked.
   router.post('/users/:id/deactivate', async (req, res) => {

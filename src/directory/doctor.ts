@@ -1,6 +1,7 @@
 import { Cluster, type Redis } from 'ioredis';
 import type { DirectoryContext } from './context.js';
 import { ROLES, STATUSES } from './types.js';
+import { asciiLower } from './normalize.js';
 
 // Checks that every index agrees with the user records. It scans, so it is an operator's
 // tool (`rune-directory doctor`), never used on a request path.
@@ -14,7 +15,6 @@ export interface Mismatch {
 
 const USER_KEY = /:user:([^:]+)$/;
 
-const asciiLower = (value: string) => value.replace(/[A-Z]+/g, (run) => run.toLowerCase());
 
 function indexValue(user: Record<string, string>, field: 'email' | 'userName' | 'externalId' | 'nameId'): string | undefined {
   const value = user[field];

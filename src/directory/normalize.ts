@@ -65,7 +65,8 @@ export function normalizeIdentifier(value: unknown, problems: FieldProblem[], fi
   return value.normalize('NFC').trim();
 }
 
-const asciiLower = (value: string) => value.replace(/[A-Z]+/g, (run) => run.toLowerCase());
+/** Lua's string.lower: ASCII letters only. Index keys that need more are stored beside the value. */
+export const asciiLower = (value: string) => value.replace(/[A-Z]+/g, (run) => run.toLowerCase());
 
 /** The Unicode lower-case index key, or undefined where Lua's ASCII lower-casing gives the same. */
 export function indexKeyIfNeeded(value: string): string | undefined {

@@ -48,12 +48,17 @@ interface BodyParserError extends Error {
   status?: number;
 }
 
+/** The problem document of a directory refusal, from its code; rule refusals not listed are 409s. */
+export function refusalProblem(code: string, detail: string, extra: Record<string, unknown> = {}): Problem {
+  const status = DIRECTORY_STATUS[code as DirectoryErrorCode] ?? 409;
+  return new Problem(status, code, capitalize(detail), extra);
+}
+
 /** A Problem for any error, or undefined when it is an unexpected failure (a 500). */
 export function toProblem(error: unknown): Problem | undefined {
   if (error instanceof Problem) return error;
   if (error instanceof DirectoryError) {
-    const extra = error.fields.length > 0 ? { errors: error.fields } : {};
-    return new Problem(DIRECTORY_STATUS[error.code], error.code, capitalize(error.message), extra);
+    return refusalProblem(error.code, error.message, error.fields.length > 0 ? { errors: error.fields } : {});
   }
   if (error instanceof AuthError) {
     const extra: Record<string, unknown> = {};

@@ -31,8 +31,7 @@ export function createRedis(config: Config, options: { forBullmq?: boolean; logg
 
 /** Closes a connection politely, or drops it if Redis does not answer in time. */
 export async function closeRedis(client: RedisClient, timeoutMs = 2000): Promise<void> {
-  const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref());
-  const result = await Promise.race([client.quit().catch(() => 'failed' as const), timer]);
+  const result = await withinTime(client.quit().catch(() => 'failed' as const), timeoutMs);
   if (result !== 'OK') client.disconnect();
 }
 

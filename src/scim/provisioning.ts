@@ -2,7 +2,7 @@ import SCIMMY from 'scimmy';
 import type { Config } from '../../config/index.js';
 import { DirectoryError, type Actor, type Directory, type UserRecord } from '../directory/index.js';
 import type { JobRunner } from '../jobs/job-runner.js';
-import { ScimError } from './scim-error.js';
+import { ScimError, LAST_ADMIN_DETAIL as LAST_ADMIN } from './scim-error.js';
 import { userSchema, toPlain, coerceUser, PATCH_OP } from './scim-schema.js';
 import { normalizeUserBody, normalizePatchOperations } from './quirks.js';
 import { toScimResource, fromScimResource, etagOf, type DirectoryFields } from './user-resource.js';
@@ -11,7 +11,6 @@ import { toScimResource, fromScimResource, etagOf, type DirectoryFields } from '
 
 const SCIM: Actor = { source: 'scim' };
 const MAX_ATTEMPTS = 10;
-const LAST_ADMIN = 'This user is the last active admin of the organization; promote another user to admin in Rune before deactivating, demoting or deleting them.';
 
 type Json = Record<string, unknown>;
 

@@ -33,11 +33,14 @@ const DIRECTORY_TO_SCIM: Partial<Record<DirectoryErrorCode, [number, string?]>> 
   active_sessions: [409],
 };
 
+export const LAST_ADMIN_DETAIL =
+  'This user is the last active admin of the organization; promote another user to admin in Rune before deactivating, demoting or deleting them.';
+
 const SCIM_DETAIL: Partial<Record<DirectoryErrorCode, string>> = {
   email_taken: 'A user with this email already exists.',
   username_taken: 'A user with this userName already exists.',
   external_id_taken: 'A user with this externalId already exists.',
-  last_active_admin: 'This user is the last active admin of the organization; promote another user to admin in Rune before deactivating, demoting or deleting them.',
+  last_active_admin: LAST_ADMIN_DETAIL,
   version_mismatch: 'The resource changed since the version in If-Match.',
 };
 
