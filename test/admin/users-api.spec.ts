@@ -1,36 +1,27 @@
 import { expect } from 'chai';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { call, client, type Client } from '../support/http.js';
-import { setUpAdmin, onboardUser } from '../support/journeys.js';
+import { call } from '../support/http.js';
+import { onboardUser, serverWithAdmin } from '../support/journeys.js';
 
 const PASSWORD = 'saffron glacier kettle 31';
 const USER_KEYS = ['id', 'name', 'email', 'role', 'status', 'kind', 'mustChangePassword', 'createdAt', 'updatedAt', 'lastLoginAt', 'activeSessions'];
 
 describe('admin API: users', () => {
-  let server: TestServer;
-  let api: Client;
-  let admin: { token: string; id: string; email: string };
-  before(async () => {
-    server = await startTestServer();
-    api = client(server.url);
-    admin = await setUpAdmin(api);
-  });
-  after(() => server.close());
+  const t = serverWithAdmin();
 
   const as = (token: string) => ({ token });
 
   describe('who may call it', () => {
     it('answers 401 without a session and 403 forbidden to a user, as problem documents', async () => {
-      expect((await api.get('/api/v1/users')).status).to.equal(401);
-      const user = await onboardUser(api, admin.token, { name: 'Uma User', email: 'uma@corp.test' }, PASSWORD);
+      expect((await t.api.get('/api/v1/users')).status).to.equal(401);
+      const user = await onboardUser(t.api, t.admin.token, { name: 'Uma User', email: 'uma@corp.test' }, PASSWORD);
       const routes: [string, string][] = [
-        ['GET', '/api/v1/users'], ['POST', '/api/v1/users'], ['GET', `/api/v1/users/${admin.id}`],
-        ['PATCH', `/api/v1/users/${admin.id}`], ['DELETE', `/api/v1/users/${admin.id}`],
-        ['POST', `/api/v1/users/${admin.id}/deactivate`], ['POST', `/api/v1/users/${admin.id}/activate`],
-        ['POST', `/api/v1/users/${admin.id}/revoke-sessions`], ['GET', '/api/v1/jobs/deactivation:1'], ['GET', '/api/v1/audit'],
+        ['GET', '/api/v1/users'], ['POST', '/api/v1/users'], ['GET', `/api/v1/users/${t.admin.id}`],
+        ['PATCH', `/api/v1/users/${t.admin.id}`], ['DELETE', `/api/v1/users/${t.admin.id}`],
+        ['POST', `/api/v1/users/${t.admin.id}/deactivate`], ['POST', `/api/v1/users/${t.admin.id}/activate`],
+        ['POST', `/api/v1/users/${t.admin.id}/revoke-sessions`], ['GET', '/api/v1/jobs/deactivation:1'], ['GET', '/api/v1/audit'],
       ];
       for (const [method, path] of routes) {
-        const reply = await call(server.url, method, path, { token: user.token, body: method === 'GET' ? undefined : {} });
+        const reply = await call(t.server.url, method, path, { token: user.token, body: method === 'GET' ? undefined : {} });
         expect(reply.status, `${method} ${path}`).to.equal(403);
         expect(reply.body.code).to.equal('forbidden');
         expect(reply.headers.get('content-type')).to.match(/^application\/problem\+json/);
@@ -40,70 +31,70 @@ describe('admin API: users', () => {
 
   describe('create, read, change', () => {
     it('creates a user, answering 201 with the user and a temporary password, and never shows a secret', async () => {
-      const created = await api.post('/api/v1/users', { name: '  Carl Created ', email: 'carl@corp.test', role: 'admin' }, as(admin.token));
+      const created = await t.api.post('/api/v1/users', { name: '  Carl Created ', email: 'carl@corp.test', role: 'admin' }, as(t.admin.token));
       expect(created.status).to.equal(201);
       expect(created.headers.get('location')).to.equal(`/api/v1/users/${created.body.user.id}`);
       expect(Object.keys(created.body.user)).to.have.members(USER_KEYS);
       expect(created.body.user).to.include({ name: 'Carl Created', role: 'admin', status: 'active', kind: 'password', activeSessions: 0, lastLoginAt: null });
-      const listed = await api.get('/api/v1/users?q=carl', as(admin.token));
+      const listed = await t.api.get('/api/v1/users?q=carl', as(t.admin.token));
       expect(Object.keys(listed.body.users[0])).to.have.members(USER_KEYS);
       expect(listed.text).not.to.include(created.body.temporaryPassword);
     });
 
     it('refuses a bad body with 400 validation_failed naming each bad field', async () => {
-      const bad = await api.post('/api/v1/users', { name: 'Al', email: 'nope', role: 'owner', color: 'red' }, as(admin.token));
+      const bad = await t.api.post('/api/v1/users', { name: 'Al', email: 'nope', role: 'owner', color: 'red' }, as(t.admin.token));
       expect(bad.status).to.equal(400);
       expect(bad.body.code).to.equal('validation_failed');
       expect(bad.body.errors.map((e: { field: string }) => e.field)).to.have.members(['role', 'color']);
-      const invalid = await api.post('/api/v1/users', { name: 'Al', email: 'nope', role: 'user' }, as(admin.token));
+      const invalid = await t.api.post('/api/v1/users', { name: 'Al', email: 'nope', role: 'user' }, as(t.admin.token));
       expect(invalid.body.errors.map((e: { field: string }) => e.field)).to.have.members(['name', 'email']);
       expect(invalid.body.detail).to.include('3–40 characters');
-      const long = await api.post('/api/v1/users', { name: 'x'.repeat(41), email: 'long@corp.test', role: 'user' }, as(admin.token));
+      const long = await t.api.post('/api/v1/users', { name: 'x'.repeat(41), email: 'long@corp.test', role: 'user' }, as(t.admin.token));
       expect(long.status).to.equal(400);
     });
 
     it('refuses a duplicate email with 409 email_taken', async () => {
-      const dup = await api.post('/api/v1/users', { name: 'Carl Again', email: 'CARL@corp.test', role: 'user' }, as(admin.token));
+      const dup = await t.api.post('/api/v1/users', { name: 'Carl Again', email: 'CARL@corp.test', role: 'user' }, as(t.admin.token));
       expect(dup.status).to.equal(409);
       expect(dup.body.code).to.equal('email_taken');
     });
 
     it('answers 404 not_found for an unknown id', async () => {
-      const missing = await api.get('/api/v1/users/no-such-id', as(admin.token));
+      const missing = await t.api.get('/api/v1/users/no-such-id', as(t.admin.token));
       expect(missing.status).to.equal(404);
       expect(missing.body.code).to.equal('not_found');
-      expect((await api.post('/api/v1/users/no-such-id/deactivate', undefined, as(admin.token))).status).to.equal(404);
+      expect((await t.api.post('/api/v1/users/no-such-id/deactivate', undefined, as(t.admin.token))).status).to.equal(404);
     });
 
     it('changes a role and a name; refuses an empty change and your own role', async () => {
-      const user = await onboardUser(api, admin.token, { name: 'Rob Role', email: 'rob@corp.test' }, PASSWORD);
-      const changed = await api.patch(`/api/v1/users/${user.id}`, { role: 'admin', name: 'Robert Role' }, as(admin.token));
+      const user = await onboardUser(t.api, t.admin.token, { name: 'Rob Role', email: 'rob@corp.test' }, PASSWORD);
+      const changed = await t.api.patch(`/api/v1/users/${user.id}`, { role: 'admin', name: 'Robert Role' }, as(t.admin.token));
       expect(changed.status).to.equal(200);
       expect(changed.body.user).to.include({ role: 'admin', name: 'Robert Role' });
-      expect((await api.patch(`/api/v1/users/${user.id}`, {}, as(admin.token))).status).to.equal(400);
-      const own = await api.patch(`/api/v1/users/${admin.id}`, { role: 'user' }, as(admin.token));
+      expect((await t.api.patch(`/api/v1/users/${user.id}`, {}, as(t.admin.token))).status).to.equal(400);
+      const own = await t.api.patch(`/api/v1/users/${t.admin.id}`, { role: 'user' }, as(t.admin.token));
       expect(own.status).to.equal(409);
       expect(own.body.code).to.equal('cannot_change_own_role');
-      await api.patch(`/api/v1/users/${user.id}`, { role: 'user' }, as(admin.token));
+      await t.api.patch(`/api/v1/users/${user.id}`, { role: 'user' }, as(t.admin.token));
     });
   });
 
   describe('listing', () => {
     it('pages with a cursor, a default limit of 50 and a maximum of 200', async () => {
       for (let i = 0; i < 55; i++) {
-        await server.runtime.directory.createUser({ name: `Bulk User ${i}`, email: `bulk${i}@corp.test`, role: 'user', kind: 'sso' }, { source: 'system' });
+        await t.server.runtime.directory.createUser({ name: `Bulk User ${i}`, email: `bulk${i}@corp.test`, role: 'user', kind: 'sso' }, { source: 'system' });
       }
-      const first = await api.get('/api/v1/users', as(admin.token));
+      const first = await t.api.get('/api/v1/users', as(t.admin.token));
       expect(first.body.users).to.have.length(50);
       expect(first.body.total).to.be.greaterThan(55);
-      const second = await api.get(`/api/v1/users?cursor=${first.body.nextCursor}`, as(admin.token));
+      const second = await t.api.get(`/api/v1/users?cursor=${first.body.nextCursor}`, as(t.admin.token));
       expect(second.body.users[0].id).not.to.equal(first.body.users[49].id);
       expect(second.body.users.length + 50).to.equal(first.body.total);
-      expect((await api.get('/api/v1/users?limit=201', as(admin.token))).status).to.equal(400);
-      expect((await api.get('/api/v1/users?limit=200', as(admin.token))).body.users).to.have.length(first.body.total);
-      expect((await api.get('/api/v1/users?cursor=bogus', as(admin.token))).body.code).to.equal('invalid_cursor');
-      expect((await api.get('/api/v1/users?status=asleep', as(admin.token))).status).to.equal(400);
-      const admins = await api.get('/api/v1/users?role=admin', as(admin.token));
+      expect((await t.api.get('/api/v1/users?limit=201', as(t.admin.token))).status).to.equal(400);
+      expect((await t.api.get('/api/v1/users?limit=200', as(t.admin.token))).body.users).to.have.length(first.body.total);
+      expect((await t.api.get('/api/v1/users?cursor=bogus', as(t.admin.token))).body.code).to.equal('invalid_cursor');
+      expect((await t.api.get('/api/v1/users?status=asleep', as(t.admin.token))).status).to.equal(400);
+      const admins = await t.api.get('/api/v1/users?role=admin', as(t.admin.token));
       expect(admins.body.users.every((u: { role: string }) => u.role === 'admin')).to.equal(true);
     });
   });

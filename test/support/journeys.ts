@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import type { Client } from './http.js';
+import { client, type Client } from './http.js';
+import { startTestServer, type TestServer } from './server.js';
 
 export const ADMIN_PASSWORD = 'correct horse battery staple';
 
@@ -21,4 +22,19 @@ export async function onboardUser(api: Client, adminToken: string, input: { name
   const changed = await api.post('/auth/password', { newPassword: password }, { token: first.body.token });
   expect(changed.status, changed.text).to.equal(200);
   return { id: created.body.user.id as string, token: first.body.token as string };
+}
+
+/**
+ * Registers mocha hooks for a suite: a real server (see startTestServer) whose first admin is
+ * set up and signed in before the suite's tests, and closed after them.
+ */
+export function serverWithAdmin(env: Record<string, string> = {}, options: { workers?: boolean } = {}) {
+  const suite = {} as { server: TestServer; api: Client; admin: { token: string; id: string; email: string } };
+  before(async () => {
+    suite.server = await startTestServer(env, options);
+    suite.api = client(suite.server.url);
+    suite.admin = await setUpAdmin(suite.api);
+  });
+  after(() => suite.server.close());
+  return suite;
 }
