@@ -17,6 +17,7 @@ export const DIRECTORY_ERROR_CODES = [
   'sso_required',
   'invalid_cursor',
   'already_set_up',
+  'saml_account_bound',
 ] as const;
 
 export type DirectoryErrorCode = (typeof DIRECTORY_ERROR_CODES)[number];

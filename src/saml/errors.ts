@@ -25,6 +25,9 @@ const STATUS = {
   saml_nameid_unsupported: 400,
   saml_email_missing: 400,
   account_exists: 409,
+  // 409, like account_exists: the request is genuine, but the account it names is taken by
+  // another identity (a state an admin resolves), not something this person lacks rights for.
+  saml_account_bound: 409,
   user_inactive: 403,
   saml_busy: 503,
 } as const;
@@ -75,5 +78,7 @@ export const EMAIL_MISSING =
   'The assertion carries no email: send an emailAddress NameID or an "email" (or "mail") attribute.';
 export const ACCOUNT_EXISTS =
   'A password account already uses this email. Sign in with its password: SSO does not take over password accounts unless SAML_LINK_PASSWORD_USERS is on.';
+export const ACCOUNT_BOUND =
+  'The account with this email signs in with another SAML identity (NameID). Ask an admin if your IdP identity has changed.';
 export const USER_INACTIVE = 'This account is deactivated. Ask an admin to reactivate it.';
 export const BUSY = 'Too many SAML sign-ins are being checked right now; try again in a moment.';

@@ -1,11 +1,12 @@
 import { DirectoryError, type Actor, type Directory, type UserRecord } from '../directory/index.js';
 import type { Logger } from '../logger.js';
-import { SamlError, ACCOUNT_EXISTS, EMAIL_MISSING, USER_INACTIVE } from './errors.js';
+import { SamlError, ACCOUNT_BOUND, ACCOUNT_EXISTS, EMAIL_MISSING, USER_INACTIVE } from './errors.js';
 import type { SamlIdentity } from './saml-identity.js';
 
 // Just-in-time users: the person an assertion names is found by NameID, then by email, and
 // created as an SSO user at their first login. The directory's scripts keep the rules (unique
-// email and NameID, the last active admin); this decides which user, and what to ask of it.
+// email and NameID, a NameID binding is final, the last active admin); this decides which user,
+// and what to ask of it.
 
 const SAML: Actor = { source: 'saml' };
 
@@ -43,12 +44,25 @@ async function findOrCreate(directory: Directory, identity: SamlIdentity, option
   }
 }
 
-// An SSO user without this NameID (created over SCIM, or the IdP changed NameID) is linked;
-// a password user only where the operator allowed the IdP to take such accounts over.
+// Email links only a user with no NameID yet: an SSO user created over SCIM, or a password user
+// where the operator allowed the IdP to take such accounts over. A user bound to a NameID is
+// found by it alone (rule 9): another NameID with their email is someone else, whoever signed it.
 async function link(directory: Directory, user: UserRecord, nameId: string, options: JitOptions): Promise<UserRecord> {
+  if (user.nameId !== undefined) return refuseBinding(directory, user, nameId);
   if (user.kind === 'password' && !options.linkPasswordUsers) throw new SamlError('account_exists', ACCOUNT_EXISTS);
   if (user.status !== 'active') throw new SamlError('user_inactive', USER_INACTIVE);
-  return directory.linkSso(user.id, nameId, SAML);
+  try {
+    return await directory.linkSso(user.id, nameId, SAML);
+  } catch (error) {
+    // Another assertion bound them since the lookup: the script refused atomically.
+    if (error instanceof DirectoryError && error.code === 'saml_account_bound') return refuseBinding(directory, user, nameId);
+    throw error;
+  }
+}
+
+async function refuseBinding(directory: Directory, user: UserRecord, attemptedNameId: string): Promise<never> {
+  await directory.appendAudit(SAML, 'saml.binding_refused', user.id, { attemptedNameId });
+  throw new SamlError('saml_account_bound', ACCOUNT_BOUND);
 }
 
 // The mapping may promote and demote, but never demotes the last active admin: that login

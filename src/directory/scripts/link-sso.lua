@@ -1,7 +1,11 @@
 -- Makes a user an SSO user bound to a SAML NameID: their password is removed for good.
--- Refused if another user holds the NameID.
+-- Refused if another user holds the NameID, or if this user is bound to another one: a binding
+-- is final (rule 9), and checked here so that two assertions racing cannot both bind.
 local u = load_user(A.id)
 if not u then return fail('not_found', 'no such user') end
+if u.nameId and u.nameId ~= A.nameId then
+  return fail('saml_account_bound', 'this user is bound to another SAML NameID')
+end
 local owner = redis.call('HGET', k('idx', 'nameid'), A.nameId)
 if owner and owner ~= u.id then return fail('conflict', 'another user holds this SAML NameID') end
 local now = now_ms()
