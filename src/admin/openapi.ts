@@ -217,6 +217,14 @@ export const OPENAPI_DOCUMENT = {
         ...NOT_FOUND,
       }),
     },
+    '/api/v1/users/{id}/convert-to-sso': {
+      parameters: [idParam],
+      post: admin('Hand a password user over to the identity provider: the password is removed, every session ends at once, and SCIM may then manage the user', {
+        '200': userReply,
+        '409': problem('The user already signs in through the identity provider (`already_sso`).'),
+        ...NOT_FOUND,
+      }),
+    },
     '/api/v1/jobs/{id}': {
       parameters: [idParam],
       get: admin('A job’s state, result or failure', { '200': ok('The job.', { type: 'object', properties: { job: ref('Job') } }), '404': problem('No such job.') }),

@@ -78,5 +78,15 @@ export function usersRoutes(deps: AppDeps): Router {
     }));
   });
 
+  // Hands a password user over to the identity provider (DESIGN.md rule 8): done in the request
+  // (no password, kind sso, every session ended, the caller's own too if they convert
+  // themselves); the job only deletes the ended sessions, so the answer never waits for it.
+  router.post('/users/:id/convert-to-sso', async (req, res) => {
+    const id = String(req.params.id);
+    const user = await directory.convertToSso(id, adminActor(res));
+    await deps.jobs.revokeSessions(id, adminActor(res), 'admin', { wait: false });
+    res.json({ user: presentUser(user) });
+  });
+
   return router;
 }

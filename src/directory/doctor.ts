@@ -28,11 +28,11 @@ function searchMembers(user: Record<string, string>): string[] {
 }
 
 function filterNames(): string[] {
-  return [...STATUSES, ...ROLES, ...STATUSES.flatMap((s) => ROLES.map((r) => `${s}:${r}`))];
+  return [...STATUSES, ...ROLES, ...STATUSES.flatMap((s) => ROLES.map((r) => `${s}:${r}`)), 'sso', ...STATUSES.map((s) => `${s}:sso`)];
 }
 
 const matchesFilter = (user: Record<string, string>, filter: string) =>
-  filter.split(':').every((part) => part === user.status || part === user.role);
+  filter.split(':').every((part) => part === user.status || part === user.role || part === user.kind);
 
 function setBits(bitmap: Buffer | null): Set<number> {
   const bits = new Set<number>();
@@ -113,8 +113,8 @@ export async function checkIndexes(ctx: DirectoryContext): Promise<{ users: numb
     for (const [id, user] of users) {
       const expected = matchesFilter(user, filter);
       const seq = Number(user.seq);
-      if (expected && !bits.has(seq)) report('missing-filter', key, id, `user is ${user.status} ${user.role}`);
-      if (!expected && bits.has(seq)) report('stale-filter', key, id, `user is ${user.status} ${user.role}`);
+      if (expected && !bits.has(seq)) report('missing-filter', key, id, `user is ${user.status} ${user.role} ${user.kind}`);
+      if (!expected && bits.has(seq)) report('stale-filter', key, id, `user is ${user.status} ${user.role} ${user.kind}`);
       bits.delete(seq);
     }
     for (const seq of bits) report('dangling-filter', key, String(seq), 'no user has this sequence');

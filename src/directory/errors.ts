@@ -18,6 +18,7 @@ export const DIRECTORY_ERROR_CODES = [
   'invalid_cursor',
   'already_set_up',
   'saml_account_bound',
+  'already_sso',
 ] as const;
 
 export type DirectoryErrorCode = (typeof DIRECTORY_ERROR_CODES)[number];

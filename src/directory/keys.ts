@@ -13,8 +13,11 @@ export interface DirectoryKeys {
   readonly sequence: string;
   /** All users: a sorted set of id by creation sequence. */
   readonly users: string;
-  /** The name of a status/role filter (its bitmap is `bits:<name>`), or undefined for none. */
-  filterName(filter: { status?: string; role?: string }): string | undefined;
+  /**
+   * The name of a status/role filter (its bitmap is `bits:<name>`), or undefined for none.
+   * `kind: 'sso'` (the users SCIM manages) exists alone and with a status, not with a role.
+   */
+  filterName(filter: { status?: string; role?: string; kind?: 'sso' }): string | undefined;
   bits(filterName: string): string;
   samlRequest(requestId: string): string;
   samlAssertionSeen(assertionId: string): string;
@@ -37,7 +40,10 @@ export function directoryKeys(prefix: string): DirectoryKeys {
     activeAdmins: `${base}:admins:active`,
     sequence: `${base}:seq`,
     users: `${base}:users`,
-    filterName: ({ status, role }) => [status, role].filter(Boolean).join(':') || undefined,
+    filterName: ({ status, role, kind }) => {
+      if (kind && role) throw new Error('no bitmap combines a kind with a role');
+      return [status, role, kind].filter(Boolean).join(':') || undefined;
+    },
     bits: (filterName) => `${base}:bits:${filterName}`,
     samlRequest: (requestId) => `${base}:saml:req:${requestId}`,
     samlAssertionSeen: (assertionId) => `${base}:saml:seen:${assertionId}`,

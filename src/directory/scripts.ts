@@ -19,6 +19,7 @@ const SCRIPT_NAMES = [
   'end-sessions',
   'get-password',
   'link-sso',
+  'convert-to-sso',
   'page-users',
   'find-user',
   'list-users',

@@ -21,6 +21,7 @@ const DIRECTORY_STATUS: Record<DirectoryErrorCode, number> = {
   sso_required: 401,
   invalid_cursor: 400,
   already_set_up: 409,
+  already_sso: 409,
   saml_account_bound: 409,
 };
 

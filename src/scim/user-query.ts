@@ -2,13 +2,15 @@ import SCIMMY from 'scimmy';
 import type { Directory, UserRecord } from '../directory/index.js';
 import { ScimError } from './scim-error.js';
 import { matchesFilter, lookupPath, type ParsedFilter } from './filter-match.js';
-import { toScimResource } from './user-resource.js';
+import { toScimResource, managedByScim } from './user-resource.js';
 import { MAX_RESULTS } from './scim-schema.js';
 import { checkFilterSyntax } from './filter-syntax.js';
 
-// GET /Users and POST /Users/.search. Equality on userName, externalId, id or email, alone or
-// with more conditions, is answered from an index; `active eq` alone pages a status bitmap;
-// no filter pages by offset in O(log n). Any other valid filter scans, in creation order.
+// GET /Users and POST /Users/.search, over the users SCIM manages only (SSO users, DESIGN.md
+// rule 8): a password user is in no answer and no total. Equality on userName, externalId, id
+// or email, alone or with more conditions, is answered from an index; `active eq` alone pages
+// the SSO-by-status bitmap; no filter pages the SSO bitmap by offset in O(log n). Any other
+// valid filter scans the SSO users, in creation order.
 
 type Json = Record<string, unknown>;
 
@@ -97,7 +99,7 @@ export async function listUsers(directory: Directory, baseUrl: string, params: L
   const byUserName = params.filter !== undefined && !params.sortBy ? USERNAME_EQ.exec(params.filter) : null;
   if (byUserName) {
     const user = await directory.findUserByUserName(JSON.parse(`"${byUserName[1]}"`) as string);
-    const resources = user ? [toScimResource(user, baseUrl)] : [];
+    const resources = user && managedByScim(user) ? [toScimResource(user, baseUrl)] : [];
     return { totalResults: resources.length, startIndex, resources: resources.slice(offset, offset + count) };
   }
   const filter = params.filter === undefined ? undefined : parseFilter(params.filter);
@@ -105,25 +107,25 @@ export async function listUsers(directory: Directory, baseUrl: string, params: L
 
   if (!params.sortBy) {
     if (!filter) {
-      const page = await directory.pageUsers({ offset, count });
+      const page = await directory.pageUsers({ offset, count, kind: 'sso' });
       return { totalResults: page.total, startIndex, resources: present(page.users) };
     }
     const active = activeOnly(filter);
     if (active !== undefined) {
-      const page = await directory.pageUsers({ offset, count, status: active ? 'active' : 'inactive' });
+      const page = await directory.pageUsers({ offset, count, status: active ? 'active' : 'inactive', kind: 'sso' });
       return { totalResults: page.total, startIndex, resources: present(page.users) };
     }
     const candidate = await indexedCandidate(directory, filter);
     if (candidate !== undefined) {
-      const matches = candidate ? present([candidate]).filter((r) => matchesFilter(filter, r)) : [];
+      const matches = candidate && managedByScim(candidate) ? present([candidate]).filter((r) => matchesFilter(filter, r)) : [];
       return { totalResults: matches.length, startIndex, resources: matches.slice(offset, offset + count) };
     }
   }
 
-  // The general case: every user, in creation order, through the filter.
+  // The general case: every SSO user, in creation order, through the filter.
   let matches: Json[] = [];
   for (let at = 0; ; at += SCAN_BATCH) {
-    const page = await directory.pageUsers({ offset: at, count: SCAN_BATCH });
+    const page = await directory.pageUsers({ offset: at, count: SCAN_BATCH, kind: 'sso' });
     const resources = present(page.users);
     matches.push(...(filter ? resources.filter((r) => matchesFilter(filter, r)) : resources));
     if (page.users.length < SCAN_BATCH) break;

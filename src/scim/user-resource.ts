@@ -1,4 +1,4 @@
-import type { UserRecord, Role } from '../directory/index.js';
+import type { UserRecord, Role, Status } from '../directory/index.js';
 import { fitName } from '../directory/index.js';
 import { CORE_USER } from './scim-schema.js';
 import { ScimError } from './scim-error.js';
@@ -9,6 +9,12 @@ import { ScimError } from './scim-error.js';
 type Json = Record<string, unknown>;
 
 export const etagOf = (version: number) => `W/"${version}"`;
+
+/**
+ * SCIM sees and writes only the users it manages: SSO users, made over SCIM or SAML or handed
+ * over by an admin (DESIGN.md rule 8). A password user is not there for an IdP token.
+ */
+export const managedByScim = (user: UserRecord): boolean => user.kind === 'sso';
 
 /** Attributes the directory itself holds; never duplicated in the stored JSON. */
 const OWNED = new Set(['id', 'meta', 'username', 'externalid', 'active', 'password', 'groups']);
@@ -46,7 +52,7 @@ export interface DirectoryFields {
   email: string;
   name: string;
   active: boolean;
-  /** Only when role mapping is on and the resource carries roles. */
+  /** Only when role mapping is on: admin when a role sent matches, else user. */
   role?: Role;
   scim: string;
 }
@@ -61,26 +67,35 @@ function primaryEmail(resource: Json): string | undefined {
   return EMAIL_LIKE.test(userName) ? userName : undefined;
 }
 
+export interface FromScimOptions {
+  adminRoleValues: readonly string[];
+  /** The status a resource without `active` keeps (a PUT); absent, it is active (a POST, RFC 7643 default). */
+  currentStatus?: Status;
+}
+
 /** What the directory keeps of a validated SCIM User. */
-export function fromScimResource(resource: Json, options: { adminRoleValues: readonly string[] }): DirectoryFields {
+export function fromScimResource(resource: Json, options: FromScimOptions): DirectoryFields {
   const email = primaryEmail(resource);
   if (!email) throw new ScimError(400, 'A user needs an email: send emails, or an email address as userName.', 'invalidValue');
   const name = (resource.name ?? {}) as Json;
   const given = [name.givenName, name.familyName].filter(Boolean).join(' ');
   const fitted = fitName(name.formatted as string, resource.displayName as string, given, email.split('@')[0], email)!;
 
+  // With role mapping on, the role follows the roles sent: no roles (absent, [], removed) is user.
   let role: Role | undefined;
-  if (options.adminRoleValues.length > 0 && Array.isArray(resource.roles)) {
+  if (options.adminRoleValues.length > 0) {
     const wanted = new Set(options.adminRoleValues.map((v) => v.toLowerCase()));
-    role = (resource.roles as Json[]).some((r) => wanted.has(String(r.value ?? '').toLowerCase())) ? 'admin' : 'user';
+    const roles = Array.isArray(resource.roles) ? (resource.roles as Json[]) : [];
+    role = roles.some((r) => wanted.has(String(r?.value ?? '').toLowerCase())) ? 'admin' : 'user';
   }
+  const active = resource.active === undefined ? (options.currentStatus ?? 'active') === 'active' : resource.active !== false;
   const kept = Object.fromEntries(Object.entries(resource).filter(([key]) => !OWNED.has(key.toLowerCase())));
   return {
     userName: String(resource.userName),
     externalId: typeof resource.externalId === 'string' && resource.externalId !== '' ? resource.externalId : undefined,
     email,
     name: fitted,
-    active: resource.active !== false,
+    active,
     role,
     scim: JSON.stringify(kept),
   };

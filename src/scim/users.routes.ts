@@ -4,7 +4,7 @@ import { ScimError } from './scim-error.js';
 import { ScimProvisioner } from './provisioning.js';
 import { listUsers, type ListParams } from './user-query.js';
 import { projector, type Projection } from './shape.js';
-import { toScimResource, etagOf } from './user-resource.js';
+import { toScimResource, etagOf, managedByScim } from './user-resource.js';
 import { sendScim } from './respond.js';
 import { LIST_RESPONSE, SEARCH_REQUEST } from './scim-schema.js';
 import type { UserRecord } from '../directory/index.js';
@@ -69,7 +69,8 @@ export function scimUsersRoutes(deps: AppDeps, baseUrl: string): Router {
 
   router.get('/Users/:id', async (req, res) => {
     const user = await deps.directory.getUser(String(req.params.id));
-    if (!user) throw new ScimError(404, `No User with id ${req.params.id}.`);
+    // A user SCIM does not manage is not there for the IdP: the same 404 as no user at all.
+    if (!user || !managedByScim(user)) throw new ScimError(404, `No User with id ${req.params.id}.`);
     sendUser(req, res, 200, user);
   });
 

@@ -39,11 +39,12 @@ describe('SCIM: protocol', () => {
       expect(await idsOf('userName eq "user04@corp.test" and active eq true')).to.deep.equal([]);
     });
 
-    it('answers active eq from the status index, with exact totals', async () => {
+    it('answers active eq from the status index, with exact totals of the users SCIM manages', async () => {
       const inactive = await f.scim('GET', q('active eq false'));
       expect(inactive.body.totalResults).to.equal(1);
+      // Eleven of the twelve provisioned users; the first admin (a password user) is not SCIM's.
       const active = await f.scim('GET', `${q('active eq true')}&count=5&startIndex=3`);
-      expect(active.body.totalResults).to.equal(12);
+      expect(active.body.totalResults).to.equal(11);
       expect(active.body.itemsPerPage).to.equal(5);
     });
 
@@ -51,7 +52,8 @@ describe('SCIM: protocol', () => {
       expect(await idsOf('userName sw "USER1"')).to.deep.equal([ids[10], ids[11]]);
       expect(await idsOf('name.familyName co "dd" and title pr')).to.deep.equal([ids[3], ids[9]]);
       expect((await idsOf('title pr or externalId eq "ext-1"'))).to.deep.equal([ids[0], ids[1], ids[3], ids[6], ids[9]]);
-      expect((await idsOf('not (name.familyName eq "Odd")')).length).to.equal(7);
+      // The six Even users; the first admin (a password user, no familyName) is not SCIM's.
+      expect((await idsOf('not (name.familyName eq "Odd")')).length).to.equal(6);
       const created = (await f.scim('GET', `/Users/${ids[6]}`)).body.meta.lastModified;
       expect(await idsOf(`meta.lastModified gt "${created}"`)).to.include(ids[7]).and.not.include(ids[5]);
       expect(await idsOf('meta.lastModified gt "2999-01-01T00:00:00Z"')).to.deep.equal([]);
@@ -71,7 +73,7 @@ describe('SCIM: protocol', () => {
   describe('paging, sorting and attributes', () => {
     it('pages 1-based in a stable order with exact totals, and caps count at the advertised 200', async () => {
       const all = await f.scim('GET', '/Users?startIndex=1&count=500');
-      expect(all.body.totalResults).to.be.at.least(13);
+      expect(all.body.totalResults).to.be.at.least(12);
       expect(all.body.itemsPerPage).to.equal(all.body.totalResults);
       const pages = [];
       for (let start = 1; start <= all.body.totalResults; start += 4) {
@@ -168,13 +170,10 @@ describe('SCIM: protocol', () => {
   });
 
   describe('the directory behind it', () => {
-    it('shows users created by admins, and refuses to deactivate or delete the last active admin', async () => {
-      const adminResource = await f.scim('GET', `/Users/${f.admin.id}`);
-      expect(adminResource.body).to.deep.include({ userName: 'root@corp.test', active: true, displayName: 'Root Admin' });
-      const off = await f.scim('PATCH', `/Users/${f.admin.id}`, patch({ op: 'replace', value: { active: false } }));
-      expect(off.status).to.equal(409);
-      expect(off.body.detail).to.match(/last active admin/);
-      expect((await f.scim('DELETE', `/Users/${f.admin.id}`)).status).to.equal(409);
+    it('does not show users created by admins (DESIGN.md rule 8)', async () => {
+      expect((await f.scim('GET', `/Users/${f.admin.id}`)).status).to.equal(404);
+      expect((await f.scim('GET', q('userName eq "root@corp.test"'))).body.totalResults).to.equal(0);
+      expect((await f.scim('DELETE', `/Users/${f.admin.id}`)).status).to.equal(404);
       expect((await f.server.runtime.directory.getUser(f.admin.id))!.status).to.equal('active');
     });
 
@@ -210,6 +209,25 @@ describe('SCIM: protocol', () => {
       const final = (await f.scim('GET', `/Users/${target}`)).body;
       for (const attribute of attributes) expect(final[attribute], attribute).to.equal(attribute === 'profileUrl' ? 'https://x.test/p' : `v-${attribute}`);
     });
+  });
+});
+
+describe('SCIM: the last active admin among the users SCIM manages', () => {
+  let f: ScimFixture;
+  before(async () => { f = await scimFixture(); });
+  after(() => f.close());
+
+  it('refuses to deactivate or delete the last active admin', async () => {
+    const { directory } = f.server.runtime;
+    const admin = await directory.createUser({ name: 'Idp Admin', email: 'idp.admin@corp.test', role: 'admin', kind: 'sso' }, { source: 'system' });
+    await directory.updateUser(f.admin.id, { role: 'user' }, { source: 'system' });
+    const adminResource = await f.scim('GET', `/Users/${admin.id}`);
+    expect(adminResource.body).to.deep.include({ userName: 'idp.admin@corp.test', active: true });
+    const off = await f.scim('PATCH', `/Users/${admin.id}`, patch({ op: 'replace', value: { active: false } }));
+    expect(off.status).to.equal(409);
+    expect(off.body.detail).to.match(/last active admin/);
+    expect((await f.scim('DELETE', `/Users/${admin.id}`)).status).to.equal(409);
+    expect((await directory.getUser(admin.id))!.status).to.equal('active');
   });
 });
 

@@ -12,11 +12,14 @@ local now = now_ms()
 if u.kind == 'sso' and u.nameId == A.nameId then return reply(with_session_count(u, now)) end
 local key = k('user', u.id)
 remove_indexes(u)
+-- The kind decides the SSO bitmaps (what SCIM sees), so the lists are rebuilt around the change.
+remove_from_lists(u)
 local wasPassword = u.kind == 'password'
 u.kind, u.nameId, u.mustChangePassword = 'sso', A.nameId, nil
-redis.call('HDEL', key, 'pw', 'pwp', 'mustChangePassword')
+redis.call('HDEL', key, 'pw', 'pwp', 'mustChangePassword', 'tempPasswordSetAt')
 redis.call('HSET', key, 'kind', 'sso', 'nameId', A.nameId)
 add_indexes(u)
+add_to_lists(u)
 touch_version(u, now)
 audit(now, 'user.linked_sso', u.id, { wasPasswordUser = wasPassword })
 return reply(with_session_count(u, now))

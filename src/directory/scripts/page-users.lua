@@ -1,7 +1,7 @@
 -- Users by offset in creation order (SCIM's startIndex/count), within a filter if given.
 -- Unfiltered: rank access on the `users` sorted set. Filtered: the filter's bitmap, where the
 -- n-th set bit is found by a binary search over BITCOUNT of byte ranges: both O(log n).
--- A: offset (0-based), count, filter (optional).
+-- A: offset (0-based), count, filter (optional: a bitmap name such as 'active', 'sso', 'inactive:sso').
 local now = now_ms()
 local ids, total = {}, 0
 if A.filter then
