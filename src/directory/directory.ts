@@ -4,14 +4,13 @@ import { defineScripts, type RedisClient } from './scripts.js';
 import { createUser, type CreateOptions } from './commands/create-user.js';
 import { updateUser, type UpdateOptions } from './commands/update-user.js';
 import { deactivateUser, activateUser } from './commands/set-status.js';
-import { deleteUser } from './commands/delete-user.js';
+import { deleteUser, type DeleteOptions } from './commands/delete-user.js';
 import { getUser, findUserByEmail, findUserByUserName, findUserByExternalId, findUserByNameId } from './commands/find-user.js';
 import { listUsers } from './commands/list-users.js';
 import {
   createSession, lookupSession, setSessionScope, revokeSession, revokeAllSessions, endSessions, type SessionLifetime,
 } from './commands/sessions.js';
 import { getPasswordHash, setPassword, linkSso } from './commands/passwords.js';
-import { convertToSso } from './commands/convert-to-sso.js';
 import { appendAudit, listAudit } from './audit.js';
 import { checkIndexes } from './doctor.js';
 import { pageUsers } from './commands/page-users.js';
@@ -41,7 +40,7 @@ export class Directory {
     updateUser(this.ctx, id, changes, actor, options);
   deactivateUser = (id: string, actor: Actor) => deactivateUser(this.ctx, id, actor);
   activateUser = (id: string, actor: Actor) => activateUser(this.ctx, id, actor);
-  deleteUser = (id: string, actor: Actor) => deleteUser(this.ctx, id, actor);
+  deleteUser = (id: string, actor: Actor, options?: DeleteOptions) => deleteUser(this.ctx, id, actor, options);
 
   getUser = (id: string) => getUser(this.ctx, id);
   findUserByEmail = (email: string) => findUserByEmail(this.ctx, email);
@@ -74,7 +73,6 @@ export class Directory {
   setPassword = (userId: string, hash: string, mustChange: boolean, actor: Actor) =>
     setPassword(this.ctx, userId, hash, mustChange, actor);
   linkSso = (userId: string, nameId: string, actor: Actor) => linkSso(this.ctx, userId, nameId, actor);
-  convertToSso = (userId: string, actor: Actor) => convertToSso(this.ctx, userId, actor);
 
   createSession = (userId: string, scope: SessionScope, options: { recordLogin?: boolean } = {}) =>
     createSession(this.ctx, userId, { ...this.session, scope, ...options });

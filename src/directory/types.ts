@@ -61,6 +61,8 @@ export interface UserChanges {
   /** '' removes the externalId. */
   externalId?: string;
   scim?: string;
+  /** Applied with the rest in the same write; deactivating ends every session at once. */
+  status?: Status;
 }
 
 export type SessionScope = 'full' | 'password-change';

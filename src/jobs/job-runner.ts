@@ -54,11 +54,16 @@ export class JobRunner {
     return connection;
   }
 
-  /** Concurrent requests by one actor for one user share a job. */
-  deactivate(userId: string, actor: Actor, options: { thenDelete?: boolean } = {}) {
-    const data: DeactivationJob = { userId, actorId: actor.actorId, source: actor.source, thenDelete: options.thenDelete };
-    const dedupe = `${options.thenDelete ? 'delete' : 'deactivate'}:${userId}:${actor.actorId ?? actor.source}`;
-    return this.run<DeactivationResult>(QUEUES.deactivation, options.thenDelete ? 'delete' : 'deactivate', data, dedupe);
+  /**
+   * Queues the clean-up of a deactivation or deletion already done in the request (see
+   * DeactivationJob), waiting for it up to JOB_WAIT_MS unless `wait: false`. Concurrent
+   * requests by one actor for one user share a job.
+   */
+  cleanUpAfterDeactivation(userId: string, actor: Actor, options: { deleted?: boolean; wait?: boolean } = {}) {
+    const data: DeactivationJob = { userId, actorId: actor.actorId, source: actor.source, deleted: options.deleted };
+    const name = options.deleted ? 'clean-up-deletion' : 'clean-up-deactivation';
+    const dedupe = `${name}:${userId}:${actor.actorId ?? actor.source}`;
+    return this.run<DeactivationResult>(QUEUES.deactivation, name, data, dedupe, options.wait ?? true);
   }
 
   revokeSessions(userId: string, actor: Actor, reason: RevocationReason, options: { wait?: boolean } = {}) {

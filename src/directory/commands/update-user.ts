@@ -1,17 +1,21 @@
 import type { DirectoryContext } from '../context.js';
 import { runScript } from '../scripts.js';
 import { validationFailed, type FieldProblem } from '../errors.js';
-import { normalizeName, normalizeEmail, normalizeRole, normalizeIdentifier, indexKeyIfNeeded } from '../normalize.js';
+import {
+  normalizeName, normalizeEmail, normalizeRole, normalizeStatus, normalizeIdentifier, indexKeyIfNeeded,
+} from '../normalize.js';
 import { toUserRecord, type RawUser } from '../user-record.js';
 import type { Actor, UserChanges, UserRecord } from '../types.js';
 
 export interface UpdateOptions {
   /** Refuse with version_mismatch unless the stored version is this one (If-Match). */
   expectedVersion?: number;
-  /** An IdP's write: demoting the last active admin keeps the role (audited) instead of refusing. */
-  keepLastAdminRole?: boolean;
 }
 
+/**
+ * Applies every change in one atomic write or none: a status change is checked by the same
+ * rules as deactivateUser (not oneself, not the last active admin) and ends the user's sessions.
+ */
 export async function updateUser(
   ctx: DirectoryContext,
   id: string,
@@ -37,13 +41,13 @@ export async function updateUser(
     changes.externalIdKey = indexKeyIfNeeded(changes.externalId);
   }
   if (input.scim !== undefined) changes.scim = input.scim;
+  if (input.status !== undefined) changes.status = normalizeStatus(input.status, problems);
   if (problems.length > 0) throw validationFailed(problems);
 
   const raw = await runScript<RawUser>(ctx.redis, ctx.keys.base, 'update-user', {
     id,
     changes,
     expectedVersion: options.expectedVersion === undefined ? undefined : String(options.expectedVersion),
-    keepLastAdminRole: options.keepLastAdminRole === true,
     actor: actor.actorId,
     source: actor.source,
     auditMax: ctx.auditMaxEvents,

@@ -24,6 +24,12 @@ local function session_ended(validFrom, notBefore)
   return notBefore ~= nil and (validFrom == nil or tonumber(validFrom) <= tonumber(notBefore))
 end
 
+-- Ends every session the user has now, for good: lookups refuse them even if the user is
+-- active again before the job that deletes their keys has run.
+local function end_all_sessions(id)
+  redis.call('HSET', k('user', id), 'sessionsNotBefore', now_us())
+end
+
 local function fail(code, message)
   return redis.error_reply('RUNE ' .. code .. ' ' .. message)
 end
@@ -43,15 +49,9 @@ end
 
 -- Filters by status, role and both are bitmaps over the creation sequence: a bit costs
 -- nothing per user, where a sorted-set entry costs over 100 bytes. `users` (a sorted set
--- of id by sequence) maps a sequence back to an id. SSO users (the ones SCIM manages) have
--- bitmaps of their own, alone and by status, so SCIM pages them without a scan.
+-- of id by sequence) maps a sequence back to an id.
 local function filter_keys(u)
-  local keys = { k('bits', u.status), k('bits', u.role), k('bits', u.status, u.role) }
-  if u.kind == 'sso' then
-    keys[#keys + 1] = k('bits', 'sso')
-    keys[#keys + 1] = k('bits', u.status, 'sso')
-  end
-  return keys
+  return { k('bits', u.status), k('bits', u.role), k('bits', u.status, u.role) }
 end
 
 local function add_to_lists(u)

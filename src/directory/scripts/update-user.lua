@@ -1,6 +1,7 @@
--- Changes profile fields and role. A.changes: name/nameKey, email, userName/userNameKey
--- ('' makes it the email again), externalId/externalIdKey ('' clears it), role, scim.
--- A.expectedVersion guards against lost updates.
+-- Changes profile fields, role and status in one write, or refuses and changes nothing.
+-- A.changes: name/nameKey, email, userName/userNameKey ('' makes it the email again),
+-- externalId/externalIdKey ('' clears it), role, scim, status. A.expectedVersion guards
+-- against lost updates. A status change ends every session at once, as deactivate-user does.
 local u = load_user(A.id)
 if not u then return fail('not_found', 'no such user') end
 if A.expectedVersion and A.expectedVersion ~= u.version then
@@ -20,17 +21,11 @@ for _, field in ipairs({ 'name', 'email', 'userName', 'externalId' }) do
   end
 end
 if c.role then n.role = c.role end
--- An IdP's write (A.keepLastAdminRole) never demotes the last active admin (rule 2): the rest
--- of it applies, the role stays, and an audit event says why.
-local roleKept = A.keepLastAdminRole and n.role ~= u.role and is_last_active_admin(u)
-if roleKept then n.role = u.role end
-local function audit_role_kept()
-  if roleKept then audit(now, 'user.role_kept', u.id, { reason = 'last_active_admin', requested = c.role }) end
-end
 if c.scim then n.scim = c.scim end
+if c.status then n.status = c.status end
 if n.userName == n.email then n.userName, n.userNameKey = nil, nil end
 
-local STORED = { 'name', 'nameKey', 'email', 'userName', 'userNameKey', 'externalId', 'externalIdKey', 'role', 'scim' }
+local STORED = { 'name', 'nameKey', 'email', 'userName', 'userNameKey', 'externalId', 'externalIdKey', 'role', 'scim', 'status' }
 local set, del, changed = {}, {}, {}
 for _, field in ipairs(STORED) do
   if n[field] ~= u[field] then
@@ -38,17 +33,20 @@ for _, field in ipairs(STORED) do
       set[#set + 1] = field
       set[#set + 1] = n[field]
     end
-    if not string.find(field, 'Key$') then changed[#changed + 1] = field end
+    if not string.find(field, 'Key$') and field ~= 'status' then changed[#changed + 1] = field end
   end
 end
-if #set == 0 and #del == 0 then
-  audit_role_kept()
-  return reply(with_session_count(u, now))
-end
+if #set == 0 and #del == 0 then return reply(with_session_count(u, now)) end
 
 if n.role ~= u.role then
   if A.actor == u.id then return fail('cannot_change_own_role', 'you cannot change your own role') end
   if u.role == 'admin' and is_last_active_admin(u) then
+    return fail('last_active_admin', 'this is the last active admin; promote another user first')
+  end
+end
+if n.status ~= u.status and n.status ~= 'active' then
+  if A.actor == u.id then return fail('cannot_deactivate_self', 'you cannot deactivate yourself; ask another admin') end
+  if is_last_active_admin(u) then
     return fail('last_active_admin', 'this is the last active admin; promote another user first')
   end
 end
@@ -71,10 +69,13 @@ if #del > 0 then redis.call('HDEL', k('user', u.id), unpack(del)) end
 add_indexes(n)
 add_to_lists(n)
 add_search(n)
+if n.status ~= u.status then end_all_sessions(u.id) end
 touch_version(n, now)
 
-local details = { fields = changed }
-if n.role ~= u.role then details.role = n.role end
-audit(now, n.role ~= u.role and 'user.role_changed' or 'user.updated', u.id, details)
-audit_role_kept()
+if #changed > 0 then
+  local details = { fields = changed }
+  if n.role ~= u.role then details.role = n.role end
+  audit(now, n.role ~= u.role and 'user.role_changed' or 'user.updated', u.id, details)
+end
+if n.status ~= u.status then audit(now, n.status == 'active' and 'user.activated' or 'user.deactivated', u.id, {}) end
 return reply(with_session_count(n, now))
