@@ -16,8 +16,10 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   // Which proxies may set X-Forwarded-For: Express's syntax (a hop count, or comma-separated
   // addresses/subnets, or loopback/linklocal/uniquelocal). Sign-in throttling counts by client address.
-  TRUST_PROXY: z.string().regex(/^(\d{1,2}|true|false|[\w.:/,\s-]+)$/, 'a hop count, true/false, or addresses/subnets').default('loopback'),
+  TRUST_PROXY: z.string().regex(/^(\d{1,2}|true|false|[\w.:/,\s-]+)$/, 'a hop count, true/false, or addresses/subnets').default('false'),
   PUBLIC_URL: z.url().optional(),
+  // Origins besides PUBLIC_URL's whose pages may send cookie-borne state changes (CSRF): comma-separated.
+  ALLOWED_ORIGINS: z.string().optional(),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
@@ -34,6 +36,7 @@ const EnvSchema = z.object({
   ARGON2_MEMORY_KIB: z.coerce.number().int().min(8192).max(1_048_576).default(19_456),
   ARGON2_TIME_COST: z.coerce.number().int().min(1).max(20).default(2),
   ARGON2_PARALLELISM: z.coerce.number().int().min(1).max(16).default(1),
+  TEMP_PASSWORD_TTL: seconds.default(7 * 24 * 3600),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_LOCKOUT_SECONDS: seconds.default(900),
   JOB_WAIT_MS: z.coerce.number().int().min(0).max(120_000).default(5000),
@@ -61,6 +64,8 @@ export interface Config {
   readonly host: string;
   readonly trustProxy: string | number | boolean;
   readonly publicUrl: string;
+  /** Origins besides PUBLIC_URL's trusted for cookie-borne state changes (ALLOWED_ORIGINS). */
+  readonly allowedOrigins: readonly string[];
   readonly redis: {
     readonly url: string;
     readonly prefix: string;
@@ -71,6 +76,8 @@ export interface Config {
   readonly password: {
     readonly minLength: number;
     readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
+    /** How long a temporary password can still be used to sign in (TEMP_PASSWORD_TTL). */
+    readonly temporaryTtlSeconds: number;
   };
   readonly login: { readonly maxFailures: number; readonly lockoutSeconds: number };
   readonly jobs: {
@@ -104,6 +111,22 @@ export interface Config {
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+// Each entry must be exactly an origin (scheme, host, port): a path or a typo would trust something else.
+function parseAllowedOrigins(value: string | undefined): string[] {
+  if (!value) return [];
+  return value.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+    let origin: string | undefined;
+    try {
+      const url = new URL(entry);
+      origin = /^https?:$/.test(url.protocol) ? url.origin : undefined;
+    } catch {
+      origin = undefined;
+    }
+    if (origin !== entry.replace(/\/$/, '')) throw new ConfigError(`ALLOWED_ORIGINS: "${entry}" is not an origin like https://admin.example.com`);
+    return origin;
+  });
 }
 
 function parseClusterNodes(value: string | undefined): { host: string; port: number }[] {
@@ -184,12 +207,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     trustProxy: /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY,
     publicUrl,
+    allowedOrigins: Object.freeze(parseAllowedOrigins(e.ALLOWED_ORIGINS)),
     redis: Object.freeze({ url: e.REDIS_URL, prefix: e.REDIS_PREFIX, clusterNodes: parseClusterNodes(e.REDIS_CLUSTER_NODES) }),
     logLevel: e.LOG_LEVEL,
     session: Object.freeze({ idleTtlSeconds: e.SESSION_IDLE_TTL, maxTtlSeconds: e.SESSION_MAX_TTL }),
     password: Object.freeze({
       minLength: e.PASSWORD_MIN_LENGTH,
       argon2: Object.freeze({ memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM }),
+      temporaryTtlSeconds: e.TEMP_PASSWORD_TTL,
     }),
     login: Object.freeze({ maxFailures: e.LOGIN_MAX_FAILURES, lockoutSeconds: e.LOGIN_LOCKOUT_SECONDS }),
     jobs: Object.freeze({

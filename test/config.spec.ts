@@ -33,8 +33,8 @@ describe('config', () => {
     expect(() => loadConfig({ SESSION_IDLE_TTL: '100', SESSION_MAX_TTL: '10' })).to.throw(ConfigError, 'SESSION_IDLE_TTL');
   });
 
-  it('reads TRUST_PROXY as a hop count, a boolean or addresses', () => {
-    expect(loadConfig({}).trustProxy).to.equal('loopback');
+  it('reads TRUST_PROXY as a hop count, a boolean or addresses, and trusts no proxy by default', () => {
+    expect(loadConfig({}).trustProxy).to.equal(false);
     expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).to.equal(2);
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).to.equal(true);
     expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy).to.equal('10.0.0.0/8, loopback');

@@ -12,7 +12,7 @@ const AuditQuery = z.strictObject({
 /** GET /api/v1/audit: who did what to whom, from which source, newest first. */
 export function auditRoutes(deps: AppDeps): Router {
   const router = Router();
-  router.get('/audit', requireSession(deps.directory, deps.config.publicUrl), requireAdmin, validateQuery(AuditQuery), async (_req, res) => {
+  router.get('/audit', requireSession(deps.directory, deps.config), requireAdmin, validateQuery(AuditQuery), async (_req, res) => {
     const query = res.locals.query as z.infer<typeof AuditQuery>;
     const page = await deps.directory.listAudit({ before: query.cursor, limit: query.limit });
     res.json({

@@ -125,7 +125,7 @@ export const OPENAPI_DOCUMENT = {
             properties: { token: { type: 'string' }, expiresAt: { type: 'string' }, user: ref('User'), mustChangePassword: { type: 'boolean' } },
           }),
           '400': problem('Bad body (`validation_failed`).'),
-          '401': problem('Wrong email or password (`invalid_credentials`), or an SSO user (`sso_required`).'),
+          '401': problem('Wrong email or password (`invalid_credentials`), an SSO user (`sso_required`), or a temporary password older than TEMP_PASSWORD_TTL (`temporary_password_expired`); the last two only after the attempt was counted.'),
           '403': problem('The account is deactivated (`user_inactive`); said only after the password verified.'),
           '429': problem('Too many failures (`rate_limited`); see Retry-After.'),
         },
@@ -140,7 +140,12 @@ export const OPENAPI_DOCUMENT = {
           required: ['newPassword'],
           properties: { currentPassword: { type: 'string', description: 'Required unless the session is a temporary-password one.' }, newPassword: { type: 'string' }, confirmPassword: { type: 'string' } },
         }),
-        responses: { '200': userReply, '400': problem('The password misses requirements (`password_rejected`, each in `errors`).'), '401': problem('Not signed in.') },
+        responses: {
+          '200': userReply,
+          '400': problem('The password misses requirements (`password_rejected`, each in `errors`).'),
+          '401': problem('Not signed in.'),
+          '429': problem('Too many wrong current passwords for this account (`rate_limited`); see Retry-After.'),
+        },
       },
     },
     '/auth/session': {
@@ -222,6 +227,16 @@ export const OPENAPI_DOCUMENT = {
       post: admin('Hand a password user over to the identity provider: the password is removed, every session ends at once, and SCIM may then manage the user', {
         '200': userReply,
         '409': problem('The user already signs in through the identity provider (`already_sso`).'),
+        ...NOT_FOUND,
+      }),
+    },
+    '/api/v1/users/{id}/reset-password': {
+      parameters: [idParam],
+      post: admin('Give a password user a new temporary password (shown once); every session of theirs ends at once', {
+        '200': ok('Reset; the next sign-in must change the password (Cache-Control: no-store).', {
+          type: 'object', properties: { user: ref('User'), temporaryPassword: { type: 'string', pattern: '^[A-Za-z0-9]{16}$' } },
+        }),
+        '409': problem('The user signs in through the identity provider and has no password (`sso_user`).'),
         ...NOT_FOUND,
       }),
     },

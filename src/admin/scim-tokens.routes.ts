@@ -18,7 +18,7 @@ const present = (t: ScimTokenRecord) => ({
 export function scimTokensRoutes(deps: AppDeps): Router {
   const { directory } = deps;
   const router = Router();
-  router.use('/scim-tokens', requireSession(directory, deps.config.publicUrl), requireAdmin, express.json({ limit: '4kb' }));
+  router.use('/scim-tokens', requireSession(directory, deps.config), requireAdmin, express.json({ limit: '4kb' }));
 
   router.get('/scim-tokens', async (_req, res) => {
     res.json({ tokens: (await directory.listScimTokens()).map(present) });

@@ -5,6 +5,7 @@ import { validateBody, validateQuery } from '../http/validate.js';
 import { notFound } from '../http/problem.js';
 import { requireSession, requireAdmin, authOf } from '../auth/session-middleware.js';
 import { createPasswordUser } from '../auth/provision-user.js';
+import { resetPassword } from '../auth/reset-password.js';
 import { presentUser } from './present-user.js';
 import { respondWithJob } from './job-response.js';
 import { CreateUserSchema, UpdateUserSchema, ListUsersQuery } from './users.schema.js';
@@ -16,7 +17,7 @@ export const adminActor = (res: express.Response): Actor => ({ actorId: authOf(r
 export function usersRoutes(deps: AppDeps): Router {
   const { directory } = deps;
   const router = Router();
-  router.use('/users', requireSession(directory, deps.config.publicUrl), requireAdmin, express.json({ limit: '16kb' }));
+  router.use('/users', requireSession(directory, deps.config), requireAdmin, express.json({ limit: '16kb' }));
 
   router.get('/users', validateQuery(ListUsersQuery), async (_req, res) => {
     const query = res.locals.query as z.infer<typeof ListUsersQuery>;
@@ -48,27 +49,18 @@ export function usersRoutes(deps: AppDeps): Router {
   });
 
   // The guide: a signed-in user cannot be deleted; deactivate them first (409 active_sessions).
-  // The dead sessions of a deactivated user may still have keys: the clean-up job deletes them.
   router.delete('/users/:id', async (req, res) => {
-    const id = String(req.params.id);
-    const { sessionsLeft } = await directory.deleteUser(id, adminActor(res));
-    if (sessionsLeft > 0) await deps.jobs.cleanUpAfterDeactivation(id, adminActor(res), { deleted: true, wait: false });
+    await directory.deleteUser(String(req.params.id), adminActor(res));
     res.status(204).end();
   });
 
 
-  // Deactivation takes effect here: the rules are checked where the status is written, and
-  // every session ends with it. A job then deletes the session keys; the answer waits for it
-  // up to JOB_WAIT_MS, and a 202 already shows the user inactive.
+  // Deactivation runs as a job: the rules are checked where it writes, then sessions are revoked.
   router.post('/users/:id/deactivate', async (req, res) => {
     const id = String(req.params.id);
-    const { user } = await directory.deactivateUser(id, adminActor(res));
-    if (user.activeSessions === 0) {
-      res.json({ user: presentUser(user) });
-      return;
-    }
-    const outcome = await deps.jobs.cleanUpAfterDeactivation(id, adminActor(res));
-    await respondWithJob(res, outcome, async () => ({ user: presentUser(await current(id)) }), { user: presentUser(user) });
+    await current(id);
+    const outcome = await deps.jobs.deactivate(id, adminActor(res));
+    await respondWithJob(res, outcome, async () => ({ user: presentUser(await current(id)) }));
   });
 
   router.post('/users/:id/activate', async (req, res) => {
@@ -85,6 +77,22 @@ export function usersRoutes(deps: AppDeps): Router {
       user: presentUser(await current(id)),
       sessionsRevoked: result.sessionsRevoked,
     }));
+  });
+
+  // Hands a password user over to the identity provider (DESIGN.md rule 8): done in the request
+  // (no password, kind sso, every session ended, the caller's own too if they convert
+  // themselves); the job only deletes the ended sessions, so the answer never waits for it.
+  router.post('/users/:id/convert-to-sso', async (req, res) => {
+    const id = String(req.params.id);
+    const user = await directory.convertToSso(id, adminActor(res));
+    await deps.jobs.revokeSessions(id, adminActor(res), 'admin', { wait: false });
+    res.json({ user: presentUser(user) });
+  });
+
+  // A new temporary password, shown once; the user's sessions end and the next sign-in must change it.
+  router.post('/users/:id/reset-password', async (req, res) => {
+    const { user, temporaryPassword } = await resetPassword(deps, String(req.params.id), adminActor(res));
+    res.set('Cache-Control', 'no-store').json({ user: presentUser(user), temporaryPassword });
   });
 
   return router;

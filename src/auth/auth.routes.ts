@@ -23,7 +23,7 @@ export function authRoutes(deps: AppDeps): Router {
   const { directory, config } = deps;
   const router = Router();
   router.use(express.json({ limit: '16kb', type: ['application/json', 'application/*+json'] }));
-  const signedIn = requireSession(directory, config.publicUrl, { allowPasswordChange: true });
+  const signedIn = requireSession(directory, config, { allowPasswordChange: true });
 
   router.post('/login', validateBody(LoginSchema), async (req, res) => {
     const { email, password } = res.locals.body as z.infer<typeof LoginSchema>;
@@ -41,7 +41,7 @@ export function authRoutes(deps: AppDeps): Router {
     const body = res.locals.body as z.infer<typeof ChangePasswordSchema>;
     const auth = authOf(res);
     const user = await changePassword(
-      { directory, hasher: deps.hasher, jobs: deps.jobs, minLength: config.password.minLength },
+      { directory, hasher: deps.hasher, jobs: deps.jobs, throttle: deps.throttle, minLength: config.password.minLength },
       { ...auth, currentPassword: body.currentPassword, newPassword: body.newPassword },
     );
     res.json({ user: presentUser(user) });

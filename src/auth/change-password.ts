@@ -1,6 +1,7 @@
 import type { Directory, UserRecord, SessionRecord } from '../directory/index.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { JobRunner } from '../jobs/job-runner.js';
+import type { LoginThrottle } from './login-throttle.js';
 import { passwordProblems } from './password-policy.js';
 import { AuthError } from './errors.js';
 
@@ -14,11 +15,12 @@ export interface ChangePasswordInput {
 
 /**
  * Sets the user's own password. A temporary-password session needs no current password
- * (it was just proven); a full session must prove it again. The session becomes a full
- * one and every other session of the user ends.
+ * (it was just proven); a full session must prove it again, each check counted against the
+ * account first (a stolen session must not become a password oracle). The session becomes a
+ * full one and every other session of the user ends.
  */
 export async function changePassword(
-  deps: { directory: Directory; hasher: PasswordHasher; jobs: JobRunner; minLength: number },
+  deps: { directory: Directory; hasher: PasswordHasher; jobs: JobRunner; throttle: LoginThrottle; minLength: number },
   input: ChangePasswordInput,
 ): Promise<UserRecord> {
   const { directory, hasher } = deps;
@@ -29,12 +31,14 @@ export async function changePassword(
 
   const forced = input.session.scope === 'password-change';
   if (!forced) {
+    await deps.throttle.consumePasswordCheck(user.id);
     const proven = input.currentPassword !== undefined && (await hasher.verify(storedHash, input.currentPassword));
     if (!proven) {
       throw new AuthError('password_rejected', 'The current password is incorrect.', {
         requirements: ['currentPassword: is incorrect'],
       });
     }
+    await deps.throttle.passwordCheckPassed(user.id);
   }
   const problems = passwordProblems(input.newPassword, { minLength: deps.minLength, email: user.email, name: user.name });
   if (await hasher.verify(storedHash, input.newPassword)) {

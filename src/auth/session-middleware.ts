@@ -24,13 +24,18 @@ function bearerToken(req: Request): string | undefined {
   return match?.[1];
 }
 
+/** Where our own pages are served: PUBLIC_URL and ALLOWED_ORIGINS (the Config has both). */
+export interface OwnOrigins {
+  readonly publicUrl: string;
+  readonly allowedOrigins: readonly string[];
+}
+
 // A cookie rides along on cross-site requests; SameSite=Lax stops most, and this stops the rest:
-// a state-changing request carried by the cookie must come from one of our own origins.
-function sameOrigin(req: Request, publicUrl: string): boolean {
+// a state-changing request carried by the cookie must come from one of our own origins. Never the
+// request's own Host header: that is whatever name the client used, an attacker's included.
+function fromOwnOrigin(req: Request, own: ReadonlySet<string>): boolean {
   const source = req.headers.origin ?? (req.headers.referer ? safeOrigin(req.headers.referer) : undefined);
-  if (!source) return false;
-  const own = new Set([new URL(publicUrl).origin, `${req.protocol}://${req.get('host')}`]);
-  return own.has(source);
+  return source !== undefined && own.has(source);
 }
 
 const safeOrigin = (url: string) => {
@@ -48,15 +53,16 @@ const safeOrigin = (url: string) => {
  */
 export function requireSession(
   directory: Directory,
-  publicUrl: string,
+  origins: OwnOrigins,
   options: { allowPasswordChange?: boolean } = {},
 ): RequestHandler {
+  const own = new Set([new URL(origins.publicUrl).origin, ...origins.allowedOrigins]);
   return async (req, res, next) => {
     const bearer = bearerToken(req);
     const token = bearer ?? readSessionCookie(req);
     if (!token) throw unauthenticated();
     const via = bearer ? 'bearer' : 'cookie';
-    if (via === 'cookie' && !SAFE_METHODS.has(req.method) && !sameOrigin(req, publicUrl)) {
+    if (via === 'cookie' && !SAFE_METHODS.has(req.method) && !fromOwnOrigin(req, own)) {
       throw forbidden('Cross-site request refused: send an Origin header of this service, or use a bearer token.');
     }
     const found = await directory.lookupSession(token);

@@ -2,7 +2,8 @@ import type { Directory, UserRecord, SessionRecord } from '../directory/index.js
 import { DirectoryError } from '../directory/index.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { LoginThrottle } from './login-throttle.js';
-import { AuthError, INVALID_CREDENTIALS, SSO_REQUIRED, USER_INACTIVE } from './errors.js';
+import { temporaryPasswordExpired } from './temporary-password.js';
+import { AuthError, INVALID_CREDENTIALS, SSO_REQUIRED, TEMPORARY_PASSWORD_EXPIRED, USER_INACTIVE } from './errors.js';
 
 export interface SignInResult {
   token: string;
@@ -14,27 +15,34 @@ export interface SignInDeps {
   directory: Directory;
   hasher: PasswordHasher;
   throttle: LoginThrottle;
+  config: { password: { temporaryTtlSeconds: number } };
 }
 
 /**
- * Password sign-in. Unknown email and wrong password fail alike and in the same time;
- * an inactive user learns so only after proving the password.
+ * Password sign-in. The attempt is counted before anything about the account is told, so an
+ * SSO account's email is throttled like any other. Unknown email and wrong password fail alike
+ * and in the same time; an inactive user or an expired temporary password is told so only
+ * after the password is proven.
  */
 export async function signIn(deps: SignInDeps, email: string, password: string, ip: string): Promise<SignInResult> {
   const { directory, hasher, throttle } = deps;
   const account = email.trim().toLowerCase();
-  await throttle.check(account, ip);
+  await throttle.consume(account, ip);
 
   const user = await directory.findUserByEmail(account);
   if (user?.kind === 'sso') throw new AuthError('sso_required', SSO_REQUIRED);
   const hash = user ? await directory.getPasswordHash(user.id) : null;
   const verified = user && hash ? await hasher.verify(hash, password) : await hasher.dummyVerify(password);
-  if (!user || !verified) {
-    await throttle.recordFailure(account, ip);
-    throw new AuthError('invalid_credentials', INVALID_CREDENTIALS);
+  if (!user || !verified) throw new AuthError('invalid_credentials', INVALID_CREDENTIALS);
+  if (user.status !== 'active') {
+    await throttle.passed(account, ip);
+    throw new AuthError('user_inactive', USER_INACTIVE);
   }
-  if (user.status !== 'active') throw new AuthError('user_inactive', USER_INACTIVE);
-  await throttle.recordSuccess(account, ip);
+  if (temporaryPasswordExpired(user, deps.config.password.temporaryTtlSeconds)) {
+    await throttle.passed(account, ip);
+    throw new AuthError('temporary_password_expired', TEMPORARY_PASSWORD_EXPIRED);
+  }
+  await throttle.signedIn(account, ip);
 
   try {
     const opened = await directory.createSession(user.id, user.mustChangePassword ? 'password-change' : 'full', {

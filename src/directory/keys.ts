@@ -25,6 +25,10 @@ export interface DirectoryKeys {
   readonly scimTokens: string;
   /** Pub/sub channel announcing revoked SCIM token hashes, so servers drop cached ones. */
   readonly scimTokenRevocations: string;
+  /** Prefix of one sign-in throttle's counters (rate-limiter-flexible adds `:<key>`). */
+  throttle(name: 'login-pair' | 'login-ip' | 'login-account' | 'login-slow' | 'password-change'): string;
+  /** Addresses that signed in to an account before (a sorted set by time), by the account's hash. */
+  knownAddresses(accountHash: string): string;
 }
 
 export function directoryKeys(prefix: string): DirectoryKeys {
@@ -50,5 +54,7 @@ export function directoryKeys(prefix: string): DirectoryKeys {
     scimToken: (tokenHash) => `${base}:scim-token:${tokenHash}`,
     scimTokens: `${base}:scim-tokens`,
     scimTokenRevocations: `${base}:scim-tokens:revoked`,
+    throttle: (name) => `${base}:rl:${name}`,
+    knownAddresses: (accountHash) => `${base}:login:known:${accountHash}`,
   };
 }

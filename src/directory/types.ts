@@ -28,6 +28,8 @@ export interface UserRecord {
   status: Status;
   kind: Kind;
   mustChangePassword: boolean;
+  /** When the temporary password was set, while mustChangePassword holds. */
+  temporaryPasswordSetAt?: Date;
   createdAt: Date;
   updatedAt: Date;
   lastLoginAt?: Date;

@@ -18,6 +18,7 @@ export function toUserRecord(raw: RawUser): UserRecord {
     status: raw.status as Status,
     kind: raw.kind as Kind,
     mustChangePassword: raw.mustChangePassword === '1',
+    temporaryPasswordSetAt: raw.mustChangePassword === '1' ? date(raw.tempPasswordSetAt) : undefined,
     createdAt: date(raw.createdAt)!,
     updatedAt: date(raw.updatedAt)!,
     lastLoginAt: date(raw.lastLoginAt),

@@ -35,6 +35,8 @@ const AUTH_STATUS: Record<AuthErrorCode, number> = {
   password_rejected: 400,
   forbidden: 403,
   already_set_up: 409,
+  temporary_password_expired: 401,
+  sso_user: 409,
 };
 
 const REDIS_DOWN = /ECONNREFUSED|Connection is closed|Stream isn't writeable|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|CLUSTERDOWN|LOADING|READONLY/;

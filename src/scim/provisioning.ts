@@ -2,15 +2,19 @@ import SCIMMY from 'scimmy';
 import type { Config } from '../../config/index.js';
 import { DirectoryError, type Actor, type Directory, type UserRecord } from '../directory/index.js';
 import type { JobRunner } from '../jobs/job-runner.js';
-import { ScimError } from './scim-error.js';
+import { ScimError, LAST_ADMIN_DETAIL as LAST_ADMIN } from './scim-error.js';
 import { userSchema, toPlain, coerceUser, PATCH_OP } from './scim-schema.js';
 import { normalizeUserBody, normalizePatchOperations } from './quirks.js';
-import { toScimResource, fromScimResource, etagOf, type DirectoryFields } from './user-resource.js';
+import { toScimResource, fromScimResource, etagOf, managedByScim, type DirectoryFields } from './user-resource.js';
 
 // What an IdP's POST, PUT, PATCH and DELETE of a User do to the directory.
 
 const SCIM: Actor = { source: 'scim' };
 const MAX_ATTEMPTS = 10;
+
+const HAND_OVER_DETAIL =
+  'A user with this email or userName already exists in Rune and is not managed by the identity provider. ' +
+  'A Rune admin can hand them over with POST /api/v1/users/{id}/convert-to-sso; the identity provider can then find and manage them.';
 
 type Json = Record<string, unknown>;
 
@@ -23,14 +27,16 @@ export interface ProvisioningDeps {
 export class ScimProvisioner {
   constructor(private readonly deps: ProvisioningDeps, private readonly baseUrl: string) {}
 
-  private map(body: unknown): DirectoryFields {
+  /** A body as directory fields; against `current` (a PUT), a body without `active` keeps the status. */
+  private map(body: unknown, current?: UserRecord): DirectoryFields {
     const resource = coerceUser(normalizeUserBody(body), 'in');
-    return fromScimResource(resource, { adminRoleValues: this.deps.config.scim.adminRoleValues });
+    return fromScimResource(resource, { adminRoleValues: this.deps.config.scim.adminRoleValues, currentStatus: current?.status });
   }
 
+  /** The user as SCIM may see them: a password user is a 404, like no user at all (DESIGN.md rule 8). */
   private async current(id: string, ifMatch?: string): Promise<UserRecord> {
     const user = await this.deps.directory.getUser(id);
-    if (!user) throw new ScimError(404, `No User with id ${id}.`);
+    if (!user || !managedByScim(user)) throw new ScimError(404, `No User with id ${id}.`);
     if (ifMatch !== undefined && ifMatch.trim() !== '*' && !ifMatch.split(',').map((t) => t.trim()).includes(etagOf(user.version))) {
       throw new ScimError(412, `The User changed: its version is ${etagOf(user.version)}.`);
     }
@@ -39,21 +45,37 @@ export class ScimProvisioner {
 
   async create(body: unknown): Promise<UserRecord> {
     const fields = this.map(body);
-    return this.deps.directory.createUser({
-      name: fields.name,
-      email: fields.email,
-      userName: fields.userName,
-      externalId: fields.externalId,
-      role: fields.role ?? 'user',
-      kind: 'sso',
-      status: fields.active ? 'active' : 'inactive',
-      scim: fields.scim,
-    }, SCIM);
+    try {
+      return await this.deps.directory.createUser({
+        name: fields.name,
+        email: fields.email,
+        userName: fields.userName,
+        externalId: fields.externalId,
+        role: fields.role ?? 'user',
+        kind: 'sso',
+        status: fields.active ? 'active' : 'inactive',
+        scim: fields.scim,
+      }, SCIM);
+    } catch (error) {
+      if (await this.collidesWithPasswordUser(error, fields)) throw new ScimError(409, HAND_OVER_DETAIL, 'uniqueness');
+      throw error;
+    }
+  }
+
+  /** Whether a refused create met a user SCIM does not manage (who then needs an admin's hand-over). */
+  private async collidesWithPasswordUser(error: unknown, fields: DirectoryFields): Promise<boolean> {
+    if (!(error instanceof DirectoryError)) return false;
+    const { directory } = this.deps;
+    const holder =
+      error.code === 'email_taken' ? await directory.findUserByEmail(fields.email)
+      : error.code === 'username_taken' ? await directory.findUserByUserName(fields.userName)
+      : error.code === 'external_id_taken' && fields.externalId ? await directory.findUserByExternalId(fields.externalId)
+      : null;
+    return holder !== null && !managedByScim(holder);
   }
 
   async replace(id: string, body: unknown, ifMatch?: string): Promise<UserRecord> {
-    const fields = this.map(body);
-    return this.write(id, ifMatch, async () => fields);
+    return this.write(id, ifMatch, async (user) => this.map(body, user));
   }
 
   async patch(id: string, body: unknown, ifMatch?: string): Promise<UserRecord> {
@@ -78,53 +100,55 @@ export class ScimProvisioner {
   /**
    * Reads, computes the new fields and writes them guarded by the version read, retrying when
    * another request changed the user in between: concurrent PATCHes of different attributes
-   * all survive. With If-Match, a change in between is the client's 412 instead. Profile and
-   * status go in one write, so a refusal (the last active admin) leaves everything as it was.
+   * all survive. With If-Match, a change in between is the client's 412 instead.
    */
   private async write(id: string, ifMatch: string | undefined, compute: (user: UserRecord) => Promise<DirectoryFields | undefined>) {
     for (let attempt = 0; ; attempt++) {
       const user = await this.current(id, ifMatch);
       const fields = await compute(user);
       if (!fields) return user;
-      let written: UserRecord;
+      if (!fields.active && user.status === 'active' && (await this.deps.directory.isLastActiveAdmin(id))) {
+        throw new ScimError(409, LAST_ADMIN);
+      }
       try {
-        written = await this.deps.directory.updateUser(id, {
+        await this.deps.directory.updateUser(id, {
           name: fields.name,
           email: fields.email,
           userName: fields.userName,
           externalId: fields.externalId ?? '',
           scim: fields.scim,
           ...(fields.role ? { role: fields.role } : {}),
-          status: fields.active ? 'active' : 'inactive',
-        }, SCIM, { expectedVersion: user.version });
+        }, SCIM, { expectedVersion: user.version, keepLastAdminRole: true });
       } catch (error) {
         const raced = error instanceof DirectoryError && error.code === 'version_mismatch';
         if (raced && ifMatch === undefined && attempt < MAX_ATTEMPTS) continue;
         throw error;
       }
-      await this.applyStatus(user, written);
-      return written;
+      return this.applyStatus(id, fields.active);
     }
   }
 
-  /**
-   * The status took effect in the write (sessions ended too); a deactivation leaves session keys
-   * for the clean-up job, queued without waiting: the IdP's answer never depends on a worker.
-   */
-  private async applyStatus(before: UserRecord, after: UserRecord): Promise<void> {
-    if (before.status === 'active' && after.status === 'inactive' && after.activeSessions > 0) {
-      await this.deps.jobs.cleanUpAfterDeactivation(after.id, SCIM, { wait: false });
+  /** active=false runs the deactivation job (sessions revoked, audited) and answers when it is done. */
+  private async applyStatus(id: string, active: boolean): Promise<UserRecord> {
+    const user = (await this.deps.directory.getUser(id))!;
+    if (active && user.status === 'inactive') return (await this.deps.directory.activateUser(id, SCIM)).user;
+    if (!active && user.status === 'active') {
+      const outcome = await this.deps.jobs.deactivate(id, SCIM);
+      if (outcome.state === 'refused') throw new ScimError(409, outcome.code === 'last_active_admin' ? LAST_ADMIN : outcome.detail);
+      if (outcome.state === 'failed') throw new Error(`deactivation job failed: ${outcome.detail}`);
+      if (outcome.state === 'pending') throw new ScimError(503, 'The deactivation is queued but not done yet; retry the request.');
+      return (await this.deps.directory.getUser(id))!;
     }
+    return user;
   }
 
-  /**
-   * DELETE: the IdP's explicit intent (DESIGN.md rule 4), so the user is deleted in the request
-   * even while signed in, their sessions ending with the record; the last active admin is refused.
-   * Only the keys of those sessions are left, for the clean-up job.
-   */
+  /** DELETE: deactivate, revoke and delete in one job. */
   async remove(id: string, ifMatch?: string): Promise<void> {
     await this.current(id, ifMatch);
-    const { sessionsLeft } = await this.deps.directory.deleteUser(id, SCIM, { endSessions: true });
-    if (sessionsLeft > 0) await this.deps.jobs.cleanUpAfterDeactivation(id, SCIM, { deleted: true, wait: false });
+    if (await this.deps.directory.isLastActiveAdmin(id)) throw new ScimError(409, LAST_ADMIN);
+    const outcome = await this.deps.jobs.deactivate(id, SCIM, { thenDelete: true });
+    if (outcome.state === 'refused') throw new ScimError(409, outcome.code === 'last_active_admin' ? LAST_ADMIN : outcome.detail);
+    if (outcome.state === 'failed') throw new Error(`delete job failed: ${outcome.detail}`);
+    if (outcome.state === 'pending') throw new ScimError(503, 'The deletion is queued but not done yet; retry the request.');
   }
 }

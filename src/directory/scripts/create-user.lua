@@ -26,6 +26,8 @@ u.seq = tostring(redis.call('INCR', k('seq')))
 u.createdAt = tostring(now)
 u.updatedAt = u.createdAt
 u.version = '1'
+-- A temporary password expires (TEMP_PASSWORD_TTL) counting from here.
+if u.mustChangePassword then u.tempPasswordSetAt = u.createdAt end
 
 local fields = {}
 for field, value in pairs(u) do

@@ -1,4 +1,5 @@
--- Replaces a password user's hash (A.pw / A.pwp, packed) and sets or clears the must-change flag.
+-- Replaces a password user's hash (A.pw / A.pwp, packed) and sets or clears the must-change flag
+-- with the time the temporary password was set (it expires after TEMP_PASSWORD_TTL).
 local u = load_user(A.id)
 if not u then return fail('not_found', 'no such user') end
 if u.kind ~= 'password' then return fail('sso_required', 'this user signs in through the identity provider') end
@@ -7,11 +8,11 @@ local key = k('user', u.id)
 redis.call('HSET', key, 'pw', A.pw)
 if A.pwp then redis.call('HSET', key, 'pwp', A.pwp) else redis.call('HDEL', key, 'pwp') end
 if A.mustChangePassword then
-  u.mustChangePassword = '1'
-  redis.call('HSET', key, 'mustChangePassword', '1')
+  u.mustChangePassword, u.tempPasswordSetAt = '1', tostring(now)
+  redis.call('HSET', key, 'mustChangePassword', '1', 'tempPasswordSetAt', u.tempPasswordSetAt)
 else
-  u.mustChangePassword = nil
-  redis.call('HDEL', key, 'mustChangePassword')
+  u.mustChangePassword, u.tempPasswordSetAt = nil, nil
+  redis.call('HDEL', key, 'mustChangePassword', 'tempPasswordSetAt')
 end
 touch_version(u, now)
 audit(now, A.mustChangePassword and 'user.password_reset' or 'user.password_changed', u.id, {})
