@@ -1,46 +1,51 @@
-// Evaluates a filter parsed by scimmy (an OR-list of AND-objects) against a SCIM resource, the
-// way RFC 7643 says: strings compare case-insensitively unless the attribute is caseExact
-// (id, externalId); dates compare as dates; "True"/"False" compare as booleans.
+import { ENTERPRISE_USER } from './scim-schema.js';
+import { parseAttributePath, type AttributePath } from './attribute-path.js';
+import type { FilterNode, Literal, Operator } from './filter-syntax.js';
+
+// Evaluates a filter tree from filter-syntax.ts against a SCIM resource, the way RFC 7643 says:
+// strings compare case-insensitively unless the attribute is caseExact (id, externalId); dates
+// compare as dates; "True"/"False" compare as booleans. Reads only own properties, builds no
+// objects, and recurses only as deep as the parser allowed (MAX_FILTER_DEPTH).
 
 type Json = Record<string, unknown>;
-type Expression = unknown[];
-export type ParsedFilter = Json[];
+export type ParsedFilter = FilterNode;
 
 const CASE_EXACT = new Set(['id', 'externalid']);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function lookup(resource: Json, attribute: string): unknown {
-  // URN-prefixed: urn:...:User:department lives under resource["urn:...:User"].department.
-  if (attribute.toLowerCase().startsWith('urn:')) {
-    const at = attribute.lastIndexOf(':');
-    const extension = lookup(resource, attribute.slice(0, at));
-    if (extension === undefined && isObject(resource)) {
-      const key = Object.keys(resource).find((k) => k.toLowerCase() === attribute.toLowerCase());
-      return key === undefined ? undefined : resource[key];
-    }
-    return isObject(extension) ? lookup(extension, attribute.slice(at + 1)) : undefined;
-  }
-  const key = Object.keys(resource).find((k) => k.toLowerCase() === attribute.toLowerCase());
+/** An own property, by case-insensitive name. */
+function lookup(resource: unknown, name: string): unknown {
+  if (!isObject(resource)) return undefined;
+  const lower = name.toLowerCase();
+  const key = Object.keys(resource).find((k) => k.toLowerCase() === lower);
   return key === undefined ? undefined : resource[key];
 }
 
+/** Where an attribute path's name lives: the resource, or the extension object its URN names. */
+const base = (resource: Json, path: AttributePath): unknown =>
+  path.schema === ENTERPRISE_USER ? lookup(resource, ENTERPRISE_USER) : resource;
+
 /** A dotted attribute path (name.familyName, meta.created, or URN-prefixed) of a resource. */
-export function lookupPath(resource: Json, path: string): unknown {
-  if (path.toLowerCase().startsWith('urn:')) return lookup(resource, path);
-  return path.split('.').reduce<unknown>((value, part) => (isObject(value) ? lookup(value, part) : undefined), resource);
+export function lookupPath(resource: Json, text: string): unknown {
+  const path = parseAttributePath(text, { bareSchema: true });
+  if (!path) return undefined;
+  const root = base(resource, path);
+  if (path.name === undefined) return root;
+  const value = lookup(root, path.name);
+  return path.sub === undefined ? value : lookup(value, path.sub);
 }
 
 const present = (v: unknown) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0);
 
-function compare(actual: unknown, operator: string, expected: unknown, caseExact: boolean): boolean {
+function compare(actual: unknown, operator: Operator, expected: Literal | undefined, caseExact: boolean): boolean {
   if (operator === 'pr') return present(actual);
   if (actual === undefined || actual === null) return operator === 'ne' ? expected !== null : false;
   if (typeof actual === 'boolean' && typeof expected === 'string') expected = expected.toLowerCase() === 'true' ? true : expected.toLowerCase() === 'false' ? false : expected;
   if (typeof actual === 'string' && typeof expected === 'string') {
     if (ISO_DATE.test(actual) && ISO_DATE.test(expected) && ['gt', 'ge', 'lt', 'le', 'eq', 'ne'].includes(operator)) {
       const [a, b] = [Date.parse(actual), Date.parse(expected)];
-      return { gt: a > b, ge: a >= b, lt: a < b, le: a <= b, eq: a === b, ne: a !== b }[operator] as boolean;
+      return { gt: a > b, ge: a >= b, lt: a < b, le: a <= b, eq: a === b, ne: a !== b }[operator as 'eq'];
     }
     const [a, b] = caseExact ? [actual, expected] : [actual.toLowerCase(), expected.toLowerCase()];
     switch (operator) {
@@ -67,33 +72,31 @@ function compare(actual: unknown, operator: string, expected: unknown, caseExact
   }
 }
 
-function evaluate(expression: Expression, actual: unknown, caseExact: boolean): boolean {
-  const negate = String(expression[0]).toLowerCase() === 'not';
-  const [operator, expected] = (negate ? expression.slice(1) : expression) as [string, unknown];
-  const op = operator.toLowerCase();
-  // A multi-valued attribute of simple values matches if any value does.
-  const result = Array.isArray(actual) && op !== 'pr'
-    ? actual.some((v) => compare(v, op, expected, caseExact))
-    : compare(actual, op, expected, caseExact);
-  return negate ? !result : result;
+/** A multi-valued attribute of simple values matches if any value does. */
+const compareValue = (actual: unknown, op: Operator, expected: Literal | undefined, caseExact: boolean) =>
+  Array.isArray(actual) && op !== 'pr' ? actual.some((v) => compare(v, op, expected, caseExact)) : compare(actual, op, expected, caseExact);
+
+/** Some value of a multi-valued complex attribute, or the complex attribute itself, matches. */
+function someValue(actual: unknown, matches: (value: Json) => boolean): boolean {
+  if (Array.isArray(actual)) return actual.some((item) => isObject(item) && matches(item));
+  return matches(isObject(actual) ? actual : {});
 }
 
-function matchCondition(attribute: string, condition: unknown, resource: Json): boolean {
-  const actual = lookup(resource, attribute);
-  if (isObject(condition)) {
-    // Sub-attributes of a complex or multi-valued complex attribute.
-    if (Array.isArray(actual)) return actual.some((item) => isObject(item) && matchBranch(condition, item));
-    return matchBranch(condition, isObject(actual) ? actual : {});
+function evaluate(node: FilterNode, resource: Json): boolean {
+  switch (node.kind) {
+    case 'and': return node.items.every((item) => evaluate(item, resource));
+    case 'or': return node.items.some((item) => evaluate(item, resource));
+    case 'not': return !evaluate(node.item, resource);
+    case 'valuePath': return someValue(lookup(base(resource, node.path), node.path.name!), (value) => evaluate(node.filter, value));
+    case 'compare': {
+      const { path, op, value } = node;
+      const actual = lookup(base(resource, path), path.name!);
+      if (path.sub === undefined) return compareValue(actual, op, value, CASE_EXACT.has(path.name!.toLowerCase()));
+      return someValue(actual, (item) => compareValue(lookup(item, path.sub!), op, value, false));
+    }
   }
-  const expressions = (condition as unknown[]).every(Array.isArray) ? (condition as Expression[]) : [condition as Expression];
-  const caseExact = CASE_EXACT.has(attribute.toLowerCase());
-  return expressions.every((expression) => evaluate(expression, actual, caseExact));
-}
-
-function matchBranch(branch: Json, resource: Json): boolean {
-  return Object.entries(branch).every(([attribute, condition]) => matchCondition(attribute, condition, resource));
 }
 
 export function matchesFilter(filter: ParsedFilter, resource: Json): boolean {
-  return filter.some((branch) => matchBranch(branch, resource));
+  return evaluate(filter, resource);
 }

@@ -1,4 +1,7 @@
 import { ENTERPRISE_USER } from './scim-schema.js';
+import { ScimError } from './scim-error.js';
+import { isForbiddenKey } from './attribute-path.js';
+import { checkPatchPath } from './filter-syntax.js';
 
 // What real IdPs send that RFC 7644 or scimmy would refuse, made standard before scimmy sees it:
 // Entra ID's "True"/"False" strings and capitalised ops, manager as a bare id, nulls for absent
@@ -16,12 +19,34 @@ export function booleanish(value: unknown): unknown {
   return lower === 'true' ? true : lower === 'false' ? false : value;
 }
 
-const hasNull = (value: unknown): boolean =>
-  value === null || (typeof value === 'object' && Object.values(value as object).some(hasNull));
+/** No SCIM User nests deeper than a few levels; the body parser caps JSON depth too. */
+export const MAX_VALUE_DEPTH = 32;
+
+/**
+ * Whether a JSON null is anywhere inside, after refusing what no SCIM value holds: keys such as
+ * `__proto__` or `constructor` (scimmy assigns keys onto its targets, which would reach
+ * Object.prototype) and nesting past MAX_VALUE_DEPTH. Iterative, so no input overflows the stack;
+ * the recursive stripNulls below then only ever walks bounded depth.
+ */
+function inspect(root: unknown): boolean {
+  let hasNull = false;
+  const stack: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 0 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop()!;
+    if (value === null) hasNull = true;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_VALUE_DEPTH) throw new ScimError(400, `A value nests deeper than ${MAX_VALUE_DEPTH} levels.`, 'invalidValue');
+    for (const [key, item] of Object.entries(value)) {
+      if (!Array.isArray(value) && isForbiddenKey(key)) throw new ScimError(400, `"${key}" is not an attribute name.`, 'invalidValue');
+      stack.push({ value: item, depth: depth + 1 });
+    }
+  }
+  return hasNull;
+}
 
 /** Removes JSON nulls (meaning "absent") from nested objects and arrays; copies only if there are any. */
 function withoutNulls(value: unknown): unknown {
-  return hasNull(value) ? stripNulls(value) : value;
+  return inspect(value) ? stripNulls(value) : value;
 }
 
 function stripNulls(value: unknown): unknown {
@@ -70,7 +95,11 @@ export function normalizePatchOperations(operations: unknown, current: Json): Pa
     if (!isObject(raw)) return raw as unknown as PatchOperation;
     const op = typeof raw.op === 'string' ? raw.op.toLowerCase() : (raw.op as string);
     const path = raw.path as string | undefined;
+    // scimmy splits and resolves paths with regexes that are quadratic or backtrack: bounded
+    // and checked here first. A path-less value's keys are paths too (scimmy adds each one).
+    if (typeof path === 'string') checkPatchPath(path);
     let value = withoutNulls(raw.value);
+    if (path === undefined && isObject(value)) for (const key of Object.keys(value)) checkPatchPath(key);
 
     if (typeof path === 'string' && path.toLowerCase() === 'active') value = booleanish(value);
     if (path === undefined && isObject(value)) {

@@ -1,6 +1,7 @@
 import SCIMMY from 'scimmy';
 import { userSchema, toPlain } from './scim-schema.js';
 import { ScimError } from './scim-error.js';
+import { checkAttributeList } from './attribute-path.js';
 
 type Json = Record<string, unknown>;
 
@@ -12,13 +13,14 @@ export interface Projection {
 /**
  * The attribute projection of a resource, or undefined when none is asked for. scimmy decides
  * what `attributes` and `excludedAttributes` keep (always-returned attributes stay); responses
- * without them are served as stored, without paying for scimmy.
+ * without them are served as stored, without paying for scimmy. Every name passes
+ * attribute-path.ts first: scimmy's parser would write `__proto__.x` onto Object.prototype.
  */
 export function projector(projection: Projection): ((resource: Json) => Json) | undefined {
   const list = projection.attributes ?? projection.excludedAttributes;
   if (list === undefined) return undefined;
-  const names = String(list).split(',').map((a) => a.trim()).filter(Boolean);
-  if (names.length === 0) throw new ScimError(400, 'attributes and excludedAttributes take a comma-separated list.', 'invalidValue');
+  const names = checkAttributeList(String(list), projection.attributes !== undefined ? 'attributes' : 'excludedAttributes');
+  if (projection.attributes !== undefined && projection.excludedAttributes !== undefined) checkAttributeList(String(projection.excludedAttributes), 'excludedAttributes');
   let filter: unknown;
   try {
     filter = new SCIMMY.Types.Filter(names.map((a) => `${a} ${projection.attributes !== undefined ? 'pr' : 'np'}`).join(' and '));

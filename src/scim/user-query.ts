@@ -1,10 +1,8 @@
-import SCIMMY from 'scimmy';
 import type { Directory, UserRecord } from '../directory/index.js';
-import { ScimError } from './scim-error.js';
 import { matchesFilter, lookupPath, type ParsedFilter } from './filter-match.js';
 import { toScimResource, managedByScim } from './user-resource.js';
-import { MAX_RESULTS } from './scim-schema.js';
-import { checkFilterSyntax } from './filter-syntax.js';
+import { MAX_RESULTS, ENTERPRISE_USER } from './scim-schema.js';
+import { parseFilter, type FilterNode, type Literal } from './filter-syntax.js';
 
 // GET /Users and POST /Users/.search, over the users SCIM manages only (SSO users, DESIGN.md
 // rule 8): a password user is in no answer and no total. Equality on userName, externalId, id
@@ -30,47 +28,52 @@ export interface ListResult {
 
 const SCAN_BATCH = 1000;
 
-function parseFilter(filter: string): ParsedFilter {
-  checkFilterSyntax(filter);
-  try {
-    return [...new SCIMMY.Types.Filter(filter)] as ParsedFilter;
-  } catch (error) {
-    throw new ScimError(400, `Invalid filter: ${(error as Error).message}`, 'invalidFilter');
-  }
+/** The conditions a filter requires all of: its top-level and-terms (or the one term). */
+const conjuncts = (filter: FilterNode): FilterNode[] => (filter.kind === 'and' ? filter.items : [filter]);
+
+/** The value of an `<name> eq <value>` among the terms, for an unprefixed (or core) attribute name. */
+function eqValue(terms: FilterNode[], name: string): Literal | undefined {
+  const term = terms.find((t) => t.kind === 'compare' && t.op === 'eq' && t.path.schema !== ENTERPRISE_USER && t.path.sub === undefined && t.path.name?.toLowerCase() === name);
+  return term?.kind === 'compare' ? term.value : undefined;
 }
 
-const eqValue = (condition: unknown): string | undefined => {
-  const expressions = Array.isArray(condition) && condition.every(Array.isArray) ? (condition as unknown[][]) : [condition as unknown[]];
-  const eq = expressions.find((e) => Array.isArray(e) && String(e[0]).toLowerCase() === 'eq' && typeof e[1] === 'string');
-  return eq?.[1] as string | undefined;
+const eqString = (terms: FilterNode[], name: string) => {
+  const value = eqValue(terms, name);
+  return typeof value === 'string' ? value : undefined;
 };
 
-const field = (branch: Json, name: string) => Object.entries(branch).find(([k]) => k.toLowerCase() === name)?.[1];
+/** `emails.value eq "x"` and `emails[... and value eq "x"]` both parse to an emails value path. */
+function emailEq(terms: FilterNode[]): string | undefined {
+  for (const term of terms) {
+    if (term.kind !== 'valuePath' || term.path.schema === ENTERPRISE_USER || term.path.name?.toLowerCase() !== 'emails') continue;
+    const value = eqString(conjuncts(term.filter), 'value');
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
 
-/** The one user an indexed equality in a single-branch filter points at, if the filter has one. */
+/** The one user an indexed equality among the filter's and-terms points at, if it has one. */
 async function indexedCandidate(directory: Directory, filter: ParsedFilter): Promise<UserRecord | null | undefined> {
-  if (filter.length !== 1) return undefined;
-  const branch = filter[0]!;
-  const userName = eqValue(field(branch, 'username'));
+  const terms = conjuncts(filter);
+  const userName = eqString(terms, 'username');
   if (userName !== undefined) return directory.findUserByUserName(userName);
-  const id = eqValue(field(branch, 'id'));
+  const id = eqString(terms, 'id');
   if (id !== undefined) return directory.getUser(id);
-  const externalId = eqValue(field(branch, 'externalid'));
+  const externalId = eqString(terms, 'externalid');
   if (externalId !== undefined) return directory.findUserByExternalId(externalId);
-  const emails = field(branch, 'emails');
-  const email = emails && typeof emails === 'object' && !Array.isArray(emails) ? eqValue(field(emails as Json, 'value')) : undefined;
+  const email = emailEq(terms);
   if (email !== undefined) return directory.findUserByEmail(email);
   return undefined;
 }
 
 function activeOnly(filter: ParsedFilter): boolean | undefined {
-  if (filter.length !== 1 || Object.keys(filter[0]!).length !== 1) return undefined;
-  const value = field(filter[0]!, 'active');
-  const expression = Array.isArray(value) && !value.every(Array.isArray) ? (value as unknown[]) : undefined;
-  if (!expression || String(expression[0]).toLowerCase() !== 'eq') return undefined;
-  const wanted = String(expression[1]).toLowerCase();
+  if (filter.kind !== 'compare') return undefined;
+  const wanted = String(eqValue([filter], 'active')).toLowerCase();
   return wanted === 'true' ? true : wanted === 'false' ? false : undefined;
 }
+
+/** The userName of a filter that is exactly `userName eq "…"`: what IdPs send on nearly every request. */
+const userNameOnly = (filter: ParsedFilter): string | undefined => (filter.kind === 'compare' ? eqString([filter], 'username') : undefined);
 
 function sortResources(resources: Json[], sortBy: string, descending: boolean): Json[] {
   const key = (r: Json) => {
@@ -89,20 +92,17 @@ function sortResources(resources: Json[], sortBy: string, descending: boolean): 
     .map((x) => x.resource);
 }
 
-// What IdPs send on nearly every request: answered from the index without parsing.
-const USERNAME_EQ = /^\s*userName\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$/i;
-
 export async function listUsers(directory: Directory, baseUrl: string, params: ListParams): Promise<ListResult> {
   const startIndex = Math.max(1, Math.trunc(params.startIndex ?? 1) || 1);
   const count = Math.min(MAX_RESULTS, Math.max(0, Math.trunc(params.count ?? MAX_RESULTS)));
   const offset = startIndex - 1;
-  const byUserName = params.filter !== undefined && !params.sortBy ? USERNAME_EQ.exec(params.filter) : null;
-  if (byUserName) {
-    const user = await directory.findUserByUserName(JSON.parse(`"${byUserName[1]}"`) as string);
+  const filter = params.filter === undefined ? undefined : parseFilter(params.filter);
+  const byUserName = filter && !params.sortBy ? userNameOnly(filter) : undefined;
+  if (byUserName !== undefined) {
+    const user = await directory.findUserByUserName(byUserName);
     const resources = user && managedByScim(user) ? [toScimResource(user, baseUrl)] : [];
     return { totalResults: resources.length, startIndex, resources: resources.slice(offset, offset + count) };
   }
-  const filter = params.filter === undefined ? undefined : parseFilter(params.filter);
   const present = (users: UserRecord[]) => users.map((u) => toScimResource(u, baseUrl));
 
   if (!params.sortBy) {
