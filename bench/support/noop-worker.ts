@@ -23,7 +23,7 @@ const connection = createRedis(config, { forBullmq: true });
 const worker = new Worker(
   queueName,
   async (job: Job<DeactivationJob>): Promise<DeactivationResult> =>
-    ({ userId: job.data.userId, changed: false, sessionsRevoked: 0, deleted: false }),
+    ({ userId: job.data.userId, sessionsRevoked: 0, deleted: false }),
   {
     connection,
     prefix: bullPrefix(config.redis.prefix),

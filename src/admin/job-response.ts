@@ -6,9 +6,14 @@ import { refusalProblem } from '../http/error-mapping.js';
 /**
  * Answers an admin call that ran as a job: 200 with `done()`'s body when it completed in
  * time, the refusal's own status and code (409 for the rules) when refused, 202 with the
- * job's URL while it still runs.
+ * job's URL while it still runs (with `meanwhile`'s fields: what the request itself already did).
  */
-export async function respondWithJob<T>(res: Response, outcome: JobOutcome<T>, done: (value: T) => Promise<object>): Promise<void> {
+export async function respondWithJob<T>(
+  res: Response,
+  outcome: JobOutcome<T>,
+  done: (value: T) => Promise<object>,
+  meanwhile: object = {},
+): Promise<void> {
   switch (outcome.state) {
     case 'completed':
       res.json(await done(outcome.value));
@@ -19,7 +24,7 @@ export async function respondWithJob<T>(res: Response, outcome: JobOutcome<T>, d
       throw new Problem(500, 'job_failed', `The job failed: ${outcome.detail}`, { job: outcome.jobId });
     case 'pending': {
       const url = `/api/v1/jobs/${outcome.jobId}`;
-      res.status(202).location(url).json({ job: { id: outcome.jobId, state: 'pending', url } });
+      res.status(202).location(url).json({ ...meanwhile, job: { id: outcome.jobId, state: 'pending', url } });
     }
   }
 }

@@ -49,18 +49,27 @@ export function usersRoutes(deps: AppDeps): Router {
   });
 
   // The guide: a signed-in user cannot be deleted; deactivate them first (409 active_sessions).
+  // The dead sessions of a deactivated user may still have keys: the clean-up job deletes them.
   router.delete('/users/:id', async (req, res) => {
-    await directory.deleteUser(String(req.params.id), adminActor(res));
+    const id = String(req.params.id);
+    const { sessionsLeft } = await directory.deleteUser(id, adminActor(res));
+    if (sessionsLeft > 0) await deps.jobs.cleanUpAfterDeactivation(id, adminActor(res), { deleted: true, wait: false });
     res.status(204).end();
   });
 
 
-  // Deactivation runs as a job: the rules are checked where it writes, then sessions are revoked.
+  // Deactivation takes effect here: the rules are checked where the status is written, and
+  // every session ends with it. A job then deletes the session keys; the answer waits for it
+  // up to JOB_WAIT_MS, and a 202 already shows the user inactive.
   router.post('/users/:id/deactivate', async (req, res) => {
     const id = String(req.params.id);
-    await current(id);
-    const outcome = await deps.jobs.deactivate(id, adminActor(res));
-    await respondWithJob(res, outcome, async () => ({ user: presentUser(await current(id)) }));
+    const { user } = await directory.deactivateUser(id, adminActor(res));
+    if (user.activeSessions === 0) {
+      res.json({ user: presentUser(user) });
+      return;
+    }
+    const outcome = await deps.jobs.cleanUpAfterDeactivation(id, adminActor(res));
+    await respondWithJob(res, outcome, async () => ({ user: presentUser(await current(id)) }), { user: presentUser(user) });
   });
 
   router.post('/users/:id/activate', async (req, res) => {

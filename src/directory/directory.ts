@@ -11,6 +11,7 @@ import {
   createSession, lookupSession, setSessionScope, revokeSession, revokeAllSessions, endSessions, type SessionLifetime,
 } from './commands/sessions.js';
 import { getPasswordHash, setPassword, linkSso } from './commands/passwords.js';
+import { convertToSso } from './commands/convert-to-sso.js';
 import { appendAudit, listAudit } from './audit.js';
 import { checkIndexes } from './doctor.js';
 import { pageUsers } from './commands/page-users.js';
@@ -73,6 +74,7 @@ export class Directory {
   setPassword = (userId: string, hash: string, mustChange: boolean, actor: Actor) =>
     setPassword(this.ctx, userId, hash, mustChange, actor);
   linkSso = (userId: string, nameId: string, actor: Actor) => linkSso(this.ctx, userId, nameId, actor);
+  convertToSso = (userId: string, actor: Actor) => convertToSso(this.ctx, userId, actor);
 
   createSession = (userId: string, scope: SessionScope, options: { recordLogin?: boolean } = {}) =>
     createSession(this.ctx, userId, { ...this.session, scope, ...options });

@@ -12,22 +12,26 @@ export const QUEUES = {
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export const QUEUE_NAMES: readonly QueueName[] = Object.values(QUEUES);
 
+/**
+ * The clean-up after a deactivation or a deletion, which took effect in the request (status
+ * changed, sessions ended, or the user deleted): deletes the session keys left behind, audits.
+ */
 export interface DeactivationJob {
   userId: string;
   actorId?: string;
   source: Source;
-  /** SCIM DELETE: deactivate, revoke, then delete, in one job. */
-  thenDelete?: boolean;
+  /** The request deleted the user (a SCIM DELETE, or an admin's of an inactive user). */
+  deleted?: boolean;
 }
 
 export interface DeactivationResult {
   userId: string;
-  changed: boolean;
   sessionsRevoked: number;
+  /** The user no longer exists. */
   deleted: boolean;
 }
 
-export type RevocationReason = 'admin' | 'password-change' | 'deactivation';
+export type RevocationReason = 'admin' | 'password-change' | 'deactivation' | 'deletion';
 
 export interface SessionRevocationJob {
   userId: string;

@@ -2,7 +2,7 @@ import SCIMMY from 'scimmy';
 import type { Config } from '../../config/index.js';
 import { DirectoryError, type Actor, type Directory, type UserRecord } from '../directory/index.js';
 import type { JobRunner } from '../jobs/job-runner.js';
-import { ScimError, LAST_ADMIN_DETAIL as LAST_ADMIN } from './scim-error.js';
+import { ScimError } from './scim-error.js';
 import { userSchema, toPlain, coerceUser, PATCH_OP } from './scim-schema.js';
 import { normalizeUserBody, normalizePatchOperations } from './quirks.js';
 import { toScimResource, fromScimResource, etagOf, managedByScim, type DirectoryFields } from './user-resource.js';
@@ -100,55 +100,53 @@ export class ScimProvisioner {
   /**
    * Reads, computes the new fields and writes them guarded by the version read, retrying when
    * another request changed the user in between: concurrent PATCHes of different attributes
-   * all survive. With If-Match, a change in between is the client's 412 instead.
+   * all survive. With If-Match, a change in between is the client's 412 instead. Profile and
+   * status go in one write, so a refusal (the last active admin) leaves everything as it was.
    */
   private async write(id: string, ifMatch: string | undefined, compute: (user: UserRecord) => Promise<DirectoryFields | undefined>) {
     for (let attempt = 0; ; attempt++) {
       const user = await this.current(id, ifMatch);
       const fields = await compute(user);
       if (!fields) return user;
-      if (!fields.active && user.status === 'active' && (await this.deps.directory.isLastActiveAdmin(id))) {
-        throw new ScimError(409, LAST_ADMIN);
-      }
+      let written: UserRecord;
       try {
-        await this.deps.directory.updateUser(id, {
+        written = await this.deps.directory.updateUser(id, {
           name: fields.name,
           email: fields.email,
           userName: fields.userName,
           externalId: fields.externalId ?? '',
           scim: fields.scim,
           ...(fields.role ? { role: fields.role } : {}),
+          status: fields.active ? 'active' : 'inactive',
         }, SCIM, { expectedVersion: user.version, keepLastAdminRole: true });
       } catch (error) {
         const raced = error instanceof DirectoryError && error.code === 'version_mismatch';
         if (raced && ifMatch === undefined && attempt < MAX_ATTEMPTS) continue;
         throw error;
       }
-      return this.applyStatus(id, fields.active);
+      await this.applyStatus(user, written);
+      return written;
     }
   }
 
-  /** active=false runs the deactivation job (sessions revoked, audited) and answers when it is done. */
-  private async applyStatus(id: string, active: boolean): Promise<UserRecord> {
-    const user = (await this.deps.directory.getUser(id))!;
-    if (active && user.status === 'inactive') return (await this.deps.directory.activateUser(id, SCIM)).user;
-    if (!active && user.status === 'active') {
-      const outcome = await this.deps.jobs.deactivate(id, SCIM);
-      if (outcome.state === 'refused') throw new ScimError(409, outcome.code === 'last_active_admin' ? LAST_ADMIN : outcome.detail);
-      if (outcome.state === 'failed') throw new Error(`deactivation job failed: ${outcome.detail}`);
-      if (outcome.state === 'pending') throw new ScimError(503, 'The deactivation is queued but not done yet; retry the request.');
-      return (await this.deps.directory.getUser(id))!;
+  /**
+   * The status took effect in the write (sessions ended too); a deactivation leaves session keys
+   * for the clean-up job, queued without waiting: the IdP's answer never depends on a worker.
+   */
+  private async applyStatus(before: UserRecord, after: UserRecord): Promise<void> {
+    if (before.status === 'active' && after.status === 'inactive' && after.activeSessions > 0) {
+      await this.deps.jobs.cleanUpAfterDeactivation(after.id, SCIM, { wait: false });
     }
-    return user;
   }
 
-  /** DELETE: deactivate, revoke and delete in one job. */
+  /**
+   * DELETE: the IdP's explicit intent (DESIGN.md rule 4), so the user is deleted in the request
+   * even while signed in, their sessions ending with the record; the last active admin is refused.
+   * Only the keys of those sessions are left, for the clean-up job.
+   */
   async remove(id: string, ifMatch?: string): Promise<void> {
     await this.current(id, ifMatch);
-    if (await this.deps.directory.isLastActiveAdmin(id)) throw new ScimError(409, LAST_ADMIN);
-    const outcome = await this.deps.jobs.deactivate(id, SCIM, { thenDelete: true });
-    if (outcome.state === 'refused') throw new ScimError(409, outcome.code === 'last_active_admin' ? LAST_ADMIN : outcome.detail);
-    if (outcome.state === 'failed') throw new Error(`delete job failed: ${outcome.detail}`);
-    if (outcome.state === 'pending') throw new ScimError(503, 'The deletion is queued but not done yet; retry the request.');
+    const { sessionsLeft } = await this.deps.directory.deleteUser(id, SCIM, { endSessions: true });
+    if (sessionsLeft > 0) await this.deps.jobs.cleanUpAfterDeactivation(id, SCIM, { deleted: true, wait: false });
   }
 }

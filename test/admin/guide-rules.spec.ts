@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { onboardUser, serverWithAdmin } from '../support/journeys.js';
+import { expectRefusal } from '../support/expect-refusal.js';
 
 const PASSWORD = 'walnut harbor comet 64';
 
@@ -34,16 +35,19 @@ describe('admin API: the guide’s rules', () => {
     t.admin.token = (await t.api.post('/auth/login', { email: t.admin.email, password: 'correct horse battery staple' })).body.token;
   });
 
-  it('a rule refusal fails the deactivation job at once, without retries', async () => {
-    const hal = (await t.server.runtime.directory.findUserByEmail('hal@corp.test'))!;
+  it('a rule refusal is answered in the request: nothing changes and no job is queued', async () => {
+    const { directory, redis } = t.server.runtime;
+    const hal = (await directory.findUserByEmail('hal@corp.test'))!;
     expect((await t.api.post(`/api/v1/users/${hal.id}/deactivate`, undefined, as(t.admin.token))).status).to.equal(200);
-    // Root is the last active admin now: a job to deactivate them (by Hal, say) is refused.
-    const outcome = await t.server.runtime.jobs!.deactivate(t.admin.id, { actorId: hal.id, source: 'admin-api' });
-    expect(outcome).to.include({ state: 'refused', code: 'last_active_admin' });
-    const job = await t.server.runtime.jobs!.getJob(outcome.jobId);
-    expect(job).to.deep.include({ state: 'failed', attemptsMade: 1, failure: { code: 'last_active_admin', detail: 'this is the last active admin; promote another user first' } });
-    const seen = await t.api.get(`/api/v1/jobs/${outcome.jobId}`, as(t.admin.token));
-    expect(seen.body.job.state).to.equal('failed');
+    // Root is the last active admin now: deactivating them (by Hal, say) is refused where the status is written.
+    await expectRefusal(directory.deactivateUser(t.admin.id, { actorId: hal.id, source: 'admin-api' }), 'last_active_admin');
+    const jobsAdded = `{${t.server.config.redis.prefix}}:deactivation:id`;
+    const before = await redis.get(jobsAdded);
+    const refused = await t.api.post(`/api/v1/users/${t.admin.id}/deactivate`, undefined, as(t.admin.token));
+    expect(refused.status).to.equal(409);
+    expect(refused.body.code).to.equal('cannot_deactivate_self');
+    expect(await redis.get(jobsAdded)).to.equal(before);
+    expect((await directory.getUser(t.admin.id))?.status).to.equal('active');
     await t.api.post(`/api/v1/users/${hal.id}/activate`, undefined, as(t.admin.token));
   });
 

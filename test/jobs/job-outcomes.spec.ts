@@ -17,9 +17,11 @@ describe('jobs: when no worker is running', () => {
   });
   after(() => server.close());
 
-  it('answers 202 with the job’s URL within JOB_WAIT_MS, shares one job between repeated calls, and completes once a worker starts', async () => {
+  it('answers 202 with the job’s URL within JOB_WAIT_MS and the user already inactive, shares one job between repeated calls, and completes once a worker starts', async () => {
     const user = await server.runtime.directory.createUser({ name: 'Queued User', email: 'queued@corp.test', role: 'user', kind: 'sso' }, { source: 'system' });
     await server.runtime.directory.createSession(user.id, 'full');
+    // A second session, looked up below (a refused lookup deletes it, leaving one for the job).
+    const probe = await server.runtime.directory.createSession(user.id, 'full');
     const started = performance.now();
     const [first, second] = await Promise.all([
       api.post(`/api/v1/users/${user.id}/deactivate`, undefined, { token: admin.token }),
@@ -32,6 +34,9 @@ describe('jobs: when no worker is running', () => {
     expect(url).to.match(/^\/api\/v1\/jobs\/deactivation:\d+$/);
     expect(first.body.job).to.include({ state: 'pending', url });
     expect(second.body.job.id).to.equal(first.body.job.id);
+    // The deactivation itself took effect in the request; only the clean-up waits for a worker.
+    expect(first.body.user).to.include({ id: user.id, status: 'inactive' });
+    expect((await server.runtime.directory.lookupSession(probe.token)).status).to.equal('user_inactive');
 
     const waiting = await api.get(url, { token: admin.token });
     expect(waiting.body.job).to.include({ state: 'waiting', queue: 'deactivation' });
@@ -43,7 +48,7 @@ describe('jobs: when no worker is running', () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
         job = (await api.get(url, { token: admin.token })).body.job;
       }
-      expect(job).to.deep.include({ state: 'completed', result: { userId: user.id, changed: true, sessionsRevoked: 1, deleted: false } });
+      expect(job).to.deep.include({ state: 'completed', result: { userId: user.id, sessionsRevoked: 1, deleted: false } });
       expect((await server.runtime.directory.getUser(user.id))?.status).to.equal('inactive');
     } finally {
       await workers.close();

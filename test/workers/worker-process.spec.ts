@@ -71,7 +71,8 @@ describe('workers: real processes', function () {
     const first = spawnWorker(env);
     await workerReady(first);
 
-    const pending = await jobs.deactivate(user.id, as(admin));
+    await directory.deactivateUser(user.id, as(admin));
+    const pending = await jobs.cleanUpAfterDeactivation(user.id, as(admin));
     const jobId = pending.jobId.split(':')[1]!;
     await firstProgress(jobId);
     first.kill('SIGKILL');
@@ -100,7 +101,8 @@ describe('workers: real processes', function () {
     const user = await busyUser();
     const worker = spawnWorker(env);
     await workerReady(worker);
-    const pending = await jobs.deactivate(user.id, as(admin));
+    await directory.deactivateUser(user.id, as(admin));
+    const pending = await jobs.cleanUpAfterDeactivation(user.id, as(admin));
     await firstProgress(pending.jobId.split(':')[1]!);
     worker.kill('SIGTERM');
     expect(await exitOf(worker)).to.equal(0);

@@ -2,12 +2,27 @@ import type { DirectoryContext } from '../context.js';
 import { runScript } from '../scripts.js';
 import type { Actor } from '../types.js';
 
-/** Refuses the actor, the last active admin, and a user with live sessions. */
-export async function deleteUser(ctx: DirectoryContext, id: string, actor: Actor): Promise<void> {
-  await runScript(ctx.redis, ctx.keys.base, 'delete-user', {
+export interface DeleteOptions {
+  /** A SCIM DELETE: end the user's live sessions instead of refusing active_sessions. */
+  endSessions?: boolean;
+}
+
+export interface DeletedUser {
+  /** Sessions still unexpired when the user was deleted: dead, but their keys await the clean-up job. */
+  sessionsLeft: number;
+}
+
+/**
+ * Refuses the actor and the last active admin; refuses an active user with live sessions
+ * (active_sessions) unless `endSessions`.
+ */
+export async function deleteUser(ctx: DirectoryContext, id: string, actor: Actor, options: DeleteOptions = {}): Promise<DeletedUser> {
+  const result = await runScript<{ sessionsLeft: number }>(ctx.redis, ctx.keys.base, 'delete-user', {
     id,
+    endSessions: options.endSessions === true,
     actor: actor.actorId,
     source: actor.source,
     auditMax: ctx.auditMaxEvents,
   });
+  return { sessionsLeft: result.sessionsLeft };
 }

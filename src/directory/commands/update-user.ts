@@ -10,6 +10,8 @@ import type { Actor, UserChanges, UserRecord } from '../types.js';
 export interface UpdateOptions {
   /** Refuse with version_mismatch unless the stored version is this one (If-Match). */
   expectedVersion?: number;
+  /** An IdP's write: demoting the last active admin keeps the role (audited) instead of refusing. */
+  keepLastAdminRole?: boolean;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function updateUser(
     id,
     changes,
     expectedVersion: options.expectedVersion === undefined ? undefined : String(options.expectedVersion),
+    keepLastAdminRole: options.keepLastAdminRole === true,
     actor: actor.actorId,
     source: actor.source,
     auditMax: ctx.auditMaxEvents,

@@ -1,5 +1,9 @@
--- Removes a user and every index entry, unless they are the actor, the last active admin,
--- or still have live sessions.
+-- Removes a user and every index entry, unless they are the actor or the last active admin.
+-- A user with live sessions is refused (deactivate first: an inactive user's sessions are dead
+-- already), except with A.endSessions, for a SCIM DELETE, the IdP's explicit intent: deleting
+-- the record ends every session at once, as lookups find no user. The keys of sessions still
+-- unexpired stay for the clean-up job, under the user's session index (it expires with them);
+-- the answer says how many there are.
 local u = load_user(A.id)
 if not u then return fail('not_found', 'no such user') end
 if A.actor == u.id then return fail('cannot_delete_self', 'you cannot delete yourself; ask another admin') end
@@ -7,12 +11,14 @@ if is_last_active_admin(u) then
   return fail('last_active_admin', 'this is the last active admin; promote another user first')
 end
 local now = now_ms()
-if live_session_count(u.id, now) > 0 then
+local live = live_session_count(u.id, now)
+if live > 0 and u.status == 'active' and not A.endSessions then
   return fail('active_sessions', 'the user is signed in; deactivate them first')
 end
 remove_indexes(u)
 remove_from_lists(u)
 remove_search(u)
-redis.call('DEL', k('user', u.id), k('user', u.id, 'sessions'))
-audit(now, 'user.deleted', u.id, { email = u.email, name = u.name })
-return reply({ id = u.id })
+redis.call('DEL', k('user', u.id))
+if live == 0 then redis.call('DEL', k('user', u.id, 'sessions')) end
+audit(now, 'user.deleted', u.id, { email = u.email, name = u.name, sessionsEnded = live })
+return reply({ id = u.id, sessionsLeft = live })

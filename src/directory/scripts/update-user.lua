@@ -21,6 +21,13 @@ for _, field in ipairs({ 'name', 'email', 'userName', 'externalId' }) do
   end
 end
 if c.role then n.role = c.role end
+-- An IdP's write (A.keepLastAdminRole) never demotes the last active admin (rule 2): the rest
+-- of it applies, the role stays, and an audit event says why.
+local roleKept = A.keepLastAdminRole and n.role ~= u.role and is_last_active_admin(u)
+if roleKept then n.role = u.role end
+local function audit_role_kept()
+  if roleKept then audit(now, 'user.role_kept', u.id, { reason = 'last_active_admin', requested = c.role }) end
+end
 if c.scim then n.scim = c.scim end
 if c.status then n.status = c.status end
 if n.userName == n.email then n.userName, n.userNameKey = nil, nil end
@@ -36,7 +43,10 @@ for _, field in ipairs(STORED) do
     if not string.find(field, 'Key$') and field ~= 'status' then changed[#changed + 1] = field end
   end
 end
-if #set == 0 and #del == 0 then return reply(with_session_count(u, now)) end
+if #set == 0 and #del == 0 then
+  audit_role_kept()
+  return reply(with_session_count(u, now))
+end
 
 if n.role ~= u.role then
   if A.actor == u.id then return fail('cannot_change_own_role', 'you cannot change your own role') end
@@ -78,4 +88,5 @@ if #changed > 0 then
   audit(now, n.role ~= u.role and 'user.role_changed' or 'user.updated', u.id, details)
 end
 if n.status ~= u.status then audit(now, n.status == 'active' and 'user.activated' or 'user.deactivated', u.id, {}) end
+audit_role_kept()
 return reply(with_session_count(n, now))
