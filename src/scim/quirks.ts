@@ -92,7 +92,7 @@ const MANAGER_PATH = `${ENTERPRISE_USER}:manager`.toLowerCase();
 export function normalizePatchOperations(operations: unknown, current: Json): PatchOperation[] {
   if (!Array.isArray(operations)) return operations as PatchOperation[];
   return operations.map((raw) => {
-    if (!isObject(raw)) return raw as unknown as PatchOperation;
+    if (!isObject(raw)) throw new ScimError(400, 'Each PATCH operation is an object with op, and path or value.', 'invalidValue');
     const op = typeof raw.op === 'string' ? raw.op.toLowerCase() : (raw.op as string);
     const path = raw.path as string | undefined;
     // scimmy splits and resolves paths with regexes that are quadratic or backtrack: bounded

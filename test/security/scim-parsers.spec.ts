@@ -224,6 +224,12 @@ describe('security: SCIM query and path input can never pollute, backtrack or re
       expect((await f.scim('GET', '/Users?sortBy=name.familyName&sortOrder=Descending')).status).to.equal(200);
     });
 
+    it('a PATCH operation that is null or not an object is a 400 invalidValue, not a 500', async () => {
+      for (const operation of [null, 'add', 7]) {
+        expectScimError(await f.scim('PATCH', `/Users/${id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [operation] }), 400, 'invalidValue');
+      }
+    });
+
     it('100,000 nested [ in a body are a 400, not a 500', async () => {
       const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
       for (const [method, path, raw] of [
