@@ -1,7 +1,10 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../http/app.js';
 import { validateBody } from '../http/validate.js';
+import { jsonBody } from '../http/json-body.js';
+import { uuidParam } from '../http/ids.js';
+import { notFound } from '../http/problem.js';
 import { requireSession, requireAdmin, authOf } from '../auth/session-middleware.js';
 import type { ScimTokenRecord } from '../directory/index.js';
 
@@ -18,7 +21,8 @@ const present = (t: ScimTokenRecord) => ({
 export function scimTokensRoutes(deps: AppDeps): Router {
   const { directory } = deps;
   const router = Router();
-  router.use('/scim-tokens', requireSession(directory, deps.config), requireAdmin, express.json({ limit: '4kb' }));
+  router.use('/scim-tokens', requireSession(directory, deps.config), requireAdmin, jsonBody({ limit: '4kb' }));
+  router.param('id', uuidParam(() => notFound('No such SCIM token.')));
 
   router.get('/scim-tokens', async (_req, res) => {
     res.json({ tokens: (await directory.listScimTokens()).map(present) });

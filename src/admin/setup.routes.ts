@@ -1,7 +1,8 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import type { z } from 'zod';
 import type { AppDeps } from '../http/app.js';
 import { validateBody } from '../http/validate.js';
+import { jsonBody } from '../http/json-body.js';
 import { SetupSchema } from '../auth/auth.schema.js';
 import { setUpFirstAdmin } from '../auth/provision-user.js';
 import { presentUser } from './present-user.js';
@@ -10,7 +11,7 @@ import { OPENAPI_DOCUMENT } from './openapi.js';
 /** POST /api/v1/setup: the first admin, while the directory is empty; 409 afterwards. And the API's description. */
 export function setupRoutes(deps: AppDeps): Router {
   const router = Router();
-  router.post('/setup', express.json({ limit: '16kb' }), validateBody(SetupSchema), async (_req, res) => {
+  router.post('/setup', jsonBody({ limit: '16kb' }), validateBody(SetupSchema), async (_req, res) => {
     const body = res.locals.body as z.infer<typeof SetupSchema>;
     const user = await setUpFirstAdmin({ directory: deps.directory, hasher: deps.hasher, minLength: deps.config.password.minLength }, body);
     res.status(201).json({ user: presentUser(user) });

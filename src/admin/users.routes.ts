@@ -2,6 +2,8 @@ import express, { Router } from 'express';
 import type { z } from 'zod';
 import type { AppDeps } from '../http/app.js';
 import { validateBody, validateQuery } from '../http/validate.js';
+import { jsonBody } from '../http/json-body.js';
+import { uuidParam } from '../http/ids.js';
 import { notFound } from '../http/problem.js';
 import { requireSession, requireAdmin, authOf } from '../auth/session-middleware.js';
 import { createPasswordUser } from '../auth/provision-user.js';
@@ -17,7 +19,8 @@ export const adminActor = (res: express.Response): Actor => ({ actorId: authOf(r
 export function usersRoutes(deps: AppDeps): Router {
   const { directory } = deps;
   const router = Router();
-  router.use('/users', requireSession(directory, deps.config), requireAdmin, express.json({ limit: '16kb' }));
+  router.use('/users', requireSession(directory, deps.config), requireAdmin, jsonBody({ limit: '16kb' }));
+  router.param('id', uuidParam(() => notFound('No user with this id.')));
 
   router.get('/users', validateQuery(ListUsersQuery), async (_req, res) => {
     const query = res.locals.query as z.infer<typeof ListUsersQuery>;

@@ -1,7 +1,8 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import type { AppDeps } from '../http/app.js';
 import { presentUser } from '../admin/present-user.js';
 import { validateBody } from '../http/validate.js';
+import { jsonBody } from '../http/json-body.js';
 import { requireSession, authOf } from './session-middleware.js';
 import { setSessionCookie, clearSessionCookie } from './session-cookie.js';
 import { LoginSchema, ChangePasswordSchema } from './auth.schema.js';
@@ -22,7 +23,7 @@ const presentSession = (session: SessionRecord) => ({
 export function authRoutes(deps: AppDeps): Router {
   const { directory, config } = deps;
   const router = Router();
-  router.use(express.json({ limit: '16kb', type: ['application/json', 'application/*+json'] }));
+  router.use(jsonBody({ limit: '16kb', type: ['application/json', 'application/*+json'] }));
   const signedIn = requireSession(directory, config, { allowPasswordChange: true });
 
   router.post('/login', validateBody(LoginSchema), async (req, res) => {

@@ -17,7 +17,7 @@ export const ChangePasswordSchema = z
   });
 
 export const SetupSchema = z.strictObject({
-  name: z.string(),
-  email: z.string(),
+  name: z.string().max(256),
+  email: z.string().max(320),
   password: z.string().min(1).max(1024),
 });

@@ -9,6 +9,7 @@ import { scimTokensRoutes } from '../admin/scim-tokens.routes.js';
 import { healthRoutes, type HealthState } from './health.js';
 import { requestLog } from './request-log.js';
 import { createMetrics } from './metrics.js';
+import { wellFormedQuery } from './well-formed-text.js';
 import { problemHandler, problemNotFound } from './problem-handler.js';
 import { authRoutes } from '../auth/auth.routes.js';
 import { setupRoutes } from '../admin/setup.routes.js';
@@ -30,7 +31,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', deps.config.trustProxy);
   const metrics = createMetrics(deps.directory);
   app.use(healthRoutes(deps.redis, deps.health), metrics.routes);
-  app.use(requestLog(deps.logger), metrics.middleware);
+  app.use(requestLog(deps.logger), metrics.middleware, wellFormedQuery);
   app.use('/scim/v2', scimRoutes(deps));
   app.use('/auth', authRoutes(deps));
   app.use('/api/v1', setupRoutes(deps), usersRoutes(deps), jobsRoutes(deps), auditRoutes(deps), scimTokensRoutes(deps));

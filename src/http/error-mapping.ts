@@ -1,6 +1,7 @@
 import { DirectoryError, type DirectoryErrorCode } from '../directory/index.js';
 import { AuthError, type AuthErrorCode } from '../auth/errors.js';
 import { Problem } from './problem.js';
+import { InputRefused } from './input-refused.js';
 
 // The one mapping from domain refusals and infrastructure failures to HTTP statuses.
 
@@ -73,6 +74,9 @@ export function toProblem(error: unknown): Problem | undefined {
   }
   if (isRedisUnavailable(error)) {
     return new Problem(503, 'service_unavailable', 'The directory store is unreachable; try again shortly.', {}, { 'Retry-After': '5' });
+  }
+  if (error instanceof InputRefused) {
+    return new Problem(400, error.code, error.message, error.field ? { errors: [{ field: error.field, message: 'is not valid Unicode text' }] } : {});
   }
   const parser = error as BodyParserError;
   if (parser?.type === 'entity.parse.failed') return new Problem(400, 'invalid_json', 'The body is not valid JSON.');

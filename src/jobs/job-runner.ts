@@ -86,11 +86,13 @@ export class JobRunner {
     }
   }
 
+  // A public id is "<queue>:<BullMQ's numeric id>"; anything else (deactivation:meta, :events,
+  // :wait, …) would read one of BullMQ's own keys as a job, so it is no job without a Redis call.
   async getJob(publicId: string): Promise<JobView | null> {
-    const at = publicId.indexOf(':');
-    const queue = publicId.slice(0, at) as QueueName;
-    if (at < 0 || !QUEUE_NAMES.includes(queue)) return null;
-    const job: Job | undefined = await this.queues[queue].getJob(publicId.slice(at + 1));
+    const match = /^([a-z-]+):([1-9][0-9]{0,15})$/.exec(publicId);
+    const queue = match?.[1] as QueueName | undefined;
+    if (!match || !queue || !QUEUE_NAMES.includes(queue)) return null;
+    const job: Job | undefined = await this.queues[queue].getJob(match[2]!);
     if (!job) return null;
     const state = await job.getState();
     return {

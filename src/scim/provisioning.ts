@@ -5,6 +5,7 @@ import type { JobRunner } from '../jobs/job-runner.js';
 import { ScimError } from './scim-error.js';
 import { userSchema, toPlain, coerceUser, PATCH_OP } from './scim-schema.js';
 import { normalizeUserBody, normalizePatchOperations } from './quirks.js';
+import { checkResourceLimits } from './resource-limits.js';
 import { toScimResource, fromScimResource, etagOf, managedByScim, type DirectoryFields } from './user-resource.js';
 
 // What an IdP's POST, PUT, PATCH and DELETE of a User do to the directory.
@@ -29,7 +30,7 @@ export class ScimProvisioner {
 
   /** A body as directory fields; against `current` (a PUT), a body without `active` keeps the status. */
   private map(body: unknown, current?: UserRecord): DirectoryFields {
-    const resource = coerceUser(normalizeUserBody(body), 'in');
+    const resource = checkResourceLimits(coerceUser(normalizeUserBody(body), 'in'));
     return fromScimResource(resource, { adminRoleValues: this.deps.config.scim.adminRoleValues, currentStatus: current?.status });
   }
 
@@ -93,7 +94,7 @@ export class ScimProvisioner {
       const User = userSchema();
       const patched = await patch.apply(new User(resource, 'out') as never);
       if (!patched) return undefined;
-      return fromScimResource(coerceUser(toPlain(patched), 'in'), { adminRoleValues: this.deps.config.scim.adminRoleValues });
+      return fromScimResource(checkResourceLimits(coerceUser(toPlain(patched), 'in')), { adminRoleValues: this.deps.config.scim.adminRoleValues });
     });
   }
 

@@ -1,6 +1,7 @@
 import SCIMMY from 'scimmy';
 import { DirectoryError, type DirectoryErrorCode } from '../directory/index.js';
 import { isRedisUnavailable } from '../http/error-mapping.js';
+import { InputRefused } from '../http/input-refused.js';
 
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
@@ -60,6 +61,7 @@ export function toScimError(error: unknown): ScimError | undefined {
     return new ScimError(status, SCIM_DETAIL[error.code] ?? error.message, scimType);
   }
   if (isRedisUnavailable(error)) return new ScimError(503, 'The directory store is unreachable; retry shortly.');
+  if (error instanceof InputRefused) return new ScimError(400, error.message, error.scimType);
   const parser = error as BodyParserError;
   if (parser?.type === 'entity.parse.failed') return new ScimError(400, 'The body is not valid JSON.', 'invalidSyntax');
   if (parser?.type === 'entity.too.large') return new ScimError(413, 'The request body is too large.');

@@ -1,5 +1,6 @@
-import express, { Router, type ErrorRequestHandler } from 'express';
+import { Router, type ErrorRequestHandler } from 'express';
 import type { AppDeps } from '../http/app.js';
+import { jsonBody } from '../http/json-body.js';
 import { scimAuth } from './scim-auth.js';
 import { scimUsersRoutes } from './users.routes.js';
 import { discoveryRoutes } from './discovery.routes.js';
@@ -13,7 +14,7 @@ export function scimRoutes(deps: AppDeps): Router {
   const baseUrl = `${deps.config.publicUrl}/scim/v2`;
   const router = Router();
   router.use(scimAuth(deps.directory, deps.scimTokens));
-  router.use(express.json({ limit: SCIM_BODY_LIMIT, type: ['application/scim+json', 'application/json'] }));
+  router.use(jsonBody({ limit: SCIM_BODY_LIMIT, type: ['application/scim+json', 'application/json'] }));
   router.use(scimUsersRoutes(deps, baseUrl));
   router.use(discoveryRoutes(baseUrl));
   router.use((req) => {

@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import type { AppDeps } from '../http/app.js';
 import { ScimError } from './scim-error.js';
+import { uuidParam } from '../http/ids.js';
 import { ScimProvisioner } from './provisioning.js';
 import { listUsers, type ListParams } from './user-query.js';
 import { projector, type Projection } from './shape.js';
@@ -62,6 +63,7 @@ const listParams = (source: Json): ListParams & Projection => {
 export function scimUsersRoutes(deps: AppDeps, baseUrl: string): Router {
   const router = Router();
   const provisioner = new ScimProvisioner(deps, baseUrl);
+  router.param('id', uuidParam((id) => new ScimError(404, `No User with id ${id}.`)));
 
   const sendUser = (req: Request, res: Parameters<Parameters<Router['get']>[1]>[1], status: number, user: UserRecord) => {
     const resource = toScimResource(user, baseUrl);

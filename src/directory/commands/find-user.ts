@@ -11,7 +11,12 @@ async function findBy(ctx: DirectoryContext, by: Index, value: string): Promise<
   return result.user ? toUserRecord(result.user) : null;
 }
 
-export const getUser = (ctx: DirectoryContext, id: string) => findBy(ctx, 'id', id);
+// Ids are randomUUID()s (create-user.ts). Anything else finds nobody without a Redis call: an
+// id such as "<uuid>:sessions" would otherwise name another key of the user (defence in depth;
+// the HTTP routes refuse such ids first, in src/http/ids.ts).
+const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export const getUser = async (ctx: DirectoryContext, id: string) => (USER_ID.test(id) ? findBy(ctx, 'id', id) : null);
 export const findUserByEmail = (ctx: DirectoryContext, email: string) => findBy(ctx, 'email', email.trim().toLowerCase());
 export const findUserByUserName = (ctx: DirectoryContext, userName: string) =>
   findBy(ctx, 'username', userName.normalize('NFC').trim().toLowerCase());
