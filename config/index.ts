@@ -14,6 +14,9 @@ const seconds = z.coerce.number().int().positive();
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
+  // /metrics: a bearer token it requires, and/or a separate port it is served on (off the main one).
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   // Which proxies may set X-Forwarded-For: Express's syntax (a hop count, or comma-separated
   // addresses/subnets, or loopback/linklocal/uniquelocal). Sign-in throttling counts by client address.
   TRUST_PROXY: z.string().regex(/^(\d{1,2}|true|false|[\w.:/,\s-]+)$/, 'a hop count, true/false, or addresses/subnets').default('false'),
@@ -62,6 +65,8 @@ const EnvSchema = z.object({
 export interface Config {
   readonly port: number;
   readonly host: string;
+  /** METRICS_TOKEN / METRICS_PORT: who may read /metrics, and where it is served. */
+  readonly metrics: { readonly token?: string; readonly port?: number };
   readonly trustProxy: string | number | boolean;
   readonly publicUrl: string;
   /** Origins besides PUBLIC_URL's trusted for cookie-borne state changes (ALLOWED_ORIGINS). */
@@ -205,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
+    metrics: Object.freeze({ token: e.METRICS_TOKEN, port: e.METRICS_PORT }),
     trustProxy: /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY,
     publicUrl,
     allowedOrigins: Object.freeze(parseAllowedOrigins(e.ALLOWED_ORIGINS)),

@@ -3,6 +3,7 @@ import type { Config } from '../config/index.js';
 import { Directory } from './directory/index.js';
 import { createRedis, closeRedis, type RedisClient } from './redis/connection.js';
 import { createApp, type AppDeps } from './http/app.js';
+import { createMetrics, startMetricsServer, type Metrics } from './http/metrics.js';
 import type { Logger } from './logger.js';
 import { PasswordHasher } from './auth/password-hasher.js';
 import { LoginThrottle } from './auth/login-throttle.js';
@@ -77,6 +78,8 @@ export function serverDeps(runtime: Runtime): AppDeps {
 export interface RunningServer {
   server: Server;
   url: string;
+  /** Where /metrics is served when METRICS_PORT is set (else on `url`). */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -84,9 +87,11 @@ export interface RunningServer {
 export async function startServer(runtime: Runtime, options: { port?: number; host?: string } = {}): Promise<RunningServer> {
   const deps = serverDeps(runtime);
   const { health } = deps;
-  const app = createApp(deps);
+  const metrics = createMetrics(runtime.directory, { logger: runtime.logger, token: runtime.config.metrics.token });
+  const app = createApp(deps, metrics);
   const port = options.port ?? runtime.config.port;
   const host = options.host ?? runtime.config.host;
+  const metricsServer = await startMetricsListener(runtime, metrics, host);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, host, () => resolve(s));
     s.once('error', reject);
@@ -98,14 +103,33 @@ export async function startServer(runtime: Runtime, options: { port?: number; ho
   return {
     server,
     url,
+    metricsUrl: metricsServer && urlOf(metricsServer, host),
     async close() {
       health.shuttingDown = true;
+      await new Promise<void>((resolve) => {
+        if (!metricsServer) return resolve();
+        metricsServer.close(() => resolve());
+        metricsServer.closeIdleConnections();
+      });
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
     },
   };
+}
+
+const urlOf = (server: Server, host: string) => {
+  const address = server.address();
+  return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${typeof address === 'object' && address ? address.port : 0}`;
+};
+
+/** METRICS_PORT: /metrics on a listener of its own, bound to HOST; none without it. */
+async function startMetricsListener(runtime: Runtime, metrics: Metrics, host: string): Promise<Server | undefined> {
+  if (runtime.config.metrics.port === undefined) return undefined;
+  const server = await startMetricsServer(metrics, runtime.config.metrics.port, host);
+  runtime.logger.info({ url: `${urlOf(server, host)}/metrics` }, 'metrics listening');
+  return server;
 }
 
 /** The job workers, on their own connections, against this runtime's directory. */

@@ -5,6 +5,7 @@ import { createLogger } from '../logger.js';
 import { openRuntime, startServer, runWorkers } from '../runtime.js';
 import { createPasswordUser } from '../auth/provision-user.js';
 import { DirectoryError } from '../directory/index.js';
+import { installProcessGuard } from '../process-guard.js';
 
 // rune-directory: serve, run workers, and operate the directory from the shell.
 
@@ -37,6 +38,7 @@ async function serve(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { 'no-workers': { type: 'boolean' } } });
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  installProcessGuard(logger);
   const runtime = openRuntime(config, logger, { jobs: true });
   const workers = values['no-workers'] ? undefined : runWorkers(runtime);
   const running = await startServer(runtime);

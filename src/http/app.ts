@@ -23,14 +23,14 @@ export type AppDeps = Omit<Runtime, 'close' | 'jobs' | 'scimTokens'> & {
 };
 
 /** Assembles the HTTP application from its routers. */
-export function createApp(deps: AppDeps): Express {
+export function createApp(deps: AppDeps, metrics = createMetrics(deps.directory, { logger: deps.logger, token: deps.config.metrics.token })): Express {
   const app = express();
   app.disable('x-powered-by');
   // Resources carry their own version ETags; a hash of every body is work nobody uses.
   app.set('etag', false);
   app.set('trust proxy', deps.config.trustProxy);
-  const metrics = createMetrics(deps.directory);
-  app.use(healthRoutes(deps.redis, deps.health), metrics.routes);
+  // With METRICS_PORT, /metrics lives on its own listener (runtime.ts) and is a 404 here.
+  app.use(healthRoutes(deps.redis, deps.health), ...(deps.config.metrics.port === undefined ? [metrics.routes] : []));
   app.use(requestLog(deps.logger), metrics.middleware, wellFormedQuery);
   app.use('/scim/v2', scimRoutes(deps));
   app.use('/auth', authRoutes(deps));

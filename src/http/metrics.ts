@@ -1,26 +1,77 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Server } from 'node:http';
+import express, { Router, type Request, type Response, type RequestHandler } from 'express';
 import { Registry, Counter, Histogram, Gauge, collectDefaultMetrics } from 'prom-client';
 import type { Directory } from '../directory/index.js';
+import type { Logger } from '../logger.js';
 
 // Prometheus metrics: process defaults (event-loop lag, memory, GC), HTTP requests by route
 // template (never by raw path, which would explode cardinality), and users by status.
+//
+// A request's 'finish' handler runs outside any try: a throw there is an uncaught exception.
+// prom-client walks label objects with for…in, so an inherited (polluted) property of
+// Object.prototype once threw from here and killed the process. Hence label objects without a
+// prototype, values from allow-lists read as own properties only, and a handler that logs and
+// swallows whatever still throws.
+
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 // An error thrown out of a router resets req.baseUrl before 'finish'; the mount is then
 // recovered from the original URL.
 const MOUNTS = ['/api/v1', '/auth', '/scim/v2', '/saml'];
-function routeTemplate(req: Request): string {
-  if (!req.route) return 'unmatched';
-  const base = req.baseUrl || MOUNTS.find((m) => req.originalUrl.startsWith(`${m}/`)) || '';
-  return `${base}${String(req.route.path)}`;
+
+const own = (object: unknown, key: string): unknown =>
+  object !== null && typeof object === 'object' && Object.hasOwn(object, key) ? (object as Record<string, unknown>)[key] : undefined;
+
+function methodLabel(req: Request): string {
+  const method = own(req, 'method');
+  return typeof method === 'string' && METHODS.has(method) ? method : 'OTHER';
+}
+
+function routeLabel(req: Request): string {
+  const path = own(own(req, 'route'), 'path');
+  if (typeof path !== 'string') return 'unmatched';
+  const baseUrl = own(req, 'baseUrl');
+  const originalUrl = own(req, 'originalUrl');
+  const base = (typeof baseUrl === 'string' && baseUrl)
+    || (typeof originalUrl === 'string' && MOUNTS.find((m) => originalUrl.startsWith(`${m}/`)))
+    || '';
+  return `${base}${path}`;
+}
+
+const statusLabel = (res: Response): string => {
+  const status = own(res, 'statusCode');
+  return typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : '000';
+};
+
+/** A label set with no prototype: nothing inherited can become a label. */
+function labels(values: Record<string, string>): Record<string, string> {
+  return Object.assign(Object.create(null) as Record<string, string>, values);
+}
+
+/** Bearer token compared in constant time (over SHA-256 digests, so lengths do not leak either). */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer (\S+)$/i.exec(header ?? '');
+  if (!match) return false;
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(match[1]!), digest(token));
+}
+
+export interface MetricsOptions {
+  logger: Logger;
+  /** METRICS_TOKEN: when set, GET /metrics needs `Authorization: Bearer <token>`. */
+  token?: string;
 }
 
 export interface Metrics {
   registry: Registry;
   middleware: RequestHandler;
+  /** GET /metrics (behind the token when one is set). */
   routes: Router;
 }
 
-export function createMetrics(directory: Directory): Metrics {
+export function createMetrics(directory: Directory, options: MetricsOptions): Metrics {
+  const { logger, token } = options;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'rune_' });
   const requests = new Counter({
@@ -34,22 +85,31 @@ export function createMetrics(directory: Directory): Metrics {
     name: 'rune_users', help: 'Users in the directory by status', labelNames: ['status'], registers: [registry],
     async collect() {
       const counts = await directory.countUsersByStatus();
-      for (const [status, count] of Object.entries(counts)) this.set({ status }, count);
+      for (const [status, count] of Object.entries(counts)) this.set(labels({ status }), count);
     },
   });
 
   const middleware: RequestHandler = (req, res, next) => {
-    const end = duration.startTimer();
+    const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const route = routeTemplate(req);
-      end({ method: req.method, route });
-      requests.inc({ method: req.method, route, status: String(res.statusCode) });
+      try {
+        const method = methodLabel(req);
+        const route = routeLabel(req);
+        duration.observe(labels({ method, route }), Number(process.hrtime.bigint() - started) / 1e9);
+        requests.inc(labels({ method, route, status: statusLabel(res) }));
+      } catch (error) {
+        logger.error({ err: error }, 'metrics: a request could not be counted');
+      }
     });
     next();
   };
 
   const routes = Router();
-  routes.get('/metrics', async (_req, res) => {
+  routes.get('/metrics', async (req, res) => {
+    if (token !== undefined && !bearerMatches(req.get('authorization'), token)) {
+      res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('# send Authorization: Bearer <METRICS_TOKEN>\n');
+      return;
+    }
     try {
       res.set('Content-Type', registry.contentType).send(await registry.metrics());
     } catch {
@@ -57,4 +117,18 @@ export function createMetrics(directory: Directory): Metrics {
     }
   });
   return { registry, middleware, routes };
+}
+
+/** METRICS_PORT: /metrics alone, on its own listener (bound to HOST), kept off the main port. */
+export async function startMetricsServer(metrics: Metrics, port: number, host: string): Promise<Server> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(metrics.routes);
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send('# only /metrics is served here\n');
+  });
+  return new Promise<Server>((resolve, reject) => {
+    const server = app.listen(port, host, () => resolve(server));
+    server.once('error', reject);
+  });
 }

@@ -6,6 +6,8 @@ import { connect, deletePrefix, testPrefix, REDIS_URL } from './redis.js';
 
 export interface TestServer {
   url: string;
+  /** Where /metrics is served when METRICS_PORT is set. */
+  metricsUrl?: string;
   config: Config;
   runtime: Runtime;
   /** Every log line the server wrote, as text. */
@@ -32,6 +34,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   const running = await startServer(runtime);
   return {
     url: running.url,
+    metricsUrl: running.metricsUrl,
     config,
     runtime,
     logs,
