@@ -41,6 +41,11 @@ const BENCHES: BenchEntry[] = [
     description: 'single-thread node-saml validation rate vs POST /saml/acs logins/s with validation in the worker pool; server event-loop delay meanwhile',
     load: () => import('./saml-acs.js'),
   },
+  {
+    name: 'fuzz',
+    description: 'the fuzz suite at volume: BENCH_FUZZ_CASES (10k) generated requests per route family; slowest answer, 5xx and over-200 ms counts',
+    load: () => import('./fuzz.js'),
+  },
 ];
 
 function usage(): string {
