@@ -37,9 +37,9 @@ export async function run(): Promise<{ targets: Target[] }> {
 
     const rows = FAMILIES.map((family) => {
       const f = stats.families.get(family)!;
-      return [family, fmtInt(f.cases), f.slowestMs.toFixed(1), f.slowest ?? '-', fmtInt(f.serverErrors), fmtInt(f.overBound), fmtInt(f.failures)];
+      return [family, fmtInt(f.cases), `${fmtInt(f.ok)}/${fmtInt(f.refused)}/${fmtInt(f.answered)}`, f.slowestMs.toFixed(1), f.slowest ?? '-', fmtInt(f.serverErrors), fmtInt(f.overBound), fmtInt(f.failures)];
     });
-    console.log(`\n${table(['family', '>cases', '>slowest ms', 'slowest route', '>5xx', `>over ${ANSWER_WITHIN_MS} ms`, '>failing'], rows)}`);
+    console.log(`\n${table(['family', '>cases', '>due 2xx/4xx/either', '>slowest ms', 'slowest route', '>5xx', `>over ${ANSWER_WITHIN_MS} ms`, '>failing'], rows)}`);
     console.log(`\n${fmtInt(FAMILIES.length * cases)} cases in ${((Date.now() - started) / 1000).toFixed(1)} s; seed ${seed}; doctor: ${doctor.users} users, ${doctor.mismatches.length} mismatches`);
     if (failures.kinds.size > 0) console.log(`\nfailures by kind:\n${failures.lines().join('\n')}`);
 

@@ -68,11 +68,14 @@ export function prototypeViolations(before: ReturnType<typeof prototypeSnapshot>
 
 /** The figures of a run, per family. */
 export class FuzzStats {
-  readonly families = new Map<Family, { cases: number; slowestMs: number; slowest?: string; serverErrors: number; overBound: number; failures: number }>();
+  readonly families = new Map<Family, {
+    cases: number; ok: number; refused: number; answered: number; slowestMs: number; slowest?: string; serverErrors: number; overBound: number; failures: number;
+  }>();
 
   record(c: RouteCase, a: Answer, violations: string[]): void {
-    const f = this.families.get(c.family) ?? { cases: 0, slowestMs: 0, serverErrors: 0, overBound: 0, failures: 0 };
+    const f = this.families.get(c.family) ?? { cases: 0, ok: 0, refused: 0, answered: 0, slowestMs: 0, serverErrors: 0, overBound: 0, failures: 0 };
     f.cases++;
+    f[c.expect]++;
     if (a.ms > f.slowestMs) {
       f.slowestMs = a.ms;
       f.slowest = c.route;
@@ -85,7 +88,7 @@ export class FuzzStats {
 
   lines(): string[] {
     return [...this.families].map(([family, f]) =>
-      `${family.padEnd(6)} ${String(f.cases).padStart(6)} cases, slowest ${f.slowestMs.toFixed(0)} ms (${f.slowest}), ` +
+      `${family.padEnd(6)} ${String(f.cases).padStart(6)} cases (${f.ok} due a 2xx, ${f.refused} a 4xx, ${f.answered} either), slowest ${f.slowestMs.toFixed(0)} ms (${f.slowest}), ` +
       `${f.serverErrors} 5xx, ${f.overBound} over ${ANSWER_WITHIN_MS} ms, ${f.failures} failing`);
   }
 }

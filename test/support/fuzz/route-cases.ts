@@ -77,7 +77,7 @@ const withAuth = (c: { auth: Auth; part: Tagged<unknown> | null }, parts: Tagged
 
 type Mutation = { key: string; value: unknown; part: Tagged<unknown> } | { key: string; remove: true; part: Tagged<unknown> };
 
-/** Replaces, removes or adds one field; `required` fields refuse a wrong type or removal. */
+/** Replaces or removes one field (a /-separated path); `required` fields refuse a wrong type or removal. */
 function mutateOne(body: Record<string, unknown>, fields: { key: string; required: boolean; string: boolean }[]): fc.Arbitrary<{ body: Record<string, unknown>; part: Tagged<unknown> }> {
   const field = fc.constantFrom(...fields);
   const mutation: fc.Arbitrary<Mutation> = fc.oneof(
@@ -88,7 +88,7 @@ function mutateOne(body: Record<string, unknown>, fields: { key: string; require
   );
   return mutation.map((m) => {
     const copy = structuredClone(body);
-    const path = m.key.split('.');
+    const path = m.key.split('/');
     let at: any = copy;
     for (const segment of path.slice(0, -1)) at = at[/^\d+$/.test(segment) ? Number(segment) : segment];
     const last = path[path.length - 1]!;
@@ -123,20 +123,43 @@ export const oktaUser = () => ({
   active: true,
 });
 
+/** What Entra ID sends: userName is the UPN, with the enterprise extension. */
+export const entraUser = () => ({
+  schemas: [CORE, ENTERPRISE],
+  externalId: 'entra⟦n⟧',
+  userName: 'upn⟦n⟧@corp.test',
+  active: true,
+  displayName: 'Entra Case',
+  emails: [{ primary: true, type: 'work', value: 'entra⟦n⟧@corp.test' }],
+  name: { formatted: 'Entra Case', familyName: 'Case', givenName: 'Entra' },
+  title: 'Engineer',
+  [ENTERPRISE]: { employeeNumber: '⟦n⟧', department: 'Research' },
+});
+
+// The service sets a User's schemas itself (src/scim/quirks.ts takes IdP bodies leniently), so
+// wrong or missing `schemas` may be accepted; a wrong userName may not.
 const SCIM_USER_FIELDS = [
   { key: 'userName', required: true, string: true },
-  { key: 'name.givenName', required: false, string: true },
-  { key: 'name.familyName', required: false, string: true },
-  { key: 'emails.0.value', required: false, string: true },
+  { key: 'name/givenName', required: false, string: true },
+  { key: 'name/familyName', required: false, string: true },
+  { key: 'emails/0/value', required: false, string: true },
   { key: 'displayName', required: false, string: true },
   { key: 'title', required: false, string: true },
   { key: 'externalId', required: false, string: true },
-  { key: 'schemas', required: true, string: false },
+  { key: 'schemas', required: false, string: false },
+];
+const ENTRA_USER_FIELDS = [
+  ...SCIM_USER_FIELDS,
+  { key: 'name/formatted', required: false, string: true },
+  { key: `${ENTERPRISE}/employeeNumber`, required: false, string: true },
+  { key: `${ENTERPRISE}/department`, required: false, string: true },
 ];
 
 const scimUserBody: fc.Arbitrary<{ body: Body; part: Tagged<unknown> }> = fc.oneof(
   { weight: 3, arbitrary: fc.constant({ body: { json: oktaUser() } as Body, part: valid(null) }) },
-  { weight: 6, arbitrary: mutateOne(oktaUser(), SCIM_USER_FIELDS).map((m) => ({ body: { json: m.body } as Body, part: m.part })) },
+  { weight: 1, arbitrary: fc.constant({ body: { json: entraUser() } as Body, part: valid(null) }) },
+  { weight: 4, arbitrary: mutateOne(oktaUser(), SCIM_USER_FIELDS).map((m) => ({ body: { json: m.body } as Body, part: m.part })) },
+  { weight: 3, arbitrary: mutateOne(entraUser(), ENTRA_USER_FIELDS).map((m) => ({ body: { json: m.body } as Body, part: m.part })) },
   { weight: 1, arbitrary: withProtoKey(oktaUser(), 'unknown').map((m) => ({ body: { json: m.body } as Body, part: m.part })) },
   {
     weight: 2,
