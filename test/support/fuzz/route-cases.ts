@@ -189,6 +189,15 @@ const scimUsersList = fc.record({
   return routeCase({ family: 'scim', route: 'GET /scim/v2/Users', method: 'GET', path: '/scim/v2/Users', query, auth: r.creds.auth }, withAuth(r.creds, parts));
 });
 
+// One parameter alone, so that what it alone does is seen (and shrunk to).
+const scimSingleParameter = fc.oneof(
+  fc.tuple(fc.constant('filter'), filterValue),
+  fc.tuple(fc.constantFrom('attributes', 'excludedAttributes'), attributeList),
+  fc.tuple(fc.constant('sortBy'), attributeName.filter((a) => a.verdict !== 'valid')),
+  fc.tuple(fc.constant('startIndex'), queryNumber(1, 100_000, 'unknown')),
+  fc.tuple(fc.constant('count'), queryNumber(0, 200, 'unknown')),
+).map(([name, value]) => routeCase({ family: 'scim', route: 'GET /scim/v2/Users', method: 'GET', path: '/scim/v2/Users', query: [[name, value.v]], auth: 'scim' }, [value]));
+
 const scimSearch = fc.record({
   creds: credentials('scim', 'scim'),
   schemas: fc.oneof({ weight: 5, arbitrary: fc.constant(valid<unknown>([SEARCH_REQUEST])) }, { weight: 1, arbitrary: wrongType.map((v) => invalid(v, 'schemas wrong')) }),
@@ -259,7 +268,8 @@ const scimDiscovery = fc.record({
 }).map((r) => routeCase({ family: 'scim', route: `GET /scim/v2${r.target.path}`, method: 'GET', path: `/scim/v2${r.target.path}`, id: r.target.id, auth: r.creds.auth }, withAuth(r.creds, [r.target.part])));
 
 export const scimCase: fc.Arbitrary<RouteCase> = fc.oneof(
-  { weight: 5, arbitrary: scimUsersList },
+  { weight: 3, arbitrary: scimUsersList },
+  { weight: 3, arbitrary: scimSingleParameter },
   { weight: 3, arbitrary: scimSearch },
   { weight: 2, arbitrary: scimGetUser },
   { weight: 2, arbitrary: scimPutUser },

@@ -3,6 +3,7 @@ import { onboardUser, setUpAdmin } from '../journeys.js';
 import { startTestServer, type TestServer } from '../server.js';
 import { idpResponse, samlEnv, PERSISTENT_FORMAT } from '../../saml/support/test-idp.js';
 import { encodeText } from './arbitraries.js';
+import { startHealthProbe } from './health-probe.js';
 import { SIGNED_RESPONSES, type RouteCase } from './route-cases.js';
 
 // The real server the fuzz cases are sent to, with what they need: a signed-in admin, a SCIM
@@ -16,7 +17,7 @@ export interface Answer {
   text: string;
   /** From sending the request to the last byte of the answer. */
   ms: number;
-  /** /healthz, asked while the case was still pending (or just after it answered). */
+  /** /healthz, asked from another thread while the case ran: its slowest answer; status 0 if one failed. */
   health: { status: number; ms: number };
 }
 
@@ -29,8 +30,6 @@ export interface FuzzTarget {
 const USER_PASSWORD = 'a long enough passphrase for fuzzing';
 /** How long a case may run before its answer counts as missing. */
 const GIVE_UP_MS = 15_000;
-/** When a case has not answered by then, /healthz is asked while it is pending. */
-const PROBE_AFTER_MS = 15;
 
 // argon2 at its cheapest: hashing runs on libuv's threads, off the event loop, and is measured by
 // the login bench; here it would only add its cost to the bound on every user created or signed in.
@@ -128,21 +127,14 @@ async function prepare(server: TestServer): Promise<FuzzTarget> {
     return { url: `${server.url}${path}`, init: { method: c.method, headers, body, redirect: 'manual' } };
   };
 
-  const health = async () => {
-    const started = performance.now();
-    try {
-      const response = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(GIVE_UP_MS) });
-      await response.arrayBuffer();
-      return { status: response.status, ms: performance.now() - started };
-    } catch {
-      return { status: 0, ms: performance.now() - started };
-    }
-  };
+  const probe = startHealthProbe(server.url);
+  await probe.ready();
 
   return {
     server,
     async send(c) {
       const { url, init } = request(c);
+      probe.reset();
       const started = performance.now();
       const answered = (async () => {
         try {
@@ -160,11 +152,14 @@ async function prepare(server: TestServer): Promise<FuzzTarget> {
           return { status: 0, contentType: '', body: undefined, text: `no answer: ${(error as Error).message}`, ms: performance.now() - started };
         }
       })();
-      await Promise.race([answered, new Promise((resolve) => setTimeout(resolve, PROBE_AFTER_MS))]);
-      const [answer, probe] = await Promise.all([answered, health()]);
-      return { ...answer, health: probe };
+      const answer = await answered;
+      const health = probe.read();
+      return { ...answer, health: { status: health.failures > 0 ? 0 : 200, ms: health.ms } };
     },
-    close: () => server.close(),
+    async close() {
+      await probe.stop();
+      await server.close();
+    },
   };
 }
 
