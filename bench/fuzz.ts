@@ -23,14 +23,19 @@ export async function run(): Promise<{ targets: Target[] }> {
   try {
     for (const family of FAMILIES) {
       const familyStarted = Date.now();
-      await fc.assert(
-        fc.asyncProperty(CASES[family], async (c) => {
-          checkStop();
-          const { answer, violations } = await checkCase(target, c, stats);
-          if (violations.length > 0) failures.add(c, answer, violations);
-        }),
-        { seed, numRuns: cases },
-      );
+      try {
+        await fc.assert(
+          fc.asyncProperty(CASES[family], async (c) => {
+            checkStop();
+            const { answer, violations } = await checkCase(target, c, stats);
+            if (violations.length > 0) failures.add(c, answer, violations);
+          }),
+          { seed, numRuns: cases },
+        );
+      } catch (error) {
+        checkStop(); // fast-check wraps the BenchInterrupted of a Ctrl-C: surface it as such
+        throw error;
+      }
       console.log(`${family}: ${fmtInt(cases)} cases in ${((Date.now() - familyStarted) / 1000).toFixed(1)} s (load ${loadAverage()})`);
     }
     const doctor = await target.server.runtime.directory.checkIndexes();

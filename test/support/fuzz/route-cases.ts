@@ -215,7 +215,10 @@ const scimSearch = fc.record({
   return routeCase({ family: 'scim', route: 'POST /scim/v2/Users/.search', method: 'POST', path: '/scim/v2/Users/.search', body: { json }, auth: r.creds.auth }, withAuth(r.creds, parts));
 });
 
-const scimUserId = fc.oneof({ weight: 2, arbitrary: fc.constant(valid('⟦scimUser⟧')) }, { weight: 3, arbitrary: foreignId });
+/** A real user's id with a key suffix: read as is, it names another key of theirs (WRONGTYPE). */
+const suffixedId = (symbol: string) => fc.constantFrom(':sessions', ':x', ':', '*', ' ', '%00').map((suffix) => invalid(`${symbol}${suffix}`, 'a real id with a key suffix'));
+
+const scimUserId = fc.oneof({ weight: 2, arbitrary: fc.constant(valid('⟦scimUser⟧')) }, { weight: 3, arbitrary: foreignId }, { weight: 1, arbitrary: suffixedId('⟦scimUser⟧') });
 
 const scimGetUser = fc.record({ creds: credentials('scim', 'scim'), id: scimUserId, attributes: fc.option(attributeList, { nil: null }) }).map((r) => {
   const { query, parts } = queryOf([['attributes', r.attributes]]);
@@ -252,7 +255,7 @@ const scimPatchUser = fc.record({
 });
 
 // DELETE only of ids that name nothing: the fixture's user must outlive the run.
-const scimDeleteUser = fc.record({ creds: credentials('scim', 'scim'), id: foreignId }).map((r) =>
+const scimDeleteUser = fc.record({ creds: credentials('scim', 'scim'), id: fc.oneof(foreignId, suffixedId('⟦scimUser⟧')) }).map((r) =>
   routeCase({ family: 'scim', route: 'DELETE /scim/v2/Users/:id', method: 'DELETE', path: '/scim/v2/Users/:id', id: r.id.v, auth: r.creds.auth }, withAuth(r.creds, [r.id])));
 
 const scimCreateUser = fc.record({ creds: credentials('scim', 'scim'), body: scimUserBody }).map((r) =>
@@ -313,7 +316,7 @@ const adminCreate = fc.record({ creds: credentials('admin', 'admin'), body: admi
   routeCase({ family: 'admin', route: 'POST /api/v1/users', method: 'POST', path: '/api/v1/users', body: r.body.body, auth: r.creds.auth }, withAuth(r.creds, [r.body.part])));
 
 // The fixture's own target user (never the signed-in admin: revoking their sessions would end the run).
-const adminUserId = fc.oneof({ weight: 2, arbitrary: fc.constant(valid('⟦user⟧')) }, { weight: 3, arbitrary: foreignId });
+const adminUserId = fc.oneof({ weight: 2, arbitrary: fc.constant(valid('⟦user⟧')) }, { weight: 3, arbitrary: foreignId }, { weight: 1, arbitrary: suffixedId('⟦user⟧') });
 
 const adminGet = fc.record({ creds: credentials('admin', 'admin'), id: adminUserId }).map((r) =>
   routeCase({ family: 'admin', route: 'GET /api/v1/users/:id', method: 'GET', path: '/api/v1/users/:id', id: r.id.v, auth: r.creds.auth }, withAuth(r.creds, [r.id])));
@@ -330,7 +333,7 @@ const adminPatch = fc.record({ creds: credentials('admin', 'admin'), id: adminUs
   routeCase({ family: 'admin', route: 'PATCH /api/v1/users/:id', method: 'PATCH', path: '/api/v1/users/:id', id: r.id.v, body: r.body.body, auth: r.creds.auth },
     withAuth(r.creds, [r.id, r.body.part])));
 
-const adminDelete = fc.record({ creds: credentials('admin', 'admin'), id: foreignId }).map((r) =>
+const adminDelete = fc.record({ creds: credentials('admin', 'admin'), id: fc.oneof(foreignId, suffixedId('⟦user⟧')) }).map((r) =>
   routeCase({ family: 'admin', route: 'DELETE /api/v1/users/:id', method: 'DELETE', path: '/api/v1/users/:id', id: r.id.v, auth: r.creds.auth }, withAuth(r.creds, [r.id])));
 
 const adminAction = fc.record({ creds: credentials('admin', 'admin'), id: adminUserId, action: fc.constantFrom('deactivate', 'activate', 'revoke-sessions') }).map((r) => {
