@@ -24,7 +24,7 @@ process.on('uncaughtException', (error) => {
 const { default: fc } = await import('fast-check');
 const { startFuzzTarget } = await import('./target.js');
 const { CASES, FAMILIES, oktaUser } = await import('./route-cases.js');
-const { protoKeyed } = await import('./arbitraries.js');
+const { protoKeyed, rep } = await import('./arbitraries.js');
 // Everything the server loads lazily as it starts, loaded now, before the freeze.
 await import('../../../src/runtime.js');
 await import('../../../src/http/app.js');
@@ -54,6 +54,16 @@ const REPRODUCTIONS: RouteCase[] = [
   { family: 'admin', route: 'POST /api/v1/users', method: 'POST', path: '/api/v1/users', body: { json: { name: 'x', email: 'p⟦n⟧@corp.test', role: 'user', ...protoKeyed({ role: 'admin' }) } }, auth: 'admin', expect: 'refused' },
   { family: 'admin', route: 'GET /api/v1/users', method: 'GET', path: '/api/v1/users', query: [['__proto__', 'x'], ['constructor', 'y']], auth: 'admin', expect: 'refused' },
   { family: 'auth', route: 'POST /auth/login', method: 'POST', path: '/auth/login', body: { json: { email: 'a@corp.test', password: 'x', ...protoKeyed({ admin: true }) } }, auth: 'none', expect: 'refused' },
+  // And the review's other 500s, which a frozen prototype must not turn into new ones.
+  scimList('startIndex', '1e300'),
+  scimList('filter', 'userName eq "\\q"'),
+  { family: 'scim', route: 'GET /scim/v2/Users/:id', method: 'GET', path: '/scim/v2/Users/:id', id: '\ud800', auth: 'scim', expect: 'refused' },
+  { family: 'scim', route: 'GET /scim/v2/Users/:id', method: 'GET', path: '/scim/v2/Users/:id', id: '⟦scimUser⟧:sessions', auth: 'scim', expect: 'refused' },
+  { ...scimPatch(`a${rep(64_000, '.a')}`, 'x'), why: '64,000 dotted segments' },
+  { family: 'scim', route: 'POST /scim/v2/Users/.search', method: 'POST', path: '/scim/v2/Users/.search', body: { json: { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: `${rep(20_000, '(')}userName eq "a"${rep(20_000, ')')}` } }, auth: 'scim', expect: 'refused' },
+  { family: 'scim', route: 'POST /scim/v2/Users', method: 'POST', path: '/scim/v2/Users', body: { raw: `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"d⟦n⟧","emails":${rep(100_000, '[')}${rep(100_000, ']')}}`, type: 'application/scim+json' }, auth: 'scim', expect: 'refused' },
+  { family: 'admin', route: 'GET /api/v1/jobs/:id', method: 'GET', path: '/api/v1/jobs/:id', id: 'deactivation:meta', auth: 'admin', expect: 'refused' },
+  { family: 'auth', route: 'POST /auth/login', method: 'POST', path: '/auth/login', body: { json: { email: 'a\ud800@corp.test', password: 'x' } }, auth: 'none', expect: 'refused' },
 ];
 
 // Generated before the freeze: fast-check's own object building assigns keys such as valueOf.
