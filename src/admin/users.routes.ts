@@ -67,7 +67,7 @@ export function usersRoutes(deps: AppDeps): Router {
   router.post('/users/:id/deactivate', async (req, res) => {
     const id = String(req.params.id);
     const { user } = await directory.deactivateUser(id, adminActor(res));
-    if (user.activeSessions === 0) {
+    if (user.sessionsToCleanUp === 0) {
       res.json({ user: presentUser(user) });
       return;
     }

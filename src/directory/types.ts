@@ -36,7 +36,10 @@ export interface UserRecord {
   version: number;
   /** JSON of the SCIM attributes the directory does not model itself. */
   scim?: string;
+  /** Live sessions; none for an inactive user, whose sessions all ended with the deactivation. */
   activeSessions: number;
+  /** Ended sessions of an inactive user whose keys the clean-up job has yet to delete. */
+  sessionsToCleanUp: number;
 }
 
 export interface NewUser {

@@ -25,5 +25,6 @@ export function toUserRecord(raw: RawUser): UserRecord {
     version: Number(raw.version ?? 1),
     scim: text('scim'),
     activeSessions: Number(raw.activeSessions ?? 0),
+    sessionsToCleanUp: Number(raw.sessionsToCleanUp ?? 0),
   };
 }

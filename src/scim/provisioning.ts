@@ -135,7 +135,7 @@ export class ScimProvisioner {
    * for the clean-up job, queued without waiting: the IdP's answer never depends on a worker.
    */
   private async applyStatus(before: UserRecord, after: UserRecord): Promise<void> {
-    if (before.status === 'active' && after.status === 'inactive' && after.activeSessions > 0) {
+    if (before.status === 'active' && after.status === 'inactive' && after.sessionsToCleanUp > 0) {
       await this.deps.jobs.cleanUpAfterDeactivation(after.id, SCIM, { wait: false });
     }
   }

@@ -47,6 +47,7 @@ const SCIM_DETAIL: Partial<Record<DirectoryErrorCode, string>> = {
 
 interface BodyParserError extends Error {
   type?: string;
+  status?: number;
 }
 
 /** Every error a SCIM route can meet, as a SCIM error; undefined for the unexpected (a 500). */
@@ -67,6 +68,10 @@ export function toScimError(error: unknown): ScimError | undefined {
   if (parser?.type === 'entity.too.large') return new ScimError(413, 'The request body is too large.');
   if (parser?.type === 'encoding.unsupported' || parser?.type === 'charset.unsupported') {
     return new ScimError(415, 'Send the body as UTF-8 JSON.');
+  }
+  // Express's own 4xx refusals, such as a path segment that does not decode (a lone surrogate).
+  if (typeof parser?.status === 'number' && parser.status >= 400 && parser.status < 500) {
+    return new ScimError(parser.status, parser.status === 400 ? 'The request URL could not be decoded.' : parser.message);
   }
   return undefined;
 }

@@ -158,8 +158,15 @@ local function touch_version(u, now)
   redis.call('HSET', k('user', u.id), 'version', u.version, 'updatedAt', u.updatedAt)
 end
 
+-- An inactive user's sessions are ended (see end_all_sessions) even while the clean-up job
+-- has yet to delete their keys, so none of them counts as active.
 local function with_session_count(u, now)
-  u.activeSessions = redis.call('ZCOUNT', k('user', u.id, 'sessions'), '(' .. now, '+inf')
+  local key = k('user', u.id, 'sessions')
+  if u.status ~= 'active' then
+    u.activeSessions, u.sessionsToCleanUp = 0, redis.call('ZCARD', key)
+  else
+    u.activeSessions, u.sessionsToCleanUp = redis.call('ZCOUNT', key, '(' .. now, '+inf'), 0
+  end
   return u
 end
 
