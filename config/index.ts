@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 
 // Every setting of the service, bound to one environment variable, checked once at start.
@@ -26,13 +27,23 @@ const EnvSchema = z.object({
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
+  // Where `serve` looks for a local Redis when REDIS_URL is unset, before starting its own
+  // (tests point it at a port nothing listens on; the machine's real 6379 may be taken).
+  REDIS_DEFAULT_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .default('redis://127.0.0.1:6379'),
+  // The embedded Redis keeps its data under DATA_DIR/redis (relative to the working directory).
+  DATA_DIR: z.string().min(1).default('./data'),
   REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,32}$/, 'letters, digits, "_", "." and "-" only, at most 32')
     .default('rune'),
   REDIS_CLUSTER_NODES: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // pretty: human lines; json: one JSON object a line; auto: pretty on a terminal, else JSON.
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   SESSION_IDLE_TTL: seconds.default(8 * 3600),
   SESSION_MAX_TTL: seconds.default(7 * 24 * 3600),
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(12),
@@ -53,6 +64,10 @@ const EnvSchema = z.object({
   SAML_IDP_CERT: z.string().optional(),
   SAML_IDP_SSO_URL: z.url().optional(),
   SAML_IDP_ENTITY_ID: z.string().min(1).optional(),
+  // The IdP's metadata (Okta, Entra publish one): supplies what SAML_IDP_* leave unset, refreshed.
+  SAML_IDP_METADATA_URL: z.url().optional(),
+  SAML_IDP_METADATA_REFRESH_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
+  SAML_IDP_METADATA_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   SAML_ALLOW_IDP_INITIATED: bool.default(false),
   SAML_ROLE_ATTRIBUTE: z.string().min(1).optional(),
   SAML_ADMIN_VALUES: z.string().optional(),
@@ -73,10 +88,16 @@ export interface Config {
   readonly allowedOrigins: readonly string[];
   readonly redis: {
     readonly url: string;
+    /** REDIS_URL was given: then `serve` never starts a Redis of its own, it waits for that one. */
+    readonly urlFromEnv: boolean;
     readonly prefix: string;
     readonly clusterNodes: readonly { host: string; port: number }[];
   };
   readonly logLevel: string;
+  /** DATA_DIR, absolute: where the embedded Redis (if any) keeps its files. */
+  readonly dataDir: string;
+  /** LOG_FORMAT: how log lines are written to stdout. */
+  readonly logFormat: 'auto' | 'pretty' | 'json';
   readonly session: { readonly idleTtlSeconds: number; readonly maxTtlSeconds: number };
   readonly password: {
     readonly minLength: number;
@@ -100,6 +121,8 @@ export interface Config {
     readonly idpCert?: string;
     readonly idpSsoUrl?: string;
     readonly idpEntityId?: string;
+    /** SAML_IDP_METADATA_URL and how it is fetched; its values fill what SAML_IDP_* leave unset. */
+    readonly idpMetadata?: { readonly url: string; readonly refreshSeconds: number; readonly timeoutMs: number };
     readonly allowIdpInitiated: boolean;
     readonly roleAttribute?: string;
     readonly adminValues: readonly string[];
@@ -148,16 +171,34 @@ function readPem(value: string | undefined, variable: string): string | undefine
   if (!value) return undefined;
   if (value.includes('-----BEGIN')) return value;
   if (!existsSync(value)) throw new ConfigError(`${variable}: no PEM text and no file at "${value}"`);
-  return readFileSync(value, 'utf8');
+  try {
+    return readFileSync(value, 'utf8');
+  } catch (error) {
+    // EACCES, EISDIR, …: one line naming the variable and the file, like every config error.
+    throw new ConfigError(`${variable}: cannot read "${value}" (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
 }
 
-// SAML is all or nothing, and its keys are checked here: a typo must stop the start, not the first login.
+// The certificates it supplies are trusted to sign logins: only TLS may bring them (http for local tests and dev).
+function metadataUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const url = new URL(value);
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname))) return value;
+  throw new ConfigError('SAML_IDP_METADATA_URL: must be an https:// URL (http:// only for localhost and 127.0.0.1)');
+}
+
+// SAML is all or nothing (unless a metadata URL supplies the rest), and its keys are checked
+// here: a typo must stop the start, not the first login.
 function samlKeys(e: z.infer<typeof EnvSchema>) {
   const idpCert = readPem(e.SAML_IDP_CERT, 'SAML_IDP_CERT');
+  const idpMetadataUrl = metadataUrl(e.SAML_IDP_METADATA_URL);
   const required = { SAML_IDP_CERT: idpCert, SAML_IDP_SSO_URL: e.SAML_IDP_SSO_URL, SAML_IDP_ENTITY_ID: e.SAML_IDP_ENTITY_ID };
   const missing = Object.keys(required).filter((k) => !required[k as keyof typeof required]);
-  if (missing.length > 0 && missing.length < 3) {
-    throw new ConfigError(`${missing.join(', ')}: required once any of ${Object.keys(required).join(', ')} is set`);
+  if (!idpMetadataUrl && missing.length > 0 && missing.length < 3) {
+    throw new ConfigError(`${missing.join(', ')}: required once any of ${Object.keys(required).join(', ')} is set (or set SAML_IDP_METADATA_URL)`);
+  }
+  if (idpMetadataUrl && missing.length === 0) {
+    throw new ConfigError(`SAML_IDP_METADATA_URL: would supply nothing, since ${Object.keys(required).join(', ')} are all set; unset the ones it should supply`);
   }
   if (e.SAML_ROLE_ATTRIBUTE && !e.SAML_ADMIN_VALUES?.trim()) {
     throw new ConfigError('SAML_ADMIN_VALUES: required with SAML_ROLE_ATTRIBUTE (else the mapping would make every SSO admin a user)');
@@ -178,7 +219,10 @@ function samlKeys(e: z.infer<typeof EnvSchema>) {
     }
     if (!new X509Certificate(cert!).checkPrivateKey(key)) throw new ConfigError('SAML_SP_PRIVATE_KEY: does not match SAML_SP_CERT');
   }
-  return { idpCert, idpCerts, spPrivateKey, spCert };
+  const idpMetadata = idpMetadataUrl
+    ? Object.freeze({ url: idpMetadataUrl, refreshSeconds: e.SAML_IDP_METADATA_REFRESH_SECONDS, timeoutMs: e.SAML_IDP_METADATA_TIMEOUT_MS })
+    : undefined;
+  return { idpCert, idpCerts, spPrivateKey, spCert, idpMetadata };
 }
 
 function pemCertificates(text: string, variable: string): string[] {
@@ -214,8 +258,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY,
     publicUrl,
     allowedOrigins: Object.freeze(parseAllowedOrigins(e.ALLOWED_ORIGINS)),
-    redis: Object.freeze({ url: e.REDIS_URL, prefix: e.REDIS_PREFIX, clusterNodes: parseClusterNodes(e.REDIS_CLUSTER_NODES) }),
+    redis: Object.freeze({
+      url: e.REDIS_URL ?? e.REDIS_DEFAULT_URL,
+      urlFromEnv: e.REDIS_URL !== undefined,
+      prefix: e.REDIS_PREFIX,
+      clusterNodes: parseClusterNodes(e.REDIS_CLUSTER_NODES),
+    }),
     logLevel: e.LOG_LEVEL,
+    dataDir: resolve(e.DATA_DIR),
+    logFormat: e.LOG_FORMAT,
     session: Object.freeze({ idleTtlSeconds: e.SESSION_IDLE_TTL, maxTtlSeconds: e.SESSION_MAX_TTL }),
     password: Object.freeze({
       minLength: e.PASSWORD_MIN_LENGTH,
@@ -237,6 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       idpCert: saml.idpCert,
       idpSsoUrl: e.SAML_IDP_SSO_URL,
       idpEntityId: e.SAML_IDP_ENTITY_ID,
+      idpMetadata: saml.idpMetadata,
       allowIdpInitiated: e.SAML_ALLOW_IDP_INITIATED,
       roleAttribute: e.SAML_ROLE_ATTRIBUTE,
       adminValues: (e.SAML_ADMIN_VALUES ?? '').split(',').map((v) => v.trim()).filter(Boolean),

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { pino, stdSerializers, type Logger, type DestinationStream } from 'pino';
 
 // Secrets never reach a log line: these paths are censored wherever they appear.
@@ -50,10 +51,44 @@ export function serializeError(error: unknown): unknown {
   return scrub(plain, 0, new WeakSet());
 }
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+// The request being answered, for every line logged while it is (request-log.ts opens it): the
+// request id reaches lines written deep in a handler or an error handler without passing a logger.
+const currentRequest = new AsyncLocalStorage<{ requestId: string }>();
+
+/** Runs `work` (the rest of a request's handling) with `requestId` on each of its log lines. */
+export function withRequestId<T>(requestId: string, work: () => T): T {
+  return currentRequest.run({ requestId }, work);
+}
+
+const requestIdOfLine = (): Record<string, string> => {
+  const request = currentRequest.getStore();
+  return request ? { requestId: request.requestId } : {};
+};
+
+/** LOG_FORMAT: `pretty` human lines, `json` one object a line, `auto` pretty on a terminal only. */
+export type LogFormat = 'auto' | 'pretty' | 'json';
+
+// pino-pretty runs as a transport (a worker thread), so formatting never costs the event loop;
+// redaction and the serializers run before it, in this thread, so both formats censor alike.
+function stdoutFor(format: LogFormat): DestinationStream | undefined {
+  const pretty = format === 'pretty' || (format === 'auto' && process.stdout.isTTY === true);
+  if (!pretty) return undefined;
+  return pino.transport({
+    target: 'pino-pretty',
+    options: { destination: 1, colorize: process.stdout.isTTY === true, translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l', ignore: 'pid,hostname' },
+  }) as DestinationStream;
+}
+
+/** A logger to stdout in `format`; with a `destination` (tests, captures), JSON lines to it. */
+export function createLogger(level: string, destination?: DestinationStream, format: LogFormat = 'auto'): Logger {
   return pino(
-    { level, redact: { paths: REDACTED_PATHS, censor: CENSOR }, serializers: { err: serializeError, error: serializeError } },
-    destination,
+    {
+      level,
+      redact: { paths: REDACTED_PATHS, censor: CENSOR },
+      serializers: { err: serializeError, error: serializeError },
+      mixin: requestIdOfLine,
+    },
+    destination ?? (level === 'silent' ? undefined : stdoutFor(format)),
   );
 }
 

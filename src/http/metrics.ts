@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import express, { Router, type Request, type Response, type RequestHandler } from 'express';
 import { Registry, Counter, Histogram, Gauge, collectDefaultMetrics } from 'prom-client';
 import type { Directory } from '../directory/index.js';
@@ -28,7 +28,8 @@ function methodLabel(req: Request): string {
   return typeof method === 'string' && METHODS.has(method) ? method : 'OTHER';
 }
 
-function routeLabel(req: Request): string {
+/** The route template a request matched (`/api/v1/users/:id`), or `unmatched`; the request log shares it. */
+export function routeLabel(req: Request): string {
   const path = own(own(req, 'route'), 'path');
   if (typeof path !== 'string') return 'unmatched';
   const baseUrl = own(req, 'baseUrl');
@@ -127,8 +128,10 @@ export async function startMetricsServer(metrics: Metrics, port: number, host: s
   app.use((_req, res) => {
     res.status(404).type('text/plain').send('# only /metrics is served here\n');
   });
+  // Not app.listen: express 5 passes a listen error (EADDRINUSE) to its callback, which resolved.
   return new Promise<Server>((resolve, reject) => {
-    const server = app.listen(port, host, () => resolve(server));
+    const server = createServer(app);
     server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
   });
 }

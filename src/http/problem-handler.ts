@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
 import { Problem, notFound } from './problem.js';
 import { toProblem } from './error-mapping.js';
+import { requestPath } from './request-log.js';
 
 export function sendProblem(res: Parameters<RequestHandler>[1], problem: Problem): void {
   res.status(problem.status).set(problem.headers).type('application/problem+json').send(JSON.stringify(problem.body()));
@@ -12,11 +13,11 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const problem = toProblem(error);
     if (problem) {
-      if (problem.status === 503) logger.warn({ err: (error as Error).message, path: req.path }, 'redis unavailable');
+      if (problem.status === 503) logger.warn({ err: (error as Error).message, path: requestPath(req) }, 'redis unavailable');
       sendProblem(res, problem);
       return;
     }
-    logger.error({ err: error, method: req.method, path: req.path }, 'unexpected error');
+    logger.error({ err: error, method: req.method, path: requestPath(req) }, 'unexpected error');
     if (res.headersSent) return;
     sendProblem(res, new Problem(500, 'internal_error', 'Something went wrong on our side; it has been logged.'));
   };

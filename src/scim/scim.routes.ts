@@ -1,6 +1,7 @@
 import { Router, type ErrorRequestHandler } from 'express';
 import type { AppDeps } from '../http/app.js';
 import { jsonBody } from '../http/json-body.js';
+import { requestPath } from '../http/request-log.js';
 import { scimAuth } from './scim-auth.js';
 import { scimUsersRoutes } from './users.routes.js';
 import { discoveryRoutes } from './discovery.routes.js';
@@ -28,7 +29,7 @@ export function scimRoutes(deps: AppDeps): Router {
       sendScim(res, scimError.status, scimError.body());
       return;
     }
-    deps.logger.error({ err: error, method: req.method, path: req.path }, 'unexpected SCIM error');
+    deps.logger.error({ err: error, method: req.method, path: requestPath(req) }, 'unexpected SCIM error');
     sendScim(res, 500, new ScimError(500, 'Something went wrong on our side; it has been logged.').body());
   };
   router.use(handler);
