@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EmailField, NameField } from '../admin/user-fields.schema.js';
 
 export const LoginSchema = z.strictObject({
   email: z.string().min(1).max(320),
@@ -7,7 +8,8 @@ export const LoginSchema = z.strictObject({
 
 export const ChangePasswordSchema = z
   .strictObject({
-    currentPassword: z.string().max(1024).optional(),
+    currentPassword: z.string().max(1024).optional()
+      .meta({ description: 'Required unless the session was opened with a temporary password.' }),
     newPassword: z.string().min(1).max(1024),
     confirmPassword: z.string().max(1024).optional(),
   })
@@ -17,7 +19,7 @@ export const ChangePasswordSchema = z
   });
 
 export const SetupSchema = z.strictObject({
-  name: z.string().max(256),
-  email: z.string().max(320),
+  name: NameField,
+  email: EmailField,
   password: z.string().min(1).max(1024),
 });

@@ -4,6 +4,9 @@ import type { JobRunner } from '../jobs/job-runner.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { passwordProblems } from './password-policy.js';
 import { AuthError } from './errors.js';
+import { validationFailed } from '../http/problem.js';
+
+export const CURRENT_PASSWORD_REQUIRED = 'required to change the password of a session not opened with a temporary password';
 
 export interface ChangePasswordInput {
   user: UserRecord;
@@ -31,8 +34,10 @@ export async function changePassword(
 
   const forced = input.session.scope === 'password-change';
   if (!forced) {
+    // A missing field is a malformed request, not a wrong guess: named, and not counted.
+    if (input.currentPassword === undefined) throw validationFailed([{ field: 'currentPassword', message: CURRENT_PASSWORD_REQUIRED }]);
     await deps.throttle.consumePasswordCheck(user.id);
-    const proven = input.currentPassword !== undefined && (await hasher.verify(storedHash, input.currentPassword));
+    const proven = await hasher.verify(storedHash, input.currentPassword);
     if (!proven) {
       throw new AuthError('password_rejected', 'The current password is incorrect.', {
         requirements: ['currentPassword: is incorrect'],

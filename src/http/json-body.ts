@@ -1,6 +1,7 @@
 import express, { type RequestHandler } from 'express';
 import { InputRefused } from './input-refused.js';
 import { malformedTextPath } from './well-formed-text.js';
+import { Problem } from './problem.js';
 
 // The one JSON body parser of every router. On top of express.json's limits it refuses, with a
 // 400 and before anything walks the value, bodies nested deeper than MAX_JSON_DEPTH (checked on
@@ -59,10 +60,24 @@ function malformedText(body: unknown): InputRefused | undefined {
     : new InputRefused('entity.malformed.text', `${path}: is not valid Unicode text (it holds a lone UTF-16 surrogate).`, path);
 }
 
-/** express.json with the given limit and media types, plus the depth and text checks. */
+const METHODS_WITH_BODIES = new Set(['POST', 'PUT', 'PATCH']);
+
+// express.json leaves a body of another media type unread, and the route would then see no
+// fields at all ("email: required"). Such a body is refused instead, naming what is accepted.
+// A Problem carries its status, so the SCIM error handler answers it as a SCIM 415 as well.
+function unreadBody(req: express.Request, accepted: string[]): Problem | undefined {
+  if (req.body !== undefined || !METHODS_WITH_BODIES.has(req.method)) return undefined;
+  const length = Number(req.headers['content-length'] ?? 0);
+  if (req.headers['transfer-encoding'] === undefined && !(length > 0)) return undefined;
+  const sent = req.headers['content-type'] ? `as ${req.headers['content-type'].split(';')[0]}` : 'without a Content-Type';
+  return new Problem(415, 'unsupported_media_type', `The body was sent ${sent}; send it as ${accepted.join(' or ')}.`, { accepted });
+}
+
+/** express.json with the given limit and media types, plus the depth and text checks; other media types are a 415. */
 export function jsonBody(options: { limit: string; type?: string | string[] }): RequestHandler {
   const parse = express.json({ limit: options.limit, ...(options.type ? { type: options.type } : {}), verify: checkDepth });
+  const accepted = options.type === undefined ? ['application/json'] : [options.type].flat();
   return (req, res, next) => {
-    parse(req, res, (error?: unknown) => next(error ?? malformedText(req.body)));
+    parse(req, res, (error?: unknown) => next(error ?? unreadBody(req, accepted) ?? malformedText(req.body)));
   };
 }

@@ -45,7 +45,7 @@ describe('admin API: users', () => {
       const bad = await t.api.post('/api/v1/users', { name: 'Al', email: 'nope', role: 'owner', color: 'red' }, as(t.admin.token));
       expect(bad.status).to.equal(400);
       expect(bad.body.code).to.equal('validation_failed');
-      expect(bad.body.errors.map((e: { field: string }) => e.field)).to.have.members(['role', 'color']);
+      expect(bad.body.errors.map((e: { field: string }) => e.field)).to.have.members(['name', 'email', 'role', 'color']);
       const invalid = await t.api.post('/api/v1/users', { name: 'Al', email: 'nope', role: 'user' }, as(t.admin.token));
       expect(invalid.body.errors.map((e: { field: string }) => e.field)).to.have.members(['name', 'email']);
       expect(invalid.body.detail).to.include('3–40 characters');
