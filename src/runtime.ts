@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Config } from '../config/index.js';
 import { Directory } from './directory/index.js';
 import { createRedis, closeRedis, type RedisClient } from './redis/connection.js';
@@ -10,7 +10,8 @@ import { LoginThrottle } from './auth/login-throttle.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { ScimTokenCache } from './scim/token-cache.js';
 import { SamlValidationPool } from './saml/validation-pool.js';
-import { samlSettings, validationSettings } from './saml/saml-settings.js';
+import { samlConfigured } from './saml/saml-settings.js';
+import { IdpMetadataRefresher } from './saml/idp-metadata-refresher.js';
 import { startWorkers, type RunningWorkers } from '../workers/index.js';
 
 // Wiring of the long-running processes: connections, the directory, the HTTP server.
@@ -28,6 +29,8 @@ export interface Runtime {
   scimTokens?: ScimTokenCache;
   /** Worker threads validating SAML responses; present with `jobs: true` when SAML is configured. */
   samlPool?: SamlValidationPool;
+  /** The IdP's metadata, fetched and refreshed; present with `jobs: true` when SAML_IDP_METADATA_URL is set. */
+  samlIdp?: IdpMetadataRefresher;
   close(): Promise<void>;
 }
 
@@ -45,8 +48,10 @@ export function openRuntime(config: Config, logger: Logger, options: { jobs?: bo
     windowSeconds: config.login.lockoutSeconds,
   });
   const jobs = options.jobs ? new JobRunner(config, logger) : undefined;
-  const saml = samlSettings(config);
-  const samlPool = options.jobs && saml ? new SamlValidationPool(validationSettings(saml), saml.poolSize) : undefined;
+  // Each validation carries the settings of its moment (they change with the IdP's metadata).
+  const samlPool = options.jobs && samlConfigured(config) ? new SamlValidationPool(undefined, config.saml.poolSize) : undefined;
+  const metadata = config.saml.idpMetadata;
+  const samlIdp = options.jobs && metadata ? new IdpMetadataRefresher({ ...metadata, logger }) : undefined;
   const scimTokens = options.jobs
     ? new ScimTokenCache(directory, createRedis(config, { logger, name: 'scim-token-revocations' }), logger)
     : undefined;
@@ -60,7 +65,9 @@ export function openRuntime(config: Config, logger: Logger, options: { jobs?: bo
     jobs,
     scimTokens,
     samlPool,
+    samlIdp,
     async close() {
+      await samlIdp?.close();
       await samlPool?.close();
       await scimTokens?.close();
       await jobs?.close();
@@ -72,7 +79,9 @@ export function openRuntime(config: Config, logger: Logger, options: { jobs?: bo
 /** What the HTTP app needs from a runtime opened with `jobs: true`. */
 export function serverDeps(runtime: Runtime): AppDeps {
   if (!runtime.jobs || !runtime.scimTokens) throw new Error('the HTTP server needs a runtime opened with jobs: true');
-  return { ...runtime, jobs: runtime.jobs, scimTokens: runtime.scimTokens, samlPool: runtime.samlPool, health: { shuttingDown: false } };
+  const { samlIdp } = runtime;
+  const details = samlIdp && (() => ({ saml: { metadata: samlIdp.status() } }));
+  return { ...runtime, jobs: runtime.jobs, scimTokens: runtime.scimTokens, samlPool: runtime.samlPool, health: { shuttingDown: false, details } };
 }
 
 export interface RunningServer {
@@ -91,10 +100,17 @@ export async function startServer(runtime: Runtime, options: { port?: number; ho
   const app = createApp(deps, metrics);
   const port = options.port ?? runtime.config.port;
   const host = options.host ?? runtime.config.host;
+  // SAML is served with the IdP's metadata when it can be had; if not, /readyz says why.
+  await runtime.samlIdp?.firstAttempt;
   const metricsServer = await startMetricsListener(runtime, metrics, host);
+  // Not app.listen: express 5 hands a listen error to its callback, so a taken port "listened".
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(port, host, () => resolve(s));
-    s.once('error', reject);
+    const s = createServer(app);
+    s.once('error', (error) => reject(listenFailure(error, host, port, 'PORT')));
+    s.listen(port, host, () => resolve(s));
+  }).catch(async (error: unknown) => {
+    await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)));
+    throw error;
   });
   const address = server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
@@ -126,10 +142,33 @@ const urlOf = (server: Server, host: string) => {
 
 /** METRICS_PORT: /metrics on a listener of its own, bound to HOST; none without it. */
 async function startMetricsListener(runtime: Runtime, metrics: Metrics, host: string): Promise<Server | undefined> {
-  if (runtime.config.metrics.port === undefined) return undefined;
-  const server = await startMetricsServer(metrics, runtime.config.metrics.port, host);
+  const port = runtime.config.metrics.port;
+  if (port === undefined) return undefined;
+  const server = await startMetricsServer(metrics, port, host).catch((error: unknown) => {
+    throw listenFailure(error, host, port, 'METRICS_PORT');
+  });
   runtime.logger.info({ url: `${urlOf(server, host)}/metrics` }, 'metrics listening');
   return server;
+}
+
+/** A start-up failure a person can act on: one line, no stack; the CLI exits non-zero with it. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+const LISTEN_REASONS: Record<string, string> = {
+  EADDRINUSE: 'the port is already in use',
+  EADDRNOTAVAIL: 'the address is not one of this machine\'s (HOST)',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  ENOTFOUND: 'the host name does not resolve (HOST)',
+  EAI_AGAIN: 'the host name does not resolve (HOST)',
+};
+
+function listenFailure(error: unknown, host: string, port: number, variable: 'PORT' | 'METRICS_PORT'): Error {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (!code) return error as Error;
+  const what = variable === 'PORT' ? 'HTTP' : '/metrics';
+  return new StartupError(`cannot listen for ${what} on ${host}:${port} (HOST, ${variable}): ${LISTEN_REASONS[code] ?? code} [${code}]`);
 }
 
 /** The job workers, on their own connections, against this runtime's directory. */

@@ -3,6 +3,8 @@ import type { RedisClient } from '../redis/connection.js';
 
 export interface HealthState {
   shuttingDown: boolean;
+  /** What /readyz reports beside its status (the IdP metadata's state); informative, never a reason to be unready. */
+  details?: () => Record<string, unknown>;
 }
 
 /** /healthz: the process is alive. /readyz: Redis answers and the process is not shutting down. */
@@ -21,10 +23,12 @@ export function healthRoutes(redis: RedisClient, state: HealthState): Router {
         redis.ping(),
         new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000).unref()),
       ]);
-      res.json({ status: 'ready' });
+      res.json({ status: 'ready', ...detailsOf(state) });
     } catch {
-      res.status(503).json({ status: 'redis_unavailable' });
+      res.status(503).json({ status: 'redis_unavailable', ...detailsOf(state) });
     }
   });
   return router;
 }
+
+const detailsOf = (state: HealthState) => (state.details ? { details: state.details() } : {});

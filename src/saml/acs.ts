@@ -7,7 +7,7 @@ import { ssoUserFor } from './jit-user.js';
 import { safeRelayPath } from './relay-state.js';
 import type { SamlRequestStore } from './request-store.js';
 import { samlIdentity, TRANSIENT_FORMAT } from './saml-identity.js';
-import type { SamlSettings } from './saml-settings.js';
+import { validationSettings, type SamlSettings } from './saml-settings.js';
 import type { VerifiedAssertion } from './signed-assertion.js';
 import type { SamlValidationPool } from './validation-pool.js';
 
@@ -20,7 +20,8 @@ export interface AcsDeps {
   directory: Directory;
   store: SamlRequestStore;
   pool: SamlValidationPool;
-  settings: SamlSettings;
+  /** The settings of this moment (the IdP's metadata may have brought new certificates); throws while there are none. */
+  settings: () => SamlSettings;
   logger: Logger;
 }
 
@@ -37,13 +38,15 @@ export interface SamlLogin extends OpenedSession {
 }
 
 export async function completeSamlLogin(deps: AcsDeps, posted: PostedResponse): Promise<SamlLogin> {
-  const { directory, store, settings } = deps;
-  const outcome = await deps.pool.validate(posted.samlResponse);
+  const { directory, store } = deps;
+  // One response is checked against one set of settings, even if a refresh lands meanwhile.
+  const settings = deps.settings();
+  const outcome = await deps.pool.validate(posted.samlResponse, validationSettings(settings));
   if (!outcome.ok) throw new SamlError(outcome.code, outcome.detail);
   const { assertion } = outcome;
   if (assertion.nameIdFormat === TRANSIENT_FORMAT) throw new SamlError('saml_nameid_unsupported', NAMEID_TRANSIENT);
 
-  const redirectTo = await claimLoginRequest(deps, assertion, posted);
+  const redirectTo = await claimLoginRequest(deps, settings, assertion, posted);
   // Within its validity (and the skew we allow), an assertion could be posted again: remember it until then.
   if (!(await store.markAssertionUsed(assertion.assertionId, assertion.notOnOrAfterMs + settings.clockSkewMs))) {
     throw new SamlError('saml_replay', REPLAY);
@@ -69,9 +72,9 @@ export async function completeSamlLogin(deps: AcsDeps, posted: PostedResponse): 
 }
 
 /** Spends the login request this response answers, and answers where the browser goes next. */
-async function claimLoginRequest(deps: AcsDeps, assertion: VerifiedAssertion, posted: PostedResponse): Promise<string> {
+async function claimLoginRequest(deps: AcsDeps, settings: SamlSettings, assertion: VerifiedAssertion, posted: PostedResponse): Promise<string> {
   if (assertion.inResponseTo === undefined) {
-    if (!deps.settings.allowIdpInitiated) throw new SamlError('saml_unsolicited', UNSOLICITED);
+    if (!settings.allowIdpInitiated) throw new SamlError('saml_unsolicited', UNSOLICITED);
     return safeRelayPath(posted.relayState);
   }
   if (!posted.browserSecret) throw new SamlError('saml_request_other_browser', REQUEST_COOKIE_MISSING);

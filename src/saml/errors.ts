@@ -30,7 +30,11 @@ const STATUS = {
   saml_account_bound: 409,
   user_inactive: 403,
   saml_busy: 503,
+  saml_metadata_unavailable: 503,
 } as const;
+
+/** When a 503 may be tried again, in seconds. */
+const RETRY_AFTER: Partial<Record<SamlErrorCode, string>> = { saml_busy: '2', saml_metadata_unavailable: '60' };
 
 export type SamlErrorCode = keyof typeof STATUS;
 
@@ -54,14 +58,15 @@ export class SamlError extends Error {
   }
 
   toProblem(): Problem {
-    return new Problem(this.status, this.code, this.message, {}, this.code === 'saml_busy' ? { 'Retry-After': '2' } : {});
+    const retryAfter = RETRY_AFTER[this.code];
+    return new Problem(this.status, this.code, this.message, {}, retryAfter ? { 'Retry-After': retryAfter } : {});
   }
 }
 
 export const refusal = (code: SamlErrorCode, detail: string): SamlRefusal => ({ code, detail });
 
 export const NOT_CONFIGURED =
-  'SAML single sign-on is not configured on this service: set SAML_IDP_CERT, SAML_IDP_SSO_URL and SAML_IDP_ENTITY_ID.';
+  'SAML single sign-on is not configured on this service: set SAML_IDP_METADATA_URL, or SAML_IDP_CERT, SAML_IDP_SSO_URL and SAML_IDP_ENTITY_ID.';
 export const RESPONSE_MISSING = 'Post the IdP response as the SAMLResponse form field (HTTP-POST binding).';
 export const RESPONSE_TOO_LARGE = 'The SAML response is larger than this service accepts.';
 export const UNSOLICITED =
@@ -81,4 +86,6 @@ export const ACCOUNT_EXISTS =
 export const ACCOUNT_BOUND =
   'The account with this email signs in with another SAML identity (NameID). Ask an admin if your IdP identity has changed.';
 export const USER_INACTIVE = 'This account is deactivated. Ask an admin to reactivate it.';
+export const METADATA_UNAVAILABLE =
+  'SAML sign-in is waiting for the IdP metadata (SAML_IDP_METADATA_URL), which could not be fetched yet: /readyz says why. Try again in a minute.';
 export const BUSY = 'Too many SAML sign-ins are being checked right now; try again in a moment.';

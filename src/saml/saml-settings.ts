@@ -1,6 +1,9 @@
 import type { Config } from '../../config/index.js';
+import { SamlError, METADATA_UNAVAILABLE } from './errors.js';
+import type { IdpMetadata } from './idp-metadata.js';
 
-// What the service provider is and whom it trusts, derived once from the configuration.
+// What the service provider is, derived once from the configuration, and whom it trusts: the
+// configured IdP, or the one its metadata describes (which can change while we run).
 
 /** At most this much disagreement between our clock and the IdP's is tolerated. */
 export const CLOCK_SKEW_MS = 60_000;
@@ -18,9 +21,12 @@ export interface ValidationSettings {
   readonly clockSkewMs: number;
 }
 
-export interface SamlSettings extends ValidationSettings {
+/** Our side: what the SP is, and how it treats what the IdP asserts. Fixed for the process. */
+export interface SpSettings {
+  readonly spEntityId: string;
   readonly metadataUrl: string;
-  readonly idpSsoUrl: string;
+  readonly acsUrl: string;
+  readonly clockSkewMs: number;
   readonly allowIdpInitiated: boolean;
   readonly roleAttribute?: string;
   readonly adminValues: readonly string[];
@@ -30,19 +36,23 @@ export interface SamlSettings extends ValidationSettings {
   readonly poolSize: number;
 }
 
-/** The SAML settings, or undefined when SAML is not configured (config makes it all or nothing). */
-export function samlSettings(config: Config): SamlSettings | undefined {
+export interface SamlSettings extends SpSettings, ValidationSettings {
+  readonly idpSsoUrl: string;
+}
+
+/** Whether SAML is on: an IdP given by hand (all three SAML_IDP_*) or by its metadata URL. */
+export const samlConfigured = (config: Config): boolean => Boolean(config.saml.idpMetadata) || config.saml.idpCerts.length > 0;
+
+/** The SP side of the settings, or undefined when SAML is not configured. */
+export function spSettings(config: Config): SpSettings | undefined {
+  if (!samlConfigured(config)) return undefined;
   const { saml, publicUrl } = config;
-  if (!saml.idpSsoUrl || !saml.idpEntityId || saml.idpCerts.length === 0) return undefined;
   // The entity id is the metadata URL, as Okta and Entra suggest; the ACS sits beside it.
   const metadataUrl = `${publicUrl}/saml/metadata`;
   return Object.freeze({
     spEntityId: metadataUrl,
     metadataUrl,
     acsUrl: `${publicUrl}/saml/acs`,
-    idpEntityId: saml.idpEntityId,
-    idpCerts: saml.idpCerts,
-    idpSsoUrl: saml.idpSsoUrl,
     clockSkewMs: CLOCK_SKEW_MS,
     allowIdpInitiated: saml.allowIdpInitiated,
     roleAttribute: saml.roleAttribute,
@@ -54,6 +64,21 @@ export function samlSettings(config: Config): SamlSettings | undefined {
   });
 }
 
+/**
+ * The SAML settings of this moment, or undefined while the IdP is not known (SAML not configured,
+ * or its metadata not fetched yet). A SAML_IDP_* value set by hand wins over the metadata's:
+ * SAML_IDP_CERT pins the certificates, and the metadata then supplies only the rest.
+ */
+export function samlSettings(config: Config, idp?: IdpMetadata): SamlSettings | undefined {
+  const sp = spSettings(config);
+  const { saml } = config;
+  const idpEntityId = saml.idpEntityId ?? idp?.entityId;
+  const idpSsoUrl = saml.idpSsoUrl ?? idp?.ssoUrl;
+  const idpCerts = saml.idpCerts.length > 0 ? saml.idpCerts : idp?.certs ?? [];
+  if (!sp || !idpEntityId || !idpSsoUrl || idpCerts.length === 0) return undefined;
+  return Object.freeze({ ...sp, idpEntityId, idpSsoUrl, idpCerts });
+}
+
 export const validationSettings = (s: SamlSettings): ValidationSettings => ({
   spEntityId: s.spEntityId,
   acsUrl: s.acsUrl,
@@ -61,3 +86,17 @@ export const validationSettings = (s: SamlSettings): ValidationSettings => ({
   idpCerts: [...s.idpCerts],
   clockSkewMs: s.clockSkewMs,
 });
+
+/**
+ * The settings of each moment, rebuilt whenever `idp` holds a new copy of the IdP's metadata; the
+ * function throws saml_metadata_unavailable (503) while the IdP is not known yet.
+ */
+export function currentSamlSettings(config: Config, idp?: { readonly metadata?: IdpMetadata }): () => SamlSettings {
+  let built: { from?: IdpMetadata; settings?: SamlSettings } | undefined;
+  return () => {
+    const metadata = idp?.metadata;
+    if (!built || built.from !== metadata) built = { from: metadata, settings: samlSettings(config, metadata) };
+    if (!built.settings) throw new SamlError('saml_metadata_unavailable', METADATA_UNAVAILABLE);
+    return built.settings;
+  };
+}

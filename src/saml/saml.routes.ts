@@ -9,40 +9,43 @@ import { loginSecret, readLoginCookie, setLoginCookie } from './login-cookie.js'
 import { spMetadataXml } from './metadata.js';
 import { safeRelayPath } from './relay-state.js';
 import { SamlRequestStore } from './request-store.js';
-import { ACS_BODY_LIMIT_BYTES, LOGIN_REQUEST_TTL_SECONDS, samlSettings } from './saml-settings.js';
+import { ACS_BODY_LIMIT_BYTES, LOGIN_REQUEST_TTL_SECONDS, currentSamlSettings, spSettings } from './saml-settings.js';
 
-const missingPool = (): never => {
-  throw new Error('SAML is configured but the runtime has no validation pool (open it with jobs: true)');
+const missing = (what: string): never => {
+  throw new Error(`SAML is configured but the runtime has no ${what} (open it with jobs: true)`);
 };
 
 /** /saml: SP metadata, SP-initiated login, and the assertion consumer. */
 export function samlRoutes(deps: AppDeps): Router {
   const router = Router();
-  const settings = samlSettings(deps.config);
-  if (!settings) {
+  const sp = spSettings(deps.config);
+  if (!sp) {
     router.use((_req, _res, next) => next(new SamlError('saml_not_configured', NOT_CONFIGURED).toProblem()));
     return router;
   }
   const store = new SamlRequestStore(deps.redis, deps.directory.ctx.keys);
+  // With SAML_IDP_METADATA_URL, whom we trust is what the refresher last fetched.
+  const settings = currentSamlSettings(deps.config, deps.config.saml.idpMetadata ? deps.samlIdp ?? missing('IdP metadata refresher') : undefined);
   const acs: AcsDeps = {
     directory: deps.directory,
     store,
-    pool: deps.samlPool ?? missingPool(),
+    pool: deps.samlPool ?? missing('validation pool'),
     settings,
     logger: deps.logger,
   };
-  const metadata = spMetadataXml(settings);
+  const metadata = spMetadataXml(sp);
 
   router.get('/metadata', (_req, res) => {
     res.type('application/xml').send(metadata);
   });
 
   router.get('/login', async (req, res) => {
+    const now = settings();
     const requestId = newRequestId();
     const secret = loginSecret(req);
     const issued = await store.issue(requestId, secret, { relayState: safeRelayPath(req.query.RelayState) }, LOGIN_REQUEST_TTL_SECONDS);
     if (!issued) throw new Error('SAML request id collision');
-    const idpUrl = await loginRedirectUrl(settings, requestId);
+    const idpUrl = await loginRedirectUrl(now, requestId);
     setLoginCookie(res, secret, LOGIN_REQUEST_TTL_SECONDS);
     res.set('Cache-Control', 'no-store').redirect(302, idpUrl);
   });
