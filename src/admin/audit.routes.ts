@@ -1,13 +1,9 @@
 import { Router } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AppDeps } from '../http/app.js';
 import { validateQuery } from '../http/validate.js';
 import { requireSession, requireAdmin } from '../auth/session-middleware.js';
-
-const AuditQuery = z.strictObject({
-  cursor: z.string().regex(/^\d+-\d+$/, 'must be a cursor from a previous page').optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
+import { AuditQuery } from './audit.schema.js';
 
 /** GET /api/v1/audit: who did what to whom, from which source, newest first. */
 export function auditRoutes(deps: AppDeps): Router {

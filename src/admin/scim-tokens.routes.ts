@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AppDeps } from '../http/app.js';
 import { validateBody } from '../http/validate.js';
 import { jsonBody } from '../http/json-body.js';
@@ -7,8 +7,7 @@ import { uuidParam } from '../http/ids.js';
 import { notFound } from '../http/problem.js';
 import { requireSession, requireAdmin, authOf } from '../auth/session-middleware.js';
 import type { ScimTokenRecord } from '../directory/index.js';
-
-const CreateScimToken = z.strictObject({ name: z.string().trim().min(1).max(100) });
+import { CreateScimTokenSchema as CreateScimToken } from './scim-tokens.schema.js';
 
 const present = (t: ScimTokenRecord) => ({
   id: t.id,

@@ -15,6 +15,7 @@ import { authRoutes } from '../auth/auth.routes.js';
 import { setupRoutes } from '../admin/setup.routes.js';
 import { usersRoutes } from '../admin/users.routes.js';
 import { samlRoutes } from '../saml/saml.routes.js';
+import { apiDocsRoutes } from '../admin/api-docs.routes.js';
 
 export type AppDeps = Omit<Runtime, 'close' | 'jobs' | 'scimTokens'> & {
   jobs: JobRunner;
@@ -34,7 +35,7 @@ export function createApp(deps: AppDeps, metrics = createMetrics(deps.directory,
   app.use(requestLog(deps.logger), metrics.middleware, wellFormedQuery);
   app.use('/scim/v2', scimRoutes(deps));
   app.use('/auth', authRoutes(deps));
-  app.use('/api/v1', setupRoutes(deps), usersRoutes(deps), jobsRoutes(deps), auditRoutes(deps), scimTokensRoutes(deps));
+  app.use('/api/v1', setupRoutes(deps), apiDocsRoutes(), usersRoutes(deps), jobsRoutes(deps), auditRoutes(deps), scimTokensRoutes(deps));
   app.use('/saml', samlRoutes(deps));
   app.use(problemNotFound);
   app.use(problemHandler(deps.logger));
