@@ -1,6 +1,8 @@
 # Build with every dependency (the TypeScript build needs the @types packages), then ship
 # the compiled service with production dependencies only.
 FROM node:24-bookworm-slim AS build
+# A compiler for argon2, in case its prebuilt binding does not work here (config/ensure-argon2.mjs).
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY config ./config

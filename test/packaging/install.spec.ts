@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { expect } from 'chai';
 
 // Issue 10, "Install": `npm start` ran the sources through tsx, and on npm 11 argon2's install
@@ -30,7 +31,24 @@ describe('packaging: npm install and npm start', () => {
 
   it("argon2's install script is approved for npm 11, and postinstall rebuilds argon2 when it does not load", () => {
     expect(pkg.allowScripts).to.include({ argon2: true });
-    expect(pkg.scripts.postinstall).to.match(/import\('argon2'\).*hash\(.*\|\| npm rebuild argon2/);
+    expect(pkg.scripts.postinstall).to.equal('node config/ensure-argon2.mjs');
+    const check = readFileSync('config/ensure-argon2.mjs', 'utf8');
+    expect(check).to.include("a.hash('install')").and.include("'rebuild', 'argon2'").and.include('npm_config_build_from_source');
+  });
+
+  // commander 15 wants Node 22.12, as did the interceptors of the nock first installed: EBADENGINE on install.
+  it('every locked package supports Node 20: production ones from 20.0, the dev tools from 20.19', () => {
+    const { satisfies } = createRequire(import.meta.url)('semver') as { satisfies(version: string, range: string): boolean };
+    const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as {
+      packages: Record<string, { dev?: boolean; engines?: { node?: string } | string[] }>;
+    };
+    const unsupported = Object.entries(lock.packages)
+      .filter(([path, entry]) => {
+        const range = !Array.isArray(entry.engines) ? entry.engines?.node : undefined;
+        return path !== '' && range !== undefined && !satisfies(entry.dev ? '20.19.0' : '20.0.0', range);
+      })
+      .map(([path, entry]) => `${path} (${JSON.stringify(entry.engines)})`);
+    expect(unsupported).to.deep.equal([]);
   });
 
   it('npm run test:one runs the given spec files alone (no .mocharc spec list)', () => {

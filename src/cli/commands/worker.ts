@@ -8,7 +8,7 @@ import { untilSignal } from './serve.js';
 
 async function worker(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, config.logFormat);
   const runtime = openRuntime(config, logger);
   const workers = runWorkers(runtime);
   await untilSignal(logger);
