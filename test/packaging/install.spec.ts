@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { expect } from 'chai';
+import { deletePrefix, connect, REDIS_URL, testPrefix } from '../support/redis.js';
 
 // Issue 10, "Install": `npm start` ran the sources through tsx, and on npm 11 argon2's install
 // script could be skipped, leaving a binding that did not load until a manual `npm rebuild`.
@@ -15,9 +17,9 @@ describe('packaging: npm install and npm start', () => {
   it('npm start, start:server and start:worker run the compiled CLI (the package bin), not the sources', () => {
     const bin = pkg.bin['rune-directory']!;
     expect(bin).to.match(/^dist\//);
-    expect(pkg.scripts.start).to.equal(`node ${bin} serve`);
-    expect(pkg.scripts['start:server']).to.equal(`node ${bin} serve --no-workers`);
-    expect(pkg.scripts['start:worker']).to.equal(`node ${bin} worker`);
+    expect(pkg.scripts.start).to.equal(`exec node ${bin} serve`);
+    expect(pkg.scripts['start:server']).to.equal(`exec node ${bin} serve --no-workers`);
+    expect(pkg.scripts['start:worker']).to.equal(`exec node ${bin} worker`);
     expect(pkg.scripts.prepare).to.equal('npm run build');
   });
 
@@ -53,5 +55,41 @@ describe('packaging: npm install and npm start', () => {
 
   it('npm run test:one runs the given spec files alone (no .mocharc spec list)', () => {
     expect(pkg.scripts['test:one']).to.include('mocha --no-config').and.include('import=tsx');
+  });
+
+  // npm runs a script with `sh -c`, and sh passes npm's SIGTERM on to nobody: a process manager
+  // stopping `npm start` left the service running, orphaned. `exec` makes node the script's process.
+  it('SIGTERM to npm run start:worker stops the service itself, not only npm', async function () {
+    this.timeout(90_000);
+    if (!existsSync(pkg.bin['rune-directory']!)) execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
+    const prefix = testPrefix('npm-start');
+    const npm = spawn('npm', ['run', '--silent', 'start:worker'], {
+      env: { ...process.env, REDIS_URL, REDIS_PREFIX: prefix, LOG_FORMAT: 'json' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      // The service says its pid on its first line ("workers started").
+      const servicePid = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        npm.stdout.on('data', (chunk: Buffer) => {
+          out += String(chunk);
+          const line = out.split('\n').find((text) => text.includes('workers started'));
+          if (line) resolve((JSON.parse(line) as { pid: number }).pid);
+        });
+        npm.once('exit', (code) => reject(new Error(`npm exited (${code}) before the worker started: ${out}`)));
+      });
+      const npmExited = new Promise((resolve) => npm.once('exit', resolve));
+      npm.kill('SIGTERM');
+      await npmExited;
+      const alive = () => { try { process.kill(servicePid, 0); return true; } catch { return false; } };
+      for (let i = 0; i < 100 && alive(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      const outlived = alive();
+      if (outlived) process.kill(servicePid, 'SIGKILL');
+      expect(outlived, 'the service outlived npm').to.equal(false);
+    } finally {
+      if (npm.exitCode === null) npm.kill('SIGKILL');
+      const redis = connect();
+      await deletePrefix(redis, prefix);
+      redis.disconnect();
+    }
   });
 });
