@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../config/index.js';
 import { client } from '../support/http.js';
 import { setUpAdmin } from '../support/journeys.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -133,6 +134,12 @@ describe('logs: LOG_FORMAT', () => {
     expect(stdout).not.to.include('"level"');
     // Redaction holds in this format too.
     expect(stdout).to.include('[redacted]').and.not.include('hunter2');
+  });
+
+  it('LOG_FORMAT is auto by default, and a value other than auto, pretty or json stops the start naming it', () => {
+    expect(loadConfig({}).logFormat).to.equal('auto');
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).logFormat).to.equal('pretty');
+    expect(() => loadConfig({ LOG_FORMAT: 'text' })).to.throw(ConfigError, /LOG_FORMAT/);
   });
 
   it('LOG_FORMAT=json, and auto off a terminal, print one JSON object a line', async () => {
