@@ -2,7 +2,7 @@ import { Worker, type Processor } from 'bullmq';
 import type { Config } from '../config/index.js';
 import type { Directory } from '../src/directory/index.js';
 import type { Logger } from '../src/logger.js';
-import { createRedis, closeRedis, withinTime, type RedisClient } from '../src/redis/connection.js';
+import { createRedis, closeRedis, withinTime, reportRedisError, type RedisClient } from '../src/redis/connection.js';
 import { QUEUES, bullPrefix, type QueueName } from '../src/jobs/queues.js';
 import { deactivationProcessor } from './deactivation.processor.js';
 import { sessionRevocationProcessor } from './session-revocation.processor.js';
@@ -30,7 +30,8 @@ export function startWorkers(config: Config, directory: Directory, logger: Logge
     worker.on('failed', (job, error) =>
       logger.warn({ queue: name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'));
     worker.on('completed', (job) => logger.info({ queue: name, jobId: job.id }, 'job completed'));
-    worker.on('error', (error) => logger.warn({ queue: name, err: error.message }, 'worker error'));
+    // Connection failures (the worker's own blocking connection included) are one throttled line.
+    worker.on('error', (error) => reportRedisError(config, logger, `worker:${name}`, error));
     return worker;
   });
   logger.info({ queues: Object.keys(processors), concurrency: config.jobs.concurrency }, 'workers started');

@@ -1,7 +1,7 @@
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Config } from '../../config/index.js';
 import type { Actor } from '../directory/index.js';
-import { createRedis, closeRedis, withinTime, type RedisClient } from '../redis/connection.js';
+import { createRedis, closeRedis, withinTime, reportRedisError, type RedisClient } from '../redis/connection.js';
 import type { Logger } from '../logger.js';
 import {
   QUEUES, QUEUE_NAMES, bullPrefix, jobOptions,
@@ -45,6 +45,9 @@ export class JobRunner {
       [name, new Queue(name, { connection: this.connection, prefix, defaultJobOptions })])) as Record<QueueName, Queue>;
     this.events = Object.fromEntries(QUEUE_NAMES.map((name) =>
       [name, new QueueEvents(name, { connection: this.eventConnection(), prefix })])) as Record<QueueName, QueueEvents>;
+    // Without a listener BullMQ prints each connection failure as a raw multi-line dump.
+    for (const queue of Object.values(this.queues)) queue.on('error', (error) => reportRedisError(config, logger, 'jobs', error));
+    for (const events of Object.values(this.events)) events.on('error', (error) => reportRedisError(config, logger, 'job-events', error));
   }
 
   // QueueEvents blocks on its connection, so each gets one of its own.

@@ -4,12 +4,13 @@ import type { Logger } from '../logger.js';
 
 export type RedisClient = Redis | Cluster;
 
-const ERROR_LOG_EVERY_MS = 10_000;
+const ERROR_LOG_EVERY_MS = 5_000;
 
 /**
  * A connection to the configured Redis, or to a cluster when REDIS_CLUSTER_NODES is set.
  * `forBullmq` gives BullMQ what it requires: commands wait for a reconnect instead of failing.
- * Connection errors are logged, at most once every 10 s per connection, never left unhandled.
+ * Connection errors are never left unhandled (ioredis would print "Unhandled error event"):
+ * they become one line, at most every 5 s per Redis address (see reportRedisError).
  */
 export function createRedis(config: Config, options: { forBullmq?: boolean; logger?: Logger; name?: string } = {}): RedisClient {
   const redisOptions: RedisOptions = {
@@ -20,13 +21,43 @@ export function createRedis(config: Config, options: { forBullmq?: boolean; logg
   const client: RedisClient = config.redis.clusterNodes.length > 0
     ? new Cluster([...config.redis.clusterNodes], { redisOptions, enableOfflineQueue: true })
     : new Redis(config.redis.url, redisOptions);
-  let lastLogged = 0;
-  client.on('error', (error: Error) => {
-    if (Date.now() - lastLogged < ERROR_LOG_EVERY_MS) return;
-    lastLogged = Date.now();
-    options.logger?.warn({ err: error.message, connection: options.name ?? 'directory' }, 'redis connection error');
-  });
+  client.on('error', (error: Error) => reportRedisError(config, options.logger, options.name ?? 'directory', error));
   return client;
+}
+
+/** Where Redis is, as a person can check it: never with the URL's password. */
+export function redisTarget(config: Config): string {
+  if (config.redis.clusterNodes.length > 0) return `cluster ${config.redis.clusterNodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
+  try {
+    const url = new URL(config.redis.url);
+    url.password = '';
+    url.username = '';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return 'REDIS_URL';
+  }
+}
+
+// Errors that mean "Redis is not there (yet)": ioredis reconnects by itself, so they are news, not failures.
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOENT']);
+const lastReported = new Map<string, number>();
+
+/**
+ * One readable line for an error of a Redis connection, its BullMQ queues, workers or queue
+ * events (which re-emit their connections' errors): "redis unreachable at redis://…:
+ * ECONNREFUSED; retrying", never a stack. A Redis that is down fails every connection at once
+ * (seven of them in `serve`), so that is one line every 5 s per address, not one per connection;
+ * any other error is one line every 5 s per connection role and message.
+ */
+export function reportRedisError(config: Config, logger: Logger | undefined, role: string, error: Error & { code?: string }): void {
+  const unreachable = error.code !== undefined && UNREACHABLE.has(error.code);
+  const target = redisTarget(config);
+  const key = unreachable ? `${target}|${error.code}` : `${target}|${role}|${error.message}`;
+  const now = Date.now();
+  if (now - (lastReported.get(key) ?? -Infinity) < ERROR_LOG_EVERY_MS) return;
+  lastReported.set(key, now);
+  if (unreachable) logger?.warn({ connection: role, redis: target, code: error.code }, `redis unreachable at ${target}: ${error.code}; retrying`);
+  else logger?.warn({ connection: role, redis: target, err: error.message }, `redis error (${role}): ${error.message}`);
 }
 
 /** Closes a connection politely, or drops it if Redis does not answer in time. */
