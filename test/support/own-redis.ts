@@ -20,6 +20,7 @@ export async function startOwnRedis(): Promise<{ url: string; process: ChildProc
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 50; i++) {
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined); // refused until redis-server is up: expected, not news
     try {
       await probe.connect();
       await probe.ping();
