@@ -4,7 +4,7 @@ import { ROLES, STATUSES, type Role, type Status, type UserRecord } from '../../
 import { presentUser } from '../../admin/present-user.js';
 import { resetPassword } from '../../auth/reset-password.js';
 import { withRuntime, CLI_ACTOR } from '../context.js';
-import { pageLimit, findUser } from '../arguments.js';
+import { usersLimit, findUser } from '../arguments.js';
 import { CodedFailure, printJson, printLines, printTable, when } from '../output.js';
 
 // `users …`: the admin API's user operations from the shell, through the same directory calls
@@ -52,7 +52,7 @@ export function registerUsers(program: Command): void {
     .addOption(new Option('--status <status>', 'only active or only inactive users').choices(STATUSES))
     .addOption(new Option('--role <role>', 'only admins or only users').choices(ROLES))
     .option('--q <text>', 'a full email, or the start of a name or email')
-    .option('--limit <n>', 'users per page (1-200)', pageLimit, 50)
+    .option('--limit <n>', 'users per page (1-200)', usersLimit, 50)
     .option('--cursor <cursor>', 'the next page, as printed by the previous one')
     .option(...JSON_OPTION)
     .action((options: { status?: Status; role?: Role; q?: string; limit: number; cursor?: string; json?: boolean }) =>
