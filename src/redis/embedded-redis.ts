@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { once } from 'node:events';
@@ -71,10 +71,11 @@ async function startEmbeddedRedis(config: Config, logger: Logger, binary: string
   const dir = join(config.dataDir, 'redis');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const socket = join(dir, 'redis.sock');
-  // A running Redis on this socket is another serve's on the same DATA_DIR: two servers on one
-  // append-only file would corrupt it.
+  // Two redis-servers on one append-only file would corrupt it: one serve per DATA_DIR.
+  const releaseDataDir = claimDataDir(config.dataDir, dir);
   if (await answers(`unix://${socket}`)) {
-    throw new StartupError(`DATA_DIR ${config.dataDir} is in use: another rune-directory's Redis answers at ${socket}`);
+    releaseDataDir();
+    throw new StartupError(`DATA_DIR ${config.dataDir} is in use: a Redis answers at ${socket}`);
   }
   const listen = Buffer.byteLength(socket) <= MAX_SOCKET_PATH_BYTES
     ? { lines: [`port 0`, `unixsocket ${socket}`, `unixsocketperm 700`], url: `unix://${socket}`, where: socket }
@@ -102,13 +103,16 @@ async function startEmbeddedRedis(config: Config, logger: Logger, binary: string
   const pid = await firstLine(child, exited);
   // Whatever ends this process, a child must not outlive it: 'exit' covers process.exit and a
   // crash; the watchdog's pipe covers SIGKILL.
-  const killOnExit = () => signal(child, pid);
+  const killOnExit = () => {
+    signal(child, pid);
+    releaseDataDir();
+  };
   process.on('exit', killOnExit);
 
   const url = listen.url;
   const ready = await waitUntilAnswers(url, exited);
   if (!ready) {
-    signal(child, pid);
+    killOnExit();
     process.off('exit', killOnExit);
     throw new StartupError(`the embedded redis-server (${binary}) did not start: ${lastLine(logFile)} (see ${logFile})`);
   }
@@ -118,17 +122,56 @@ async function startEmbeddedRedis(config: Config, logger: Logger, binary: string
     pid,
     async stop() {
       process.off('exit', killOnExit);
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      signal(child, pid);
-      if ((await withinTime(exited, STOP_WITHIN_MS)) === 'timeout') {
-        logger.warn({ redisPid: pid }, `its own Redis did not stop within ${STOP_WITHIN_MS / 1000} s of SIGTERM; killing it`);
-        signal(child, pid, 'SIGKILL');
-        await exited;
-        return;
+      if (child.exitCode === null && child.signalCode === null) {
+        signal(child, pid);
+        if ((await withinTime(exited, STOP_WITHIN_MS)) === 'timeout') {
+          logger.warn({ redisPid: pid }, `its own Redis did not stop within ${STOP_WITHIN_MS / 1000} s of SIGTERM; killing it`);
+          signal(child, pid, 'SIGKILL');
+          await exited;
+        } else {
+          logger.info({ redisPid: pid }, 'stopped its own Redis');
+        }
       }
-      logger.info({ redisPid: pid }, 'stopped its own Redis');
+      releaseDataDir();
     },
   };
+}
+
+/**
+ * Takes DATA_DIR/redis/owner.pid for this process, or refuses with the pid of the live serve
+ * that holds it. A file left by a process that is gone (SIGKILL, power loss) is taken over.
+ */
+function claimDataDir(dataDir: string, dir: string): () => void {
+  const file = join(dir, 'owner.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+      return () => {
+        try {
+          if (readFileSync(file, 'utf8').trim() === String(process.pid)) unlinkSync(file);
+        } catch {
+          // already gone
+        }
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+        throw new StartupError(`DATA_DIR ${dataDir} is in use by another rune-directory serve (pid ${owner}); stop it, or give this one another DATA_DIR or a REDIS_URL`);
+      }
+      unlinkSync(file);
+    }
+  }
+  throw new StartupError(`DATA_DIR ${dataDir}: cannot take ${file}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 // SIGTERM to redis-server itself (it saves and exits) and to the watchdog (which then ends).

@@ -69,13 +69,28 @@ describe('startup: an embedded Redis when none is configured', function () {
     expect(isAlive(second.redisPid)).to.equal(false);
   });
 
-  it('a SIGKILLed service leaves no redis-server behind (the watchdog sees its pipe close)', async () => {
+  it('a SIGKILLed service leaves no redis-server behind (the watchdog sees its pipe close), and the next start takes the data dir over', async () => {
     const { process, redisPid } = await serve('tsx');
     expect(isAlive(redisPid)).to.equal(true);
     await process.stop('SIGKILL');
     const deadline = Date.now() + 5000;
     while (isAlive(redisPid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(isAlive(redisPid), 'redis-server outlived a SIGKILLed service').to.equal(false);
+    // What it left in DATA_DIR (its claim on it, a socket) does not stop the next start.
+    const again = await serve('tsx');
+    expect((await client(again.url).get('/readyz')).status).to.equal(200);
+  });
+
+  it('a second serve on the same DATA_DIR refuses in one line naming the first, and leaves its Redis alone', async () => {
+    const first = await serve();
+    const second = runCli(['serve'], env);
+    running.push(second);
+    expect(await second.exited).to.equal(1);
+    const stderr = second.stderr().trim();
+    expect(stderr.split('\n'), stderr).to.have.length(1);
+    expect(stderr).to.match(/DATA_DIR .* is in use by another rune-directory serve \(pid \d+\)/);
+    expect(isAlive(first.redisPid)).to.equal(true);
+    expect((await client(first.url).get('/readyz')).status).to.equal(200);
   });
 
   it('with no redis-server on the PATH it exits non-zero and says how to get Redis', async () => {
