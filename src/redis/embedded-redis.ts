@@ -77,15 +77,18 @@ async function startEmbeddedRedis(config: Config, logger: Logger, binary: string
     releaseDataDir();
     throw new StartupError(`DATA_DIR ${config.dataDir} is in use: a Redis answers at ${socket}`);
   }
-  const listen = Buffer.byteLength(socket) <= MAX_SOCKET_PATH_BYTES
+  // A socket path must fit sun_path and read as a URL's path (no spaces or %): else a loopback port.
+  const socketFits = Buffer.byteLength(socket) <= MAX_SOCKET_PATH_BYTES && /^[\w/.@+-]+$/.test(socket);
+  const listen = socketFits
     ? { lines: [`port 0`, `unixsocket ${socket}`, `unixsocketperm 700`], url: `unix://${socket}`, where: socket }
     : await loopbackListen();
   const confFile = join(dir, 'redis.conf');
   const logFile = join(dir, 'redis.log');
   writeFileSync(confFile, [
     ...listen.lines,
-    `dir ${dir}`,
-    `logfile ${logFile}`,
+    // Quoted: redis.conf splits on spaces, and reads "…" with escapes like JSON's.
+    `dir ${JSON.stringify(dir)}`,
+    `logfile ${JSON.stringify(logFile)}`,
     'daemonize no',
     'appendonly yes',
     'appendfsync everysec',
