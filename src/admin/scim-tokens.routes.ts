@@ -6,15 +6,9 @@ import { jsonBody } from '../http/json-body.js';
 import { uuidParam } from '../http/ids.js';
 import { notFound } from '../http/problem.js';
 import { requireSession, requireAdmin, authOf } from '../auth/session-middleware.js';
-import type { ScimTokenRecord } from '../directory/index.js';
 import { CreateScimTokenSchema as CreateScimToken } from './scim-tokens.schema.js';
 
-const present = (t: ScimTokenRecord) => ({
-  id: t.id,
-  name: t.name,
-  createdAt: t.createdAt.toISOString(),
-  lastUsedAt: t.lastUsedAt ? t.lastUsedAt.toISOString() : null,
-});
+import { presentScimToken as present } from './present-scim-token.js';
 
 /** /api/v1/scim-tokens: the bearer tokens IdPs provision with; shown once, stored hashed. */
 export function scimTokensRoutes(deps: AppDeps): Router {

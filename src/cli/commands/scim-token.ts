@@ -1,19 +1,14 @@
 import type { Command } from 'commander';
-import { DirectoryError, type ScimTokenRecord } from '../../directory/index.js';
+import { DirectoryError } from '../../directory/index.js';
+import { presentScimToken } from '../../admin/present-scim-token.js';
 import { isUuid } from '../../http/ids.js';
 import { withRuntime, CLI_ACTOR } from '../context.js';
 import { printJson, printLines, printTable, when } from '../output.js';
 
 // `scim-token …`: the bearer tokens identity providers provision with; shown once, stored hashed.
 
-// The shape GET /api/v1/scim-tokens answers (src/admin/scim-tokens.routes.ts keeps its own copy
-// unexported; test/cli/scim-token.spec.ts checks that the two agree).
-const presentToken = (t: ScimTokenRecord) => ({
-  id: t.id,
-  name: t.name,
-  createdAt: t.createdAt.toISOString(),
-  lastUsedAt: t.lastUsedAt ? t.lastUsedAt.toISOString() : null,
-});
+// The shape GET /api/v1/scim-tokens answers, from the same presenter.
+const presentToken = presentScimToken;
 
 export function registerScimToken(program: Command): void {
   const scimToken = program.command('scim-token').description('manage the SCIM bearer tokens of identity providers');
