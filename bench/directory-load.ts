@@ -40,7 +40,7 @@ function readConfig() {
 }
 type Config = ReturnType<typeof readConfig>;
 
-// Same encoding as src/directory/commands/list-users.ts (not exported there): base64url of `s<seq>`.
+// Same encoding as src/directory/queries/list-users.ts (not exported there): base64url of `s<seq>`.
 const encodeCursor = (seq: number) => Buffer.from(`s${seq}`).toString('base64url');
 
 const newDirectory = (redis: Redis, prefix: string) =>

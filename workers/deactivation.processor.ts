@@ -13,7 +13,7 @@ export function deactivationProcessor(directory: Directory) {
   return async (job: Job<DeactivationJob>): Promise<DeactivationResult> => {
     const { userId } = job.data;
     const actor = { actorId: job.data.actorId, source: job.data.source };
-    const sessionsRevoked = await directory.revokeAllSessions(userId, (revoked) => job.updateProgress({ revoked }));
+    const sessionsRevoked = await directory.deleteEndedSessions(userId, (revoked) => job.updateProgress({ revoked }));
     const deleted = (await directory.getUser(userId)) === null;
     if (sessionsRevoked > 0) {
       await directory.appendAudit(actor, 'sessions.revoked', userId, { count: sessionsRevoked, reason: deleted ? 'deletion' : 'deactivation' });

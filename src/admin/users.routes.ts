@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import type { z } from 'zod';
-import type { AppDeps } from '../http/app.js';
+import type { AppDeps } from '../http/app-deps.js';
 import { validateBody, validateQuery } from '../http/validate.js';
 import { jsonBody } from '../http/json-body.js';
 import { uuidParam } from '../http/ids.js';
@@ -8,7 +8,7 @@ import { notFound } from '../http/problem.js';
 import { requireSession, requireAdmin, authOf } from '../auth/session-middleware.js';
 import { createPasswordUser } from '../auth/provision-user.js';
 import { resetPassword } from '../auth/reset-password.js';
-import { presentUser } from './present-user.js';
+import { presentUser } from '../present/user.js';
 import { respondWithJob } from './job-response.js';
 import { CreateUserSchema, UpdateUserSchema, ListUsersQuery } from './users.schema.js';
 import type { Actor } from '../directory/index.js';
@@ -16,7 +16,7 @@ import type { Actor } from '../directory/index.js';
 export const adminActor = (res: express.Response): Actor => ({ actorId: authOf(res).user.id, source: 'admin-api' });
 
 /** /api/v1/users: the admin's view of the directory. */
-export function usersRoutes(deps: AppDeps): Router {
+export function usersRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'hasher' | 'jobs'>): Router {
   const { directory } = deps;
   const router = Router();
   router.use('/users', requireSession(directory, deps.config), requireAdmin, jsonBody({ limit: '16kb' }));
@@ -83,7 +83,7 @@ export function usersRoutes(deps: AppDeps): Router {
   // Sessions stop working at once; the job then deletes them.
   router.post('/users/:id/revoke-sessions', async (req, res) => {
     const id = String(req.params.id);
-    await directory.endSessions(id);
+    await directory.endAllSessions(id);
     const outcome = await deps.jobs.revokeSessions(id, adminActor(res), 'admin');
     await respondWithJob(res, outcome, async (result) => ({
       user: presentUser(await current(id)),

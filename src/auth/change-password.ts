@@ -61,7 +61,7 @@ export async function changePassword(
   });
   await directory.setSessionScope(input.tokenHash, 'full');
   // Every other session stops working now; deleting their keys is the revocation job's work.
-  await directory.endSessions(user.id, input.tokenHash);
+  await directory.endAllSessions(user.id, input.tokenHash);
   await deps.jobs.revokeSessions(user.id, { actorId: user.id, source: 'auth' }, 'password-change', { wait: false });
   return updated;
 }

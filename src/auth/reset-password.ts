@@ -25,7 +25,7 @@ export async function resetPassword(
     if (error instanceof DirectoryError && error.code === 'sso_required') throw new AuthError('sso_user', SSO_USER_HAS_NO_PASSWORD);
     throw error;
   }
-  await deps.directory.endSessions(userId);
+  await deps.directory.endAllSessions(userId);
   await deps.jobs.revokeSessions(userId, actor, 'admin', { wait: false });
   // Their sessions have all ended, though the job has yet to delete them.
   return { user: { ...user, activeSessions: 0 }, temporaryPassword };

@@ -1,21 +1,23 @@
 import type { DirectoryContext } from './context.js';
-import { directoryKeys } from './keys.js';
+import { directoryKeys, type DirectoryKeys } from './keys.js';
 import { defineScripts, type RedisClient } from './scripts.js';
 import { createUser, type CreateOptions } from './commands/create-user.js';
 import { updateUser, type UpdateOptions } from './commands/update-user.js';
 import { deactivateUser, activateUser } from './commands/set-status.js';
 import { deleteUser, type DeleteOptions } from './commands/delete-user.js';
-import { getUser, findUserByEmail, findUserByUserName, findUserByExternalId, findUserByNameId } from './commands/find-user.js';
-import { listUsers } from './commands/list-users.js';
+import { getUser, findUserByEmail, findUserByUserName, findUserByExternalId, findUserByNameId } from './queries/find-user.js';
+import { listUsers } from './queries/list-users.js';
 import {
-  createSession, lookupSession, setSessionScope, revokeSession, revokeAllSessions, endSessions, type SessionLifetime,
+  createSession, lookupSession, setSessionScope, revokeSession, deleteEndedSessions, endAllSessions, type SessionLifetime,
 } from './commands/sessions.js';
-import { getPasswordHash, setPassword, linkSso } from './commands/passwords.js';
+import { setPassword, linkSso } from './commands/passwords.js';
+import { getPasswordHash } from './queries/get-password-hash.js';
 import { convertToSso } from './commands/convert-to-sso.js';
 import { appendAudit, listAudit } from './audit.js';
 import { checkIndexes } from './doctor.js';
-import { pageUsers } from './commands/page-users.js';
-import { createScimToken, listScimTokens, revokeScimToken, verifyScimTokenHash, touchScimToken } from './commands/scim-tokens.js';
+import { pageUsers } from './queries/page-users.js';
+import { createScimToken, revokeScimToken, touchScimToken } from './commands/scim-tokens.js';
+import { listScimTokens, verifyScimTokenHash } from './queries/scim-tokens.js';
 import type { Actor, ListQuery, NewUser, SessionScope, UserChanges } from './types.js';
 import { hashToken } from './tokens.js';
 
@@ -25,14 +27,21 @@ export interface DirectoryOptions {
   auditMaxEvents?: number;
 }
 
-/** The Redis-backed directory: the one place that reads and writes directory keys. */
+/**
+ * The Redis-backed directory: the one place that reads and writes directory keys. Writes are
+ * in commands/, reads in queries/, each running the .lua script of the same name (scripts.ts).
+ * The connection stays inside: other folders call a method here, never Redis with our keys.
+ */
 export class Directory {
-  readonly ctx: DirectoryContext;
+  private readonly ctx: DirectoryContext;
   readonly session: SessionLifetime;
+  /** Key names only (a SAML request store, the revocation channel, tests that inspect Redis). */
+  readonly keys: DirectoryKeys;
 
   constructor(redis: RedisClient, options: DirectoryOptions) {
     defineScripts(redis);
-    this.ctx = { redis, keys: directoryKeys(options.prefix), auditMaxEvents: options.auditMaxEvents ?? 100_000 };
+    this.keys = directoryKeys(options.prefix);
+    this.ctx = { redis, keys: this.keys, auditMaxEvents: options.auditMaxEvents ?? 100_000 };
     this.session = options.session;
   }
 
@@ -83,9 +92,11 @@ export class Directory {
   sessionExists = async (token: string) => (await this.ctx.redis.exists(this.ctx.keys.session(hashToken(token)))) === 1;
   setSessionScope = (tokenHash: string, scope: SessionScope) => setSessionScope(this.ctx, tokenHash, scope);
   revokeSession = (tokenHash: string) => revokeSession(this.ctx, tokenHash);
-  revokeAllSessions = (userId: string, onBatch?: (revokedSoFar: number) => Promise<void> | void) =>
-    revokeAllSessions(this.ctx, userId, onBatch);
-  endSessions = (userId: string, keepTokenHash?: string) => endSessions(this.ctx, userId, keepTokenHash);
+  /** The clean-up job's part: deletes, in batches, the keys of sessions that can no longer be used. */
+  deleteEndedSessions = (userId: string, onBatch?: (deletedSoFar: number) => Promise<void> | void) =>
+    deleteEndedSessions(this.ctx, userId, onBatch);
+  /** Ends every session of the user at once (one stamp), but `keepTokenHash`. */
+  endAllSessions = (userId: string, keepTokenHash?: string) => endAllSessions(this.ctx, userId, keepTokenHash);
 
   appendAudit = (actor: Actor, action: string, target: string, details?: Record<string, unknown>) =>
     appendAudit(this.ctx, actor, action, target, details);

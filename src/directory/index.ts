@@ -9,5 +9,5 @@ export type { SessionLookup, OpenedSession } from './commands/sessions.js';
 export type { StatusChange } from './commands/set-status.js';
 export type { AuditEvent } from './audit.js';
 export type { Mismatch } from './doctor.js';
-export type { ScimTokenRecord } from './commands/scim-tokens.js';
-export type { OffsetPage } from './commands/page-users.js';
+export type { ScimTokenRecord } from './queries/scim-tokens.js';
+export type { OffsetPage } from './queries/page-users.js';

@@ -29,6 +29,8 @@ export interface DirectoryKeys {
   throttle(name: 'login-pair' | 'login-ip' | 'login-account' | 'login-slow' | 'password-change'): string;
   /** Addresses that signed in to an account before (a sorted set by time), by the account's hash. */
   knownAddresses(accountHash: string): string;
+  /** BullMQ's prefix for the job queues (it adds `:<queue>:…`): the hash tag alone, so one Cluster slot holds them with the rest. */
+  readonly jobs: string;
 }
 
 export function directoryKeys(prefix: string): DirectoryKeys {
@@ -56,5 +58,6 @@ export function directoryKeys(prefix: string): DirectoryKeys {
     scimTokenRevocations: `${base}:scim-tokens:revoked`,
     throttle: (name) => `${base}:rl:${name}`,
     knownAddresses: (accountHash) => `${base}:login:known:${accountHash}`,
+    jobs: base,
   };
 }

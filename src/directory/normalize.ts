@@ -33,13 +33,18 @@ export function normalizeName(value: unknown, problems: FieldProblem[], field = 
   return name;
 }
 
+/** The one spelling of an address that the index, sign-in, its throttle and SSO all look up: NFC, trimmed, lower case. */
+export function canonicalEmail(value: string): string {
+  return (PRINTABLE_ASCII.test(value) ? value : value.normalize('NFC')).trim().toLowerCase();
+}
+
 export function normalizeEmail(value: unknown, problems: FieldProblem[], field = 'email'): string {
   if (typeof value !== 'string') {
     problems.push({ field, message: 'must be a string' });
     return '';
   }
   const ascii = PRINTABLE_ASCII.test(value);
-  const email = (ascii ? value : value.normalize('NFC')).trim().toLowerCase();
+  const email = canonicalEmail(value);
   if (email.length > EMAIL_MAX || !(ascii ? ASCII_EMAIL : EMAIL_PATTERN).test(email)) {
     problems.push({ field, message: 'must be a valid email address' });
   }

@@ -3,6 +3,19 @@ import type { RedisClient } from '../redis/connection.js';
 import { fromScriptError } from './errors.js';
 
 // Lua scripts live as files beside this one; lib.lua is prepended to each.
+// Each script is named for the Directory method that runs it (directory.ts), so a name found in
+// one language finds the other:
+//   createUser ↔ create-user         updateUser ↔ update-user          deleteUser ↔ delete-user
+//   deactivateUser ↔ deactivate-user activateUser ↔ activate-user
+//   setPassword ↔ set-password       getPasswordHash ↔ get-password-hash
+//   linkSso ↔ link-sso               convertToSso ↔ convert-to-sso
+//   createSession ↔ create-session   lookupSession ↔ lookup-session    setSessionScope ↔ set-session-scope
+//   revokeSession ↔ revoke-session   endAllSessions ↔ end-all-sessions deleteEndedSessions ↔ delete-ended-sessions
+//   touchScimToken ↔ touch-scim-token
+//   pageUsers ↔ page-users           listUsers ↔ list-users, or search-users when it has a `q`
+//   getUser, findUserByEmail, findUserByUserName, findUserByExternalId, findUserByNameId ↔ find-user (by index)
+// Activation and deactivation stay two scripts: deactivation alone carries two rules
+// (not oneself, not the last active admin) and ends the user's sessions.
 
 const SCRIPT_NAMES = [
   'create-user',
@@ -12,18 +25,19 @@ const SCRIPT_NAMES = [
   'delete-user',
   'set-password',
   'create-session',
-  'touch-session',
+  'lookup-session',
   'set-session-scope',
   'revoke-session',
-  'revoke-user-sessions',
-  'end-sessions',
-  'get-password',
+  'delete-ended-sessions',
+  'end-all-sessions',
+  'get-password-hash',
   'link-sso',
   'convert-to-sso',
   'page-users',
   'find-user',
   'list-users',
   'search-users',
+  'touch-scim-token',
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];

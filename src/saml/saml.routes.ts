@@ -1,5 +1,5 @@
 import express, { Router, type ErrorRequestHandler } from 'express';
-import type { AppDeps } from '../http/app.js';
+import type { AppDeps } from '../http/app-deps.js';
 import { setSessionCookie } from '../auth/session-cookie.js';
 import type { Logger } from '../logger.js';
 import { completeSamlLogin, type AcsDeps } from './acs.js';
@@ -16,14 +16,14 @@ const missing = (what: string): never => {
 };
 
 /** /saml: SP metadata, SP-initiated login, and the assertion consumer. */
-export function samlRoutes(deps: AppDeps): Router {
+export function samlRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'redis' | 'logger' | 'samlPool' | 'samlIdp'>): Router {
   const router = Router();
   const sp = spSettings(deps.config);
   if (!sp) {
     router.use((_req, _res, next) => next(new SamlError('saml_not_configured', NOT_CONFIGURED).toProblem()));
     return router;
   }
-  const store = new SamlRequestStore(deps.redis, deps.directory.ctx.keys);
+  const store = new SamlRequestStore(deps.redis, deps.directory.keys);
   // With SAML_IDP_METADATA_URL, whom we trust is what the refresher last fetched.
   const settings = currentSamlSettings(deps.config, deps.config.saml.idpMetadata ? deps.samlIdp ?? missing('IdP metadata refresher') : undefined);
   const acs: AcsDeps = {

@@ -19,7 +19,7 @@ export class ScimTokenCache {
 
   constructor(private readonly directory: Directory, subscriber: RedisClient, logger: Logger) {
     this.subscriber = subscriber;
-    const channel = directory.ctx.keys.scimTokenRevocations;
+    const channel = directory.keys.scimTokenRevocations;
     subscriber.subscribe(channel).catch((error: Error) => logger.warn({ err: error.message }, 'SCIM token revocations: subscribe failed'));
     subscriber.on('message', (from: string, tokenHash: string) => {
       if (from === channel) this.forget(tokenHash);

@@ -92,7 +92,7 @@ function sortResources(resources: Json[], sortBy: string, descending: boolean): 
     .map((x) => x.resource);
 }
 
-export async function listUsers(directory: Directory, baseUrl: string, params: ListParams): Promise<ListResult> {
+export async function listScimUsers(directory: Directory, baseUrl: string, params: ListParams): Promise<ListResult> {
   const startIndex = Math.max(1, Math.trunc(params.startIndex ?? 1) || 1);
   const count = Math.min(MAX_RESULTS, Math.max(0, Math.trunc(params.count ?? MAX_RESULTS)));
   const offset = startIndex - 1;

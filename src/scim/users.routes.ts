@@ -1,9 +1,9 @@
 import { Router, type Request } from 'express';
-import type { AppDeps } from '../http/app.js';
+import type { AppDeps } from '../http/app-deps.js';
 import { ScimError } from './scim-error.js';
 import { uuidParam } from '../http/ids.js';
 import { ScimProvisioner } from './provisioning.js';
-import { listUsers, type ListParams } from './user-query.js';
+import { listScimUsers, type ListParams } from './user-query.js';
 import { projector, type Projection } from './shape.js';
 import { checkAttributePath } from './attribute-path.js';
 import { toScimResource, etagOf, managedByScim } from './user-resource.js';
@@ -18,7 +18,7 @@ const MAX_INTEGER = 1_000_000_000;
 
 /**
  * startIndex or count: an integer of at most MAX_INTEGER either way, else 400 invalidValue. Values
- * below 1 (startIndex) or 0 (count) are interpreted by listUsers, as RFC 7644 §3.4.2.4 says.
+ * below 1 (startIndex) or 0 (count) are interpreted by listScimUsers, as RFC 7644 §3.4.2.4 says.
  */
 const integer = (value: unknown, name: string): number | undefined => {
   if (value === undefined || value === '') return undefined;
@@ -60,7 +60,7 @@ const listParams = (source: Json): ListParams & Projection => {
 };
 
 /** /scim/v2/Users: RFC 7644 over the directory. */
-export function scimUsersRoutes(deps: AppDeps, baseUrl: string): Router {
+export function scimUsersRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'jobs'>, baseUrl: string): Router {
   const router = Router();
   const provisioner = new ScimProvisioner(deps, baseUrl);
   router.param('id', uuidParam((id) => new ScimError(404, `No User with id ${id}.`)));
@@ -75,7 +75,7 @@ export function scimUsersRoutes(deps: AppDeps, baseUrl: string): Router {
 
   const list = async (res: Parameters<Parameters<Router['get']>[1]>[1], params: ListParams & Projection) => {
     const shape = projector(params);
-    const result = await listUsers(deps.directory, baseUrl, params);
+    const result = await listScimUsers(deps.directory, baseUrl, params);
     const resources = shape ? result.resources.map(shape) : result.resources;
     sendScim(res, 200, {
       schemas: [LIST_RESPONSE],

@@ -36,7 +36,7 @@ describe('admin API: two admins deactivating each other at once', function () {
       expect([a.status, b.status].sort(), `${a.text} ${b.text}`).to.deep.equal([200, 409]);
       const loser = a.status === 409 ? a : b;
       losers.push(loser.body.code);
-      expect(await directory.ctx.redis.scard(directory.ctx.keys.activeAdmins)).to.equal(1);
+      expect(await server.runtime.redis.scard(directory.keys.activeAdmins)).to.equal(1);
       if (b.status === 200) survivor = { id: newcomer.id, token };
     }
     expect(new Set(losers)).to.deep.equal(new Set(['last_active_admin']));

@@ -80,7 +80,7 @@ describe('auth: the new-user journey', () => {
     expect(logs).not.to.include(temporaryPassword);
     expect(logs).not.to.include(newPassword);
     expect(logs).not.to.include(first.body.token);
-    const audit = JSON.stringify(await server.runtime.redis.xrange(server.runtime.directory.ctx.keys.audit, '-', '+'));
+    const audit = JSON.stringify(await server.runtime.redis.xrange(server.runtime.directory.keys.audit, '-', '+'));
     expect(audit).to.include('user.password_changed');
     expect(audit).not.to.include(temporaryPassword);
     expect(audit).not.to.include(newPassword);

@@ -93,7 +93,7 @@ describe('directory: listing and search', () => {
 
   it('doctor reports a tampered index', async () => {
     const victim = (await t.directory.listUsers({ limit: 2 })).users[1]!;
-    const key = t.directory.ctx.keys.index('email');
+    const key = t.directory.keys.index('email');
     await t.redis.hdel(key, victim.email);
     await t.redis.hset(key, 'ghost@corp.test', 'no-such-user');
     const report = await t.directory.checkIndexes();

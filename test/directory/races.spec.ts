@@ -36,7 +36,7 @@ describe('directory: races', function () {
       const x = await makeAdmin(d1!);
       const y = await makeAdmin(d1!);
       const results = await Promise.allSettled([d1!.deactivateUser(y.id, as(x)), d2!.deactivateUser(x.id, as(y))]);
-      const activeAdmins = await d3!.ctx.redis.scard(d3!.ctx.keys.activeAdmins);
+      const activeAdmins = await connections[2]!.scard(d3!.keys.activeAdmins);
       return { codes: results.map(codeOf).sort(), activeAdmins };
     }));
     for (const { codes, activeAdmins } of outcomes) {
@@ -74,7 +74,7 @@ describe('directory: races', function () {
       const exists = (await d3!.getUser(user.id)) !== null;
       const token = opened.status === 'fulfilled' ? opened.value.token : undefined;
       const live = token ? (await d3!.lookupSession(token)).status === 'ok' : false;
-      const sessionKeys = await d3!.ctx.redis.exists(d3!.ctx.keys.userSessions(user.id));
+      const sessionKeys = await connections[2]!.exists(d3!.keys.userSessions(user.id));
       return { deleted: codeOf(deleted), opened: codeOf(opened), exists, live, sessionKeys };
     }));
     for (const o of outcomes) {

@@ -54,7 +54,7 @@ describe('directory: roles, deactivation and deletion', () => {
       const { user: after, changed } = await t.directory.deactivateUser(admin.id, as(user));
       expect(changed).to.equal(true);
       expect(after.status).to.equal('inactive');
-      expect(await t.redis.smembers(t.directory.ctx.keys.activeAdmins)).to.deep.equal([user.id]);
+      expect(await t.redis.smembers(t.directory.keys.activeAdmins)).to.deep.equal([user.id]);
     });
 
     it('is idempotent, and so is activation', async () => {
@@ -82,7 +82,7 @@ describe('directory: roles, deactivation and deletion', () => {
       await t.directory.createSession(user.id, 'full');
       await expectRefusal(t.directory.deleteUser(user.id, as(admin)), 'active_sessions');
       await t.directory.deactivateUser(user.id, as(admin));
-      await t.directory.revokeAllSessions(user.id);
+      await t.directory.deleteEndedSessions(user.id);
       await t.directory.deleteUser(user.id, as(admin));
       expect(await t.directory.getUser(user.id)).to.equal(null);
     });
@@ -115,7 +115,7 @@ describe('directory: roles, deactivation and deletion', () => {
       expect(await t.directory.findUserByExternalId('ext-1')).to.equal(null);
       expect((await t.directory.listUsers({ q: 'delete' })).total).to.equal(0);
       expect((await t.directory.listUsers()).total).to.equal(1);
-      expect(await t.redis.exists(t.directory.ctx.keys.user(user.id))).to.equal(0);
+      expect(await t.redis.exists(t.directory.keys.user(user.id))).to.equal(0);
       expect((await t.directory.checkIndexes()).mismatches).to.deep.equal([]);
       // The email is free again.
       await makeUser(t.directory, 'user', { email: user.email });

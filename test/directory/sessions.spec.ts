@@ -18,8 +18,8 @@ describe('directory: sessions', () => {
     expect(session.scope).to.equal('full');
     expect(after.lastLoginAt).to.be.instanceOf(Date);
     expect(after.activeSessions).to.equal(1);
-    expect(await t.redis.exists(t.directory.ctx.keys.session(hashToken(token)))).to.equal(1);
-    expect(await t.redis.exists(t.directory.ctx.keys.session(token))).to.equal(0);
+    expect(await t.redis.exists(t.directory.keys.session(hashToken(token)))).to.equal(1);
+    expect(await t.redis.exists(t.directory.keys.session(token))).to.equal(0);
     const found = await t.directory.lookupSession(token);
     expect(found.status).to.equal('ok');
   });
@@ -56,13 +56,13 @@ describe('directory: sessions', () => {
     const a = await t.directory.createSession(user.id, 'full');
     const b = await t.directory.createSession(user.id, 'full');
     const keep = await t.directory.createSession(user.id, 'full');
-    expect(await t.directory.revokeAllSessions(user.id)).to.equal(0);
-    await t.directory.endSessions(user.id, hashToken(keep.token));
+    expect(await t.directory.deleteEndedSessions(user.id)).to.equal(0);
+    await t.directory.endAllSessions(user.id, hashToken(keep.token));
     expect((await t.directory.lookupSession(a.token)).status).to.equal('missing');
     expect((await t.directory.lookupSession(keep.token)).status).to.equal('ok');
     const later = await t.directory.createSession(user.id, 'full');
-    expect(await t.directory.revokeAllSessions(user.id)).to.equal(1);
-    expect(await t.redis.exists(t.directory.ctx.keys.session(hashToken(b.token)))).to.equal(0);
+    expect(await t.directory.deleteEndedSessions(user.id)).to.equal(1);
+    expect(await t.redis.exists(t.directory.keys.session(hashToken(b.token)))).to.equal(0);
     expect((await t.directory.lookupSession(later.token)).status).to.equal('ok');
     expect((await t.directory.getUser(user.id))?.activeSessions).to.equal(2);
   });
@@ -74,9 +74,9 @@ describe('directory: sessions', () => {
     expect((await t.directory.getUser(user.id))?.activeSessions).to.equal(2500);
     await t.directory.deactivateUser(user.id, as(admin));
     const batches: number[] = [];
-    expect(await t.directory.revokeAllSessions(user.id, (n) => { batches.push(n); })).to.equal(2500);
+    expect(await t.directory.deleteEndedSessions(user.id, (n) => { batches.push(n); })).to.equal(2500);
     expect(batches).to.deep.equal([1000, 2000]);
-    expect(await t.redis.exists(t.directory.ctx.keys.userSessions(user.id))).to.equal(0);
+    expect(await t.redis.exists(t.directory.keys.userSessions(user.id))).to.equal(0);
   });
 
   it('changes the scope of a live session', async () => {

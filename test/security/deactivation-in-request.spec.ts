@@ -4,7 +4,7 @@ import { call, client, type Client } from '../support/http.js';
 import { setUpAdmin, onboardUser } from '../support/journeys.js';
 import { expectRefusal } from '../support/expect-refusal.js';
 import { SYSTEM } from '../support/factories.js';
-import { runWorkers } from '../../src/runtime.js';
+import { runWorkers } from '../../workers/index.js';
 import { hashToken } from '../../src/directory/index.js';
 
 // Issue 9, finding 4: deactivation and deletion take effect in the request, whether or not a
@@ -44,7 +44,7 @@ describe('security: deactivation takes effect in the request (admin API)', () =>
 
   const as = (token: string) => ({ token });
   const sessionKeyExists = async (token: string) =>
-    (await server.runtime.redis.exists(server.runtime.directory.ctx.keys.session(hashToken(token)))) === 1;
+    (await server.runtime.redis.exists(server.runtime.directory.keys.session(hashToken(token)))) === 1;
 
   it('with no worker running, deactivating answers at once and the user is already inactive: their session is refused and a fresh sign-in is refused user_inactive', async () => {
     const eve = await onboardUser(api, admin.token, { name: 'Eve Admin', email: 'eve@corp.test', role: 'admin' }, PASSWORD);
@@ -205,11 +205,11 @@ describe('security: SCIM writes are one write, whether or not a worker runs', ()
 
     const workers = runWorkers(server.runtime);
     try {
-      await until(async () => (await redis.exists(directory.ctx.keys.userSessions(user.id))) === 0, 'the session index is gone');
+      await until(async () => (await redis.exists(directory.keys.userSessions(user.id))) === 0, 'the session index is gone');
     } finally {
       await workers.close();
     }
-    expect(await redis.exists(directory.ctx.keys.session(hashToken(user.token)))).to.equal(0);
+    expect(await redis.exists(directory.keys.session(hashToken(user.token)))).to.equal(0);
     expect((await directory.checkIndexes()).mismatches).to.deep.equal([]);
   });
 

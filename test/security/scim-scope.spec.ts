@@ -149,7 +149,8 @@ describe('security: an IdP token controls only the users SCIM manages', () => {
     expect((await f.scim('GET', `/Users/${linked.id}`)).status).to.equal(200);
     await expectDoctorClean(f);
 
-    const { redis, keys } = directory.ctx;
+    const { redis } = f.server.runtime;
+    const { keys } = directory;
     const seq = Number(await redis.hget(keys.user(linked.id), 'seq'));
     await redis.setbit(keys.bits('sso'), seq, 0);
     const report = await directory.checkIndexes();

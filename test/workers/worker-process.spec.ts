@@ -86,8 +86,8 @@ describe('workers: real processes', function () {
       expect(job.result).to.include({ userId: user.id, deleted: false });
       expect((await directory.getUser(user.id))?.status).to.equal('inactive');
       expect((await directory.getUser(user.id))?.activeSessions).to.equal(0);
-      expect(await redis.exists(directory.ctx.keys.userSessions(user.id))).to.equal(0);
-      const [, leftover] = await redis.scan('0', 'MATCH', directory.ctx.keys.session('*'), 'COUNT', 100_000);
+      expect(await redis.exists(directory.keys.userSessions(user.id))).to.equal(0);
+      const [, leftover] = await redis.scan('0', 'MATCH', directory.keys.session('*'), 'COUNT', 100_000);
       expect(leftover).to.deep.equal([]);
       expect((await auditActions(user.id)).filter((a) => a === 'user.deactivated')).to.have.length(1);
     } finally {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DirectoryContext } from '../context.js';
 import { runScript } from '../scripts.js';
-import { validationFailed, type FieldProblem } from '../errors.js';
+import { invalidFields, type FieldProblem } from '../errors.js';
 import {
   normalizeName, normalizeEmail, normalizeRole, normalizeKind, normalizeStatus, normalizeIdentifier, indexKeyIfNeeded,
 } from '../normalize.js';
@@ -34,7 +34,7 @@ export async function createUser(
   if (nameId !== undefined && input.kind !== 'sso') problems.push({ field: 'nameId', message: 'only SSO users have a SAML NameID' });
   if (input.kind === 'password' && !input.passwordHash) problems.push({ field: 'password', message: 'a password user needs a password' });
   if (input.kind === 'sso' && input.passwordHash) problems.push({ field: 'password', message: 'an SSO user has no password' });
-  if (problems.length > 0) throw validationFailed(problems);
+  if (problems.length > 0) throw invalidFields(problems);
 
   const user: Record<string, string | undefined> = {
     id: input.id ?? randomUUID(),

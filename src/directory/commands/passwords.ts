@@ -1,13 +1,8 @@
 import type { DirectoryContext } from '../context.js';
 import { runScript } from '../scripts.js';
 import { toUserRecord, type RawUser } from '../user-record.js';
-import { packPasswordHash, unpackPasswordHash } from '../password-codec.js';
+import { packPasswordHash } from '../password-codec.js';
 import type { Actor, UserRecord } from '../types.js';
-
-/** The stored argon2id hash of a password user, for verification only. */
-export async function getPasswordHash(ctx: DirectoryContext, userId: string): Promise<string | null> {
-  return unpackPasswordHash(await runScript<{ pw?: string; pwp?: string }>(ctx.redis, ctx.keys.base, 'get-password', { id: userId }));
-}
 
 /** Replaces the hash; `mustChangePassword` marks a temporary password. */
 export async function setPassword(

@@ -2,23 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { DirectoryContext } from '../context.js';
 import { newToken, hashToken } from '../tokens.js';
 import { DirectoryError } from '../errors.js';
+import { runScript } from '../scripts.js';
+import type { ScimTokenRecord } from '../queries/scim-tokens.js';
 
-// SCIM bearer tokens: shown once, stored only under the SHA-256 of the token.
-// `{p}:scim-token:<hash>` holds the token's record; `{p}:scim-tokens` maps id -> hash for listing.
-
-export interface ScimTokenRecord {
-  id: string;
-  name: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-}
-
-const toRecord = (raw: Record<string, string>): ScimTokenRecord => ({
-  id: raw.id!,
-  name: raw.name!,
-  createdAt: new Date(Number(raw.createdAt)),
-  lastUsedAt: raw.lastUsedAt ? new Date(Number(raw.lastUsedAt)) : null,
-});
+// SCIM bearer tokens: shown once, stored only under the SHA-256 of the token (keys.ts lists the keys).
+// The reads (listing, verifying) are in ../queries/scim-tokens.ts.
 
 export async function createScimToken(ctx: DirectoryContext, name: string): Promise<ScimTokenRecord & { token: string }> {
   const trimmed = name.trim();
@@ -37,14 +25,6 @@ export async function createScimToken(ctx: DirectoryContext, name: string): Prom
   return { id, name: trimmed, createdAt: new Date(createdAt), lastUsedAt: null, token };
 }
 
-export async function listScimTokens(ctx: DirectoryContext): Promise<ScimTokenRecord[]> {
-  const hashes = Object.values(await ctx.redis.hgetall(ctx.keys.scimTokens));
-  const pipeline = ctx.redis.pipeline();
-  for (const tokenHash of hashes) pipeline.hgetall(ctx.keys.scimToken(tokenHash));
-  const rows = ((await pipeline.exec()) ?? []).map(([, raw]) => raw as Record<string, string>).filter((raw) => raw?.id);
-  return rows.map(toRecord).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-}
-
 /** Revokes a token and announces it, so servers that cached it drop it; answers its hash. */
 export async function revokeScimToken(ctx: DirectoryContext, id: string): Promise<string> {
   const tokenHash = await ctx.redis.hget(ctx.keys.scimTokens, id);
@@ -54,14 +34,7 @@ export async function revokeScimToken(ctx: DirectoryContext, id: string): Promis
   return tokenHash;
 }
 
-/** The record of a valid (not revoked) token, by the token's SHA-256, else null. */
-export async function verifyScimTokenHash(ctx: DirectoryContext, tokenHash: string): Promise<ScimTokenRecord | null> {
-  const raw = await ctx.redis.hgetall(ctx.keys.scimToken(tokenHash));
-  return raw.id ? toRecord(raw) : null;
-}
-
+/** Records when a token was last used (touch-scim-token.lua: never recreates a revoked one). */
 export async function touchScimToken(ctx: DirectoryContext, tokenHash: string, at: number): Promise<void> {
-  // XX semantics by hand: never recreate a token that was revoked meanwhile.
-  const key = ctx.keys.scimToken(tokenHash);
-  await ctx.redis.eval("if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'lastUsedAt', ARGV[1]) end", 1, key, String(at));
+  await runScript(ctx.redis, ctx.keys.base, 'touch-scim-token', { tokenHash, at: String(at) });
 }

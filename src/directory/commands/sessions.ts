@@ -62,7 +62,7 @@ export async function lookupSession(ctx: DirectoryContext, token: string, idleTt
   const result = await runScript<{ status: string; session?: RawSession; user?: RawUser }>(
     ctx.redis,
     ctx.keys.base,
-    'touch-session',
+    'lookup-session',
     { tokenHash, idleMs: idleTtlSeconds * 1000 },
   );
   if (result.status === 'ok' && result.session && result.user) {
@@ -80,25 +80,25 @@ export async function revokeSession(ctx: DirectoryContext, tokenHash: string): P
   return result.revoked === 1;
 }
 
-const REVOKE_BATCH = 1000;
+const DELETE_BATCH = 1000;
 
 /**
- * Deletes the sessions a user may no longer use: all of them if the user is inactive or
- * gone, else those opened before endSessions() last ran. Batched, so Redis never blocks long;
- * `onBatch` reports progress. Answers how many were deleted.
+ * Deletes the keys of the sessions a user may no longer use: all of them if the user is inactive
+ * or gone, else those opened before endAllSessions() last ran. Batched, so Redis never blocks long;
+ * `onBatch` reports progress. Answers how many were deleted. The session-revocation job runs it.
  */
-export async function revokeAllSessions(
+export async function deleteEndedSessions(
   ctx: DirectoryContext,
   userId: string,
-  onBatch?: (revokedSoFar: number) => Promise<void> | void,
+  onBatch?: (deletedSoFar: number) => Promise<void> | void,
 ): Promise<number> {
   let total = 0;
   let offset = 0;
   for (;;) {
-    const result = await runScript<{ revoked: number; next: number; done: boolean }>(ctx.redis, ctx.keys.base, 'revoke-user-sessions', {
+    const result = await runScript<{ revoked: number; next: number; done: boolean }>(ctx.redis, ctx.keys.base, 'delete-ended-sessions', {
       userId,
       offset,
-      batch: REVOKE_BATCH,
+      batch: DELETE_BATCH,
     });
     total += result.revoked;
     offset = result.next;
@@ -107,7 +107,10 @@ export async function revokeAllSessions(
   }
 }
 
-/** Makes every session of the user opened before now unusable at once, except `keepTokenHash`. */
-export async function endSessions(ctx: DirectoryContext, userId: string, keepTokenHash?: string): Promise<void> {
-  await runScript(ctx.redis, ctx.keys.base, 'end-sessions', { userId, keep: keepTokenHash });
+/**
+ * Makes every session of the user opened before now unusable at once (one stamp on the user),
+ * except `keepTokenHash`; deleteEndedSessions() later deletes their keys.
+ */
+export async function endAllSessions(ctx: DirectoryContext, userId: string, keepTokenHash?: string): Promise<void> {
+  await runScript(ctx.redis, ctx.keys.base, 'end-all-sessions', { userId, keep: keepTokenHash });
 }

@@ -1,6 +1,6 @@
 import type { DirectoryContext } from '../context.js';
 import { runScript } from '../scripts.js';
-import { validationFailed, type FieldProblem } from '../errors.js';
+import { invalidFields, type FieldProblem } from '../errors.js';
 import {
   normalizeName, normalizeEmail, normalizeRole, normalizeStatus, normalizeIdentifier, indexKeyIfNeeded,
 } from '../normalize.js';
@@ -44,7 +44,7 @@ export async function updateUser(
   }
   if (input.scim !== undefined) changes.scim = input.scim;
   if (input.status !== undefined) changes.status = normalizeStatus(input.status, problems);
-  if (problems.length > 0) throw validationFailed(problems);
+  if (problems.length > 0) throw invalidFields(problems);
 
   const raw = await runScript<RawUser>(ctx.redis, ctx.keys.base, 'update-user', {
     id,

@@ -3,9 +3,7 @@ import { runScript } from '../scripts.js';
 import { DirectoryError } from '../errors.js';
 import { toUserRecord, type RawUser } from '../user-record.js';
 import type { ListQuery, UserPage } from '../types.js';
-
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 200;
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../page-size.js';
 
 // A cursor is the creation sequence of the last user on the page, opaque to clients.
 const encodeCursor = (seq: number) => Buffer.from(`s${seq}`).toString('base64url');

@@ -2,6 +2,7 @@ import type { DirectoryContext } from '../context.js';
 import { runScript } from '../scripts.js';
 import { toUserRecord, type RawUser } from '../user-record.js';
 import type { UserRecord } from '../types.js';
+import { canonicalEmail } from '../normalize.js';
 
 type Index = 'id' | 'email' | 'username' | 'externalid' | 'nameid';
 
@@ -17,7 +18,7 @@ async function findBy(ctx: DirectoryContext, by: Index, value: string): Promise<
 const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const getUser = async (ctx: DirectoryContext, id: string) => (USER_ID.test(id) ? findBy(ctx, 'id', id) : null);
-export const findUserByEmail = (ctx: DirectoryContext, email: string) => findBy(ctx, 'email', email.trim().toLowerCase());
+export const findUserByEmail = (ctx: DirectoryContext, email: string) => findBy(ctx, 'email', canonicalEmail(email));
 export const findUserByUserName = (ctx: DirectoryContext, userName: string) =>
   findBy(ctx, 'username', userName.normalize('NFC').trim().toLowerCase());
 export const findUserByNameId = (ctx: DirectoryContext, nameId: string) => findBy(ctx, 'nameid', nameId);
