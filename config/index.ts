@@ -77,65 +77,11 @@ const EnvSchema = z.object({
   SAML_POOL_SIZE: z.coerce.number().int().min(1).max(64).optional(),
 });
 
-export interface Config {
-  readonly port: number;
-  readonly host: string;
-  /** METRICS_TOKEN / METRICS_PORT: who may read /metrics, and where it is served. */
-  readonly metrics: { readonly token?: string; readonly port?: number };
-  readonly trustProxy: string | number | boolean;
-  readonly publicUrl: string;
-  /** Origins besides PUBLIC_URL's trusted for cookie-borne state changes (ALLOWED_ORIGINS). */
-  readonly allowedOrigins: readonly string[];
-  readonly redis: {
-    readonly url: string;
-    /** REDIS_URL was given: then `serve` never starts a Redis of its own, it waits for that one. */
-    readonly urlFromEnv: boolean;
-    readonly prefix: string;
-    readonly clusterNodes: readonly { host: string; port: number }[];
-  };
-  readonly logLevel: string;
-  /** DATA_DIR, absolute: where the embedded Redis (if any) keeps its files. */
-  readonly dataDir: string;
-  /** LOG_FORMAT: how log lines are written to stdout. */
-  readonly logFormat: 'auto' | 'pretty' | 'json';
-  readonly session: { readonly idleTtlSeconds: number; readonly maxTtlSeconds: number };
-  readonly password: {
-    readonly minLength: number;
-    readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
-    /** How long a temporary password can still be used to sign in (TEMP_PASSWORD_TTL). */
-    readonly temporaryTtlSeconds: number;
-  };
-  readonly login: { readonly maxFailures: number; readonly lockoutSeconds: number };
-  readonly jobs: {
-    readonly waitMs: number;
-    readonly concurrency: number;
-    readonly lockMs: number;
-    readonly stalledIntervalMs: number;
-    readonly attempts: number;
-    readonly shutdownTimeoutMs: number;
-  };
-  readonly audit: { readonly maxEvents: number };
-  /** SCIM `roles` values that make a user an admin; empty: role mapping is off. */
-  readonly scim: { readonly adminRoleValues: readonly string[] };
-  readonly saml: {
-    readonly idpCert?: string;
-    readonly idpSsoUrl?: string;
-    readonly idpEntityId?: string;
-    /** SAML_IDP_METADATA_URL and how it is fetched; its values fill what SAML_IDP_* leave unset. */
-    readonly idpMetadata?: { readonly url: string; readonly refreshSeconds: number; readonly timeoutMs: number };
-    readonly allowIdpInitiated: boolean;
-    readonly roleAttribute?: string;
-    readonly adminValues: readonly string[];
-    readonly linkPasswordUsers: boolean;
-    /** SAML_IDP_CERT split into one PEM per certificate (several during a rotation). */
-    readonly idpCerts: readonly string[];
-    /** Signs AuthnRequests when set, with spCert published in the SP metadata. */
-    readonly spPrivateKey?: string;
-    readonly spCert?: string;
-    /** Worker threads that validate SAML responses off the event loop. */
-    readonly poolSize: number;
-  };
-}
+/**
+ * The checked settings, frozen. Its type is what buildConfig returns, so each setting is written
+ * twice only (its variable in EnvSchema, its place here), never a third time in an interface.
+ */
+export type Config = ReturnType<typeof buildConfig>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -157,7 +103,7 @@ function parseAllowedOrigins(value: string | undefined): string[] {
   });
 }
 
-function parseClusterNodes(value: string | undefined): { host: string; port: number }[] {
+function parseClusterNodes(value: string | undefined): readonly { host: string; port: number }[] {
   if (!value) return [];
   return value.split(',').map((entry) => {
     const match = /^([^:\s]+):(\d{1,5})$/.exec(entry.trim());
@@ -245,7 +191,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
-  const e = parsed.data;
+  return buildConfig(parsed.data);
+}
+
+function buildConfig(e: z.infer<typeof EnvSchema>) {
   if (e.SESSION_IDLE_TTL > e.SESSION_MAX_TTL) {
     throw new ConfigError('SESSION_IDLE_TTL: must not exceed SESSION_MAX_TTL');
   }
@@ -254,23 +203,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
+    /** METRICS_TOKEN / METRICS_PORT: who may read /metrics, and where it is served. */
     metrics: Object.freeze({ token: e.METRICS_TOKEN, port: e.METRICS_PORT }),
     trustProxy: /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY,
     publicUrl,
+    /** Origins besides PUBLIC_URL's trusted for cookie-borne state changes (ALLOWED_ORIGINS). */
     allowedOrigins: Object.freeze(parseAllowedOrigins(e.ALLOWED_ORIGINS)),
     redis: Object.freeze({
       url: e.REDIS_URL ?? e.REDIS_DEFAULT_URL,
+      /** REDIS_URL was given: then `serve` never starts a Redis of its own, it waits for that one. */
       urlFromEnv: e.REDIS_URL !== undefined,
       prefix: e.REDIS_PREFIX,
       clusterNodes: parseClusterNodes(e.REDIS_CLUSTER_NODES),
     }),
     logLevel: e.LOG_LEVEL,
+    /** DATA_DIR, absolute: where the embedded Redis (if any) keeps its files. */
     dataDir: resolve(e.DATA_DIR),
+    /** LOG_FORMAT: how log lines are written to stdout. */
     logFormat: e.LOG_FORMAT,
     session: Object.freeze({ idleTtlSeconds: e.SESSION_IDLE_TTL, maxTtlSeconds: e.SESSION_MAX_TTL }),
     password: Object.freeze({
       minLength: e.PASSWORD_MIN_LENGTH,
       argon2: Object.freeze({ memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM }),
+      /** How long a temporary password can still be used to sign in (TEMP_PASSWORD_TTL). */
       temporaryTtlSeconds: e.TEMP_PASSWORD_TTL,
     }),
     login: Object.freeze({ maxFailures: e.LOGIN_MAX_FAILURES, lockoutSeconds: e.LOGIN_LOCKOUT_SECONDS }),
@@ -283,19 +238,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       shutdownTimeoutMs: e.WORKER_SHUTDOWN_TIMEOUT_MS,
     }),
     audit: Object.freeze({ maxEvents: e.AUDIT_MAX_EVENTS }),
+    /** SCIM `roles` values that make a user an admin; empty: role mapping is off. */
     scim: Object.freeze({ adminRoleValues: (e.SCIM_ADMIN_ROLES ?? '').split(',').map((v) => v.trim()).filter(Boolean) }),
     saml: Object.freeze({
       idpCert: saml.idpCert,
       idpSsoUrl: e.SAML_IDP_SSO_URL,
       idpEntityId: e.SAML_IDP_ENTITY_ID,
+      /** SAML_IDP_METADATA_URL and how it is fetched; its values fill what SAML_IDP_* leave unset. */
       idpMetadata: saml.idpMetadata,
       allowIdpInitiated: e.SAML_ALLOW_IDP_INITIATED,
       roleAttribute: e.SAML_ROLE_ATTRIBUTE,
       adminValues: (e.SAML_ADMIN_VALUES ?? '').split(',').map((v) => v.trim()).filter(Boolean),
       linkPasswordUsers: e.SAML_LINK_PASSWORD_USERS,
+      /** SAML_IDP_CERT split into one PEM per certificate (several during a rotation). */
       idpCerts: Object.freeze(saml.idpCerts),
+      /** Signs AuthnRequests when set, with spCert published in the SP metadata. */
       spPrivateKey: saml.spPrivateKey,
       spCert: saml.spCert,
+      /** Worker threads that validate SAML responses off the event loop. */
       poolSize: e.SAML_POOL_SIZE ?? availableParallelism(),
     }),
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES, STATUSES } from '../directory/index.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../directory/page-size.js';
 import { EmailField, NameField } from './user-fields.schema.js';
 
 export const CreateUserSchema = z.strictObject({
@@ -18,5 +19,5 @@ export const ListUsersQuery = z.strictObject({
   role: z.enum(ROLES).optional(),
   q: z.string().max(320).meta({ description: 'Case-insensitive prefix of the email or the name; a full email matches too.' }).optional(),
   cursor: z.string().max(64).meta({ description: 'The nextCursor of the previous page.' }).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
 });

@@ -1,5 +1,6 @@
 import type { Directory, UserRecord, SessionRecord } from '../directory/index.js';
 import { DirectoryError } from '../directory/index.js';
+import { canonicalEmail } from '../directory/normalize.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { temporaryPasswordExpired } from './temporary-password.js';
@@ -26,7 +27,7 @@ export interface SignInDeps {
  */
 export async function signIn(deps: SignInDeps, email: string, password: string, ip: string): Promise<SignInResult> {
   const { directory, hasher, throttle } = deps;
-  const account = email.trim().toLowerCase();
+  const account = canonicalEmail(email);
   await throttle.consume(account, ip);
 
   const user = await directory.findUserByEmail(account);

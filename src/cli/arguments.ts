@@ -16,7 +16,7 @@ function parsedBy<T>(schema: z.ZodType<T>) {
   };
 }
 
-/** `--limit N` of `users list`: as the API's `limit` (1 to 200). */
+/** `--limit N` of `users list`: as the API's `limit` (1 to MAX_PAGE_SIZE). */
 export const usersLimit = parsedBy(ListUsersQuery.shape.limit);
 /** `--limit N` of `audit`: as the API's `limit`. */
 export const auditLimit = parsedBy(AuditQuery.shape.limit);

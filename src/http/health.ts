@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { RedisClient } from '../redis/connection.js';
+import { withinTime, type RedisClient } from '../redis/connection.js';
 
 export interface HealthState {
   shuttingDown: boolean;
@@ -19,10 +19,8 @@ export function healthRoutes(redis: RedisClient, state: HealthState): Router {
       return;
     }
     try {
-      await Promise.race([
-        redis.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000).unref()),
-      ]);
+      // A Redis that refuses (ping rejects) and one that does not answer within a second are both unready.
+      if ((await withinTime(redis.ping(), 1000)) === 'timeout') throw new Error('timeout');
       res.json({ status: 'ready', ...detailsOf(state) });
     } catch {
       res.status(503).json({ status: 'redis_unavailable', ...detailsOf(state) });

@@ -1,4 +1,5 @@
 import { fitName } from '../directory/index.js';
+import { canonicalEmail } from '../directory/normalize.js';
 import type { VerifiedAssertion } from './signed-assertion.js';
 
 // Who a verified assertion says the person is, in the directory's terms. Attribute names vary by
@@ -36,7 +37,8 @@ export interface RoleMapping {
 export function samlIdentity(assertion: VerifiedAssertion, mapping: RoleMapping): SamlIdentity {
   const first = (names: readonly string[]) => names.map((n) => assertion.attributes.get(n)?.[0]).find(Boolean);
   const fromNameId = assertion.nameIdFormat && EMAIL_ADDRESS_FORMATS.has(assertion.nameIdFormat) ? assertion.nameId : undefined;
-  const email = (fromNameId ?? first(ATTRIBUTE_NAMES.email))?.trim().toLowerCase() || undefined;
+  const found = fromNameId ?? first(ATTRIBUTE_NAMES.email);
+  const email = (found === undefined ? '' : canonicalEmail(found)) || undefined;
   // Control characters would make the directory refuse the whole user over a display name.
   const printable = (value: string | undefined) => value?.replace(/\p{Cc}/gu, ' ');
   const fullName = [first(ATTRIBUTE_NAMES.firstName), first(ATTRIBUTE_NAMES.lastName)].filter(Boolean).join(' ');

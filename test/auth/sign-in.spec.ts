@@ -8,22 +8,29 @@ const PASSWORD = 'plum orchard lantern 77';
 describe('auth: sign-in and sessions', () => {
   const t = serverWithAdmin();
 
-  it('answers an unknown email and a wrong password alike, in comparable time', async () => {
+  // That an unknown email costs an argon2 verification too (the same time) is a same-run ratio:
+  // `npm run bench` judges it, where a loaded test machine cannot make it flake.
+  it('answers an unknown email and a wrong password alike', async () => {
     await onboardUser(t.api, t.admin.token, { name: 'Wendy Wrong', email: 'wendy@corp.test' }, PASSWORD);
-    const timed = async (email: string) => {
-      const started = performance.now();
-      const reply = await t.api.post('/auth/login', { email, password: 'not the password at all' }, { headers: { 'x-forwarded-for': `198.51.100.${email.length}` } });
-      return { reply, ms: performance.now() - started };
-    };
-    const wrong = await timed('wendy@corp.test');
-    const unknown = await timed('nobody-here@corp.test');
-    for (const { reply } of [wrong, unknown]) {
+    const attempt = (email: string) =>
+      t.api.post('/auth/login', { email, password: 'not the password at all' }, { headers: { 'x-forwarded-for': `198.51.100.${email.length}` } });
+    const wrong = await attempt('wendy@corp.test');
+    const unknown = await attempt('nobody-here@corp.test');
+    for (const reply of [wrong, unknown]) {
       expect(reply.status).to.equal(401);
       expect(reply.body.code).to.equal('invalid_credentials');
     }
-    expect(unknown.reply.body.detail).to.equal(wrong.reply.body.detail);
-    // The dummy verification makes an unknown email cost an argon2 verification too.
-    expect(unknown.ms).to.be.greaterThan(wrong.ms * 0.4);
+    expect(unknown.body.detail).to.equal(wrong.body.detail);
+  });
+
+  it('signs in with the email spelt in another Unicode form (NFD) than the one it was created with (NFC)', async () => {
+    const nfc = 'ren\u00e9e@corp.test';
+    await onboardUser(t.api, t.admin.token, { name: 'Renee Unicode', email: nfc }, PASSWORD);
+    const nfd = nfc.normalize('NFD');
+    expect(nfd).to.not.equal(nfc);
+    const login = await t.api.post('/auth/login', { email: ` ${nfd.toUpperCase()} `, password: PASSWORD });
+    expect(login.status, JSON.stringify(login.body)).to.equal(200);
+    expect((await t.api.get('/auth/session', { token: login.body.token })).body.user.email).to.equal(nfc);
   });
 
   it('tells an SSO user to use the identity provider', async () => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { withRuntime } from '../context.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../directory/page-size.js';
 import { auditLimit, auditCursor } from '../arguments.js';
 import { printJson, printLines } from '../output.js';
 
@@ -9,7 +10,7 @@ export function registerAudit(program: Command): void {
   program
     .command('audit')
     .description('show the audit log, newest first, one line per event')
-    .option('--limit <n>', 'events per page (1-200)', auditLimit, 50)
+    .option('--limit <n>', `events per page (1-${MAX_PAGE_SIZE})`, auditLimit, DEFAULT_PAGE_SIZE)
     .option('--cursor <cursor>', 'the next page, as printed by the previous one', auditCursor)
     .option('--json', 'print { events, nextCursor } as JSON, as the API answers')
     .action((options: { limit: number; cursor?: string; json?: boolean }) =>
