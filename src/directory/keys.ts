@@ -1,5 +1,50 @@
 // The one place that knows directory key names. Every key shares the hash tag `{prefix}`,
-// so multi-key scripts run on Redis Cluster too.
+// so multi-key scripts run on Redis Cluster too. The Lua scripts build the same names from
+// KEYS[1] (the base) with lib.lua's k(...); a name changed here must change there.
+//
+// The key layout the code uses (`{p}` is `{REDIS_PREFIX}`, `rune` by default). It supersedes the
+// starting plan in DESIGN.md: status/role lists are bitmaps, not sorted sets of ids.
+//
+// | key                                   | type          | holds                                                        |
+// |---------------------------------------|---------------|--------------------------------------------------------------|
+// | {p}:seq                               | string        | the creation sequence: INCR gives each new user its `seq`    |
+// | {p}:user:<id>                         | hash          | the profile (name, email, userName only where it differs     |
+// |                                       |               | from the email, externalId, nameId, role, status, kind,      |
+// |                                       |               | seq, version, scim JSON), pw/pwp (packed argon2id hash, never|
+// |                                       |               | read back with a profile), mustChangePassword, and           |
+// |                                       |               | sessionsNotBefore (the session stamp, µs: sessions opened    |
+// |                                       |               | before it are ended)                                         |
+// | {p}:users                             | sorted set    | id scored by seq: maps a bit's position back to an id, and   |
+// |                                       |               | counts everyone                                              |
+// | {p}:bits:<status>, :bits:<role>,      | bitmap        | bit `seq` set for each user with that status / role / both   |
+// |   :bits:<status>:<role>               |               | (active, inactive, admin, user): filters and exact totals    |
+// | {p}:bits:sso, :bits:<status>:sso      | bitmap        | the users SCIM manages (kind sso), alone and by status; no   |
+// |                                       |               | bitmap combines sso with a role                              |
+// | {p}:admins:active                     | set           | ids of active admins: the last-admin rule counts this        |
+// | {p}:idx:email                         | hash          | lower-cased NFC email -> id                                  |
+// | {p}:idx:username                      | hash          | lower-cased userName -> id, only where it differs from the   |
+// |                                       |               | email (else the email index answers for it)                  |
+// | {p}:idx:externalid                    | hash          | lower-cased externalId -> id                                 |
+// | {p}:idx:nameid                        | hash          | SAML NameID, exactly as the IdP sends it -> id               |
+// | {p}:search                            | sorted set    | `term\0seq` at score 0 (term: email, and the lower-cased    |
+// |                                       |               | name when it differs): prefix search by ZRANGE BYLEX         |
+// | {p}:session:<sha256(token)>           | hash + TTL    | userId, scope (full/password-change), createdAt, lastSeenAt, |
+// |                                       |               | absoluteExpiresAt, validFrom (µs, against the user's stamp); |
+// |                                       |               | PEXPIREAT slides to min(idle, absolute)                      |
+// | {p}:user:<id>:sessions                | sorted set    | token hash scored by expiry: live-session counts, and what   |
+// |                                       |               | deleteEndedSessions walks in batches                         |
+// | {p}:scim-token:<sha256(token)>        | hash          | id, name, createdAt, lastUsedAt                              |
+// | {p}:scim-tokens                       | hash          | token id -> token hash, for listing and revoking             |
+// | {p}:scim-tokens:revoked               | pub/sub       | revoked token hashes, so every server drops its cached copy  |
+// | {p}:saml:req:<requestId>              | string + TTL  | an issued AuthnRequest, bound to the browser that asked (NX) |
+// | {p}:saml:seen:<assertionId>           | string + TTL  | an assertion already consumed, until it expires (replay)     |
+// | {p}:rl:<login-pair|login-ip|          | strings + TTL | rate-limiter-flexible counters (`:<key>` appended)           |
+// |   login-account|login-slow|           |               |                                                              |
+// |   password-change>                    |               |                                                              |
+// | {p}:login:known:<sha256(email)>       | sorted set    | address hashes that signed in to the account, by time        |
+// | {p}:audit                             | stream        | capped (MAXLEN ~ AUDIT_MAX_EVENTS): at, actor, source,       |
+// |                                       |               | action, target, details                                      |
+// | {p}:<queue>:...                       | BullMQ        | jobs: BullMQ's own keys under the prefix `{p}` (`jobs`)      |
 
 export interface DirectoryKeys {
   readonly base: string;
