@@ -5,9 +5,10 @@ import { expectRefusal } from '../support/expect-refusal.js';
 const PASSWORD = 'walnut harbor comet 64';
 
 // The guide's "Important Rules", "Deactivating", "Reactivating" and "Deleting", over HTTP,
-// with the deactivation job run by real workers.
+// with the deactivation job run by real workers. Each test has a directory of its own, whose
+// only admin is root: what one test does to admins cannot decide another.
 describe('admin API: the guide’s rules', () => {
-  const t = serverWithAdmin();
+  const t = serverWithAdmin({}, { eachTest: true });
   const as = (token: string) => ({ token });
 
   it('you cannot deactivate yourself', async () => {
@@ -30,16 +31,14 @@ describe('admin API: the guide’s rules', () => {
     // Hal is now the last active admin and cannot step down or deactivate themselves.
     expect((await t.api.post(`/api/v1/users/${hal.id}/deactivate`, undefined, as(halToken))).body.code).to.equal('cannot_deactivate_self');
     expect((await t.api.patch(`/api/v1/users/${hal.id}`, { role: 'user' }, as(halToken))).body.code).to.equal('cannot_change_own_role');
-    // Restore root for the tests that follow.
+    // But Hal can bring root back.
     expect((await t.api.post(`/api/v1/users/${t.admin.id}/activate`, undefined, as(halToken))).body.user.status).to.equal('active');
-    t.admin.token = (await t.api.post('/auth/login', { email: t.admin.email, password: 'correct horse battery staple' })).body.token;
   });
 
   it('a rule refusal is answered in the request: nothing changes and no job is queued', async () => {
     const { directory, redis } = t.server.runtime;
-    const hal = (await directory.findUserByEmail('hal@corp.test'))!;
-    expect((await t.api.post(`/api/v1/users/${hal.id}/deactivate`, undefined, as(t.admin.token))).status).to.equal(200);
-    // Root is the last active admin now: deactivating them (by Hal, say) is refused where the status is written.
+    const hal = await onboardUser(t.api, t.admin.token, { name: 'Hal Helper', email: 'hal@corp.test' }, PASSWORD);
+    // Root is the only active admin: deactivating them (by Hal, say) is refused where the status is written.
     await expectRefusal(directory.deactivateUser(t.admin.id, { actorId: hal.id, source: 'admin-api' }), 'last_active_admin');
     const jobsAdded = `{${t.server.config.redis.prefix}}:deactivation:id`;
     const before = await redis.get(jobsAdded);
@@ -48,7 +47,6 @@ describe('admin API: the guide’s rules', () => {
     expect(refused.body.code).to.equal('cannot_deactivate_self');
     expect(await redis.get(jobsAdded)).to.equal(before);
     expect((await directory.getUser(t.admin.id))?.status).to.equal('active');
-    await t.api.post(`/api/v1/users/${hal.id}/activate`, undefined, as(t.admin.token));
   });
 
   it('a deactivated user cannot sign in, their open sessions stop at once, and the inactive filter lists them', async () => {
@@ -70,7 +68,8 @@ describe('admin API: the guide’s rules', () => {
   });
 
   it('a reactivated user signs in with their existing password', async () => {
-    const dee = (await t.server.runtime.directory.findUserByEmail('dee@corp.test'))!;
+    const dee = await onboardUser(t.api, t.admin.token, { name: 'Dee Active', email: 'dee@corp.test' }, PASSWORD);
+    expect((await t.api.post(`/api/v1/users/${dee.id}/deactivate`, undefined, as(t.admin.token))).body.user.status).to.equal('inactive');
     const activated = await t.api.post(`/api/v1/users/${dee.id}/activate`, undefined, as(t.admin.token));
     expect(activated.body.user.status).to.equal('active');
     const login = await t.api.post('/auth/login', { email: 'dee@corp.test', password: PASSWORD });
@@ -104,6 +103,16 @@ describe('admin API: the guide’s rules', () => {
   });
 
   it('records every change in the audit trail, newest first, with its source and no secrets', async () => {
+    // Created, password changed, signed in, promoted and back, sessions revoked, deactivated, reactivated, deleted.
+    const aud = await onboardUser(t.api, t.admin.token, { name: 'Aud Itor', email: 'aud@corp.test' }, PASSWORD);
+    expect((await t.api.post('/auth/login', { email: 'aud@corp.test', password: PASSWORD })).status).to.equal(200);
+    expect((await t.api.patch(`/api/v1/users/${aud.id}`, { role: 'admin' }, as(t.admin.token))).status).to.equal(200);
+    expect((await t.api.patch(`/api/v1/users/${aud.id}`, { role: 'user' }, as(t.admin.token))).status).to.equal(200);
+    expect((await t.api.post(`/api/v1/users/${aud.id}/revoke-sessions`, undefined, as(t.admin.token))).status).to.equal(200);
+    expect((await t.api.post(`/api/v1/users/${aud.id}/deactivate`, undefined, as(t.admin.token))).status).to.equal(200);
+    expect((await t.api.post(`/api/v1/users/${aud.id}/activate`, undefined, as(t.admin.token))).status).to.equal(200);
+    expect((await t.api.post(`/api/v1/users/${aud.id}/deactivate`, undefined, as(t.admin.token))).status).to.equal(200);
+    expect((await t.api.delete(`/api/v1/users/${aud.id}`, as(t.admin.token))).status).to.equal(204);
     const first = await t.api.get('/api/v1/audit?limit=5', as(t.admin.token));
     expect(first.status).to.equal(200);
     expect(first.body.events).to.have.length(5);

@@ -20,8 +20,12 @@ describe('directory: creating users', () => {
   });
 
   it('accepts names of 3 and 40 characters, counting Unicode characters', async () => {
-    await t.directory.createUser({ ...base(), name: 'Abe' }, SYSTEM);
-    await t.directory.createUser({ ...base(), name: 'é'.repeat(40) }, SYSTEM);
+    const shortest = await t.directory.createUser({ ...base(), name: 'Abe' }, SYSTEM);
+    // 40 é, sent decomposed (80 code points): counted, and stored, after NFC.
+    const longest = await t.directory.createUser({ ...base(), name: 'e\u0301'.repeat(40) }, SYSTEM);
+    expect(shortest.name).to.equal('Abe');
+    expect(longest.name).to.equal('\u00e9'.repeat(40));
+    expect(await t.directory.getUser(longest.id)).to.include({ name: '\u00e9'.repeat(40) });
   });
 
   it('refuses names shorter than 3 or longer than 40 after trimming', async () => {

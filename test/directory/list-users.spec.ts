@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { testDirectory, type TestDirectory } from '../support/redis.js';
-import { makeAdmin, makeUser, as, SYSTEM } from '../support/factories.js';
+import { makeAdmin, makeUser, as } from '../support/factories.js';
 import { expectRefusal } from '../support/expect-refusal.js';
 
 describe('directory: listing and search', () => {
@@ -92,14 +92,17 @@ describe('directory: listing and search', () => {
   });
 
   it('doctor reports a tampered index', async () => {
-    const victim = (await t.directory.listUsers({ limit: 2 })).users[1]!;
-    const key = t.directory.keys.index('email');
-    await t.redis.hdel(key, victim.email);
-    await t.redis.hset(key, 'ghost@corp.test', 'no-such-user');
-    const report = await t.directory.checkIndexes();
-    expect(report.mismatches.map((m) => m.kind)).to.have.members(['missing-index', 'dangling-index']);
-    await t.redis.hset(key, victim.email, victim.id);
-    await t.redis.hdel(key, 'ghost@corp.test');
-    void SYSTEM;
+    // A directory of its own: the tampering must not reach the listings above, pass or fail.
+    const own = testDirectory({ label: 'doctor' });
+    try {
+      const victim = await makeUser(own.directory, 'user', { email: 'victim@corp.test' });
+      const key = own.directory.keys.index('email');
+      await own.redis.hdel(key, victim.email);
+      await own.redis.hset(key, 'ghost@corp.test', 'no-such-user');
+      const report = await own.directory.checkIndexes();
+      expect(report.mismatches.map((m) => m.kind)).to.have.members(['missing-index', 'dangling-index']);
+    } finally {
+      await own.cleanup();
+    }
   });
 });

@@ -70,13 +70,20 @@ describe('directory: sessions', () => {
   it('revokes every session of a deactivated user, thousands of them in batches', async () => {
     const admin = await makeAdmin(t.directory);
     const user = await makeUser(t.directory);
-    await Promise.all(Array.from({ length: 2500 }, () => t.directory.createSession(user.id, 'full')));
+    const opened = await Promise.all(Array.from({ length: 2500 }, () => t.directory.createSession(user.id, 'full')));
     expect((await t.directory.getUser(user.id))?.activeSessions).to.equal(2500);
     await t.directory.deactivateUser(user.id, as(admin));
-    const batches: number[] = [];
-    expect(await t.directory.deleteEndedSessions(user.id, (n) => { batches.push(n); })).to.equal(2500);
-    expect(batches).to.deep.equal([1000, 2000]);
+    // What a job shows while it works: progress reported along the way, rising, before the end.
+    const progress: number[] = [];
+    expect(await t.directory.deleteEndedSessions(user.id, (n) => { progress.push(n); })).to.equal(2500);
+    expect(progress, 'progress reported before the end').to.not.be.empty;
+    expect(progress).to.deep.equal([...progress].sort((a, b) => a - b));
+    expect(new Set(progress).size).to.equal(progress.length);
+    expect(progress.every((n) => n > 0 && n < 2500)).to.equal(true);
     expect(await t.redis.exists(t.directory.keys.userSessions(user.id))).to.equal(0);
+    for (const { token } of [opened[0]!, opened[1249]!, opened[2499]!]) {
+      expect((await t.directory.lookupSession(token)).status).to.not.equal('ok');
+    }
   });
 
   it('changes the scope of a live session', async () => {

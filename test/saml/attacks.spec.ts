@@ -149,9 +149,7 @@ describe('saml: responses an attacker made are refused', () => {
       const open = /^<samlp:Response[^>]*>/.exec(response.xml)![0].replace(/ ID="[^"]+"/, ' ID="_outer"');
       const wrapper = `${open}<samlp:Extensions>${response.xml}</samlp:Extensions><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>${evil}</samlp:Response>`;
       const reply = await browser.postToAcs(toBase64(wrapper));
-      expect(reply.status).to.equal(400);
-      expect(reply.body.code).to.be.oneOf(['saml_response_malformed', 'saml_signature_invalid']);
-      expectRefused(reply, 400, reply.body.code);
+      expectRefused(reply, 400, 'saml_response_malformed');
       await expectNoNewUser();
     });
 
@@ -175,8 +173,7 @@ describe('saml: responses an attacker made are refused', () => {
       const { requestId } = await browser.startLogin();
       const forged = await wrappedSignedInfoAttack({ inResponseTo: requestId, nameId: MALLORY }, VICTIM);
       const reply = await browser.postToAcs(forged);
-      expectRefused(reply, 400, reply.body.code);
-      expect(reply.body.code).to.be.oneOf(['saml_response_malformed', 'saml_signature_invalid']);
+      expectRefused(reply, 400, 'saml_response_malformed');
       await expectNoNewUser();
     });
   });

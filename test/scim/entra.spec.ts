@@ -16,14 +16,18 @@ const entraCreate = (n: string) => ({
 
 describe('SCIM: Microsoft Entra ID', () => {
   let f: ScimFixture;
-  let id: string;
-  before(async () => {
-    f = await scimFixture();
-    const created = await f.scim('POST', '/Users', entraCreate('01'), { 'content-type': 'application/json' });
-    expect(created.status, created.text).to.equal(201);
-    id = created.body.id;
-  });
+  before(async () => { f = await scimFixture(); });
   after(() => f.close());
+
+  // Each test provisions a user of its own, as Entra would (one test's PATCH never shapes another's).
+  let id: string;
+  let externalId: string;
+  let serial = 10;
+  beforeEach(async () => {
+    const created = await f.scim('POST', '/Users', entraCreate(String(serial++)), { 'content-type': 'application/json' });
+    expect(created.status, created.text).to.equal(201);
+    ({ id, externalId } = created.body);
+  });
 
   it('accepts meta and roles: [] in a POST body, and application/json', async () => {
     const user = await f.scim('GET', `/Users/${id}`);
@@ -32,7 +36,7 @@ describe('SCIM: Microsoft Entra ID', () => {
   });
 
   it('finds users by externalId and by a non-existent userName (totalResults 0)', async () => {
-    const byExternal = await f.scim('GET', `/Users?filter=${encodeURIComponent('externalId eq "0a21f0f2-8d2a-4f8e-bf98-7363c4aed401"')}`);
+    const byExternal = await f.scim('GET', `/Users?filter=${encodeURIComponent(`externalId eq "${externalId}"`)}`);
     expect(byExternal.body.Resources.map((r: { id: string }) => r.id)).to.deep.equal([id]);
     const none = await f.scim('GET', `/Users?filter=${encodeURIComponent('userName eq "non-existent user"')}`);
     expect(none.body.totalResults).to.equal(0);

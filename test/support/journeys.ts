@@ -26,15 +26,16 @@ export async function onboardUser(api: Client, adminToken: string, input: { name
 
 /**
  * Registers mocha hooks for a suite: a real server (see startTestServer) whose first admin is
- * set up and signed in before the suite's tests, and closed after them.
+ * set up and signed in before the suite's tests, and closed after them. `eachTest`: a new server
+ * (and directory) for every test, for suites whose tests change who is admin or active.
  */
-export function serverWithAdmin(env: Record<string, string> = {}, options: { workers?: boolean } = {}) {
+export function serverWithAdmin(env: Record<string, string> = {}, options: { workers?: boolean; eachTest?: boolean } = {}) {
   const suite = {} as { server: TestServer; api: Client; admin: { token: string; id: string; email: string } };
-  before(async () => {
+  (options.eachTest ? beforeEach : before)(async () => {
     suite.server = await startTestServer(env, options);
     suite.api = client(suite.server.url);
     suite.admin = await setUpAdmin(suite.api);
   });
-  after(() => suite.server.close());
+  (options.eachTest ? afterEach : after)(() => suite.server.close());
   return suite;
 }
