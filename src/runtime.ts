@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { Config } from '../config/index.js';
 import { Directory } from './directory/index.js';
 import { createRedis, closeRedis, type RedisClient } from './redis/connection.js';
-import { createApp, type AppDeps } from './http/app.js';
+import { createApp } from './http/app.js';
+import type { AppDeps } from './http/app-deps.js';
 import { createMetrics, startMetricsServer, type Metrics } from './http/metrics.js';
 import type { Logger } from './logger.js';
 import { PasswordHasher } from './auth/password-hasher.js';
@@ -12,9 +13,10 @@ import { ScimTokenCache } from './scim/token-cache.js';
 import { SamlValidationPool } from './saml/validation-pool.js';
 import { samlConfigured } from './saml/saml-settings.js';
 import { IdpMetadataRefresher } from './saml/idp-metadata-refresher.js';
-import { startWorkers, type RunningWorkers } from '../workers/index.js';
 
 // Wiring of the long-running processes: connections, the directory, the HTTP server.
+// The job workers are workers/index.ts's (runWorkers): src/ never imports workers/, and the
+// CLI's serve and worker commands, the entry point, compose the two.
 
 export interface Runtime {
   config: Config;
@@ -169,9 +171,4 @@ function listenFailure(error: unknown, host: string, port: number, variable: 'PO
   if (!code) return error as Error;
   const what = variable === 'PORT' ? 'HTTP' : '/metrics';
   return new StartupError(`cannot listen for ${what} on ${host}:${port} (HOST, ${variable}): ${LISTEN_REASONS[code] ?? code} [${code}]`);
-}
-
-/** The job workers, on their own connections, against this runtime's directory. */
-export function runWorkers(runtime: Runtime): RunningWorkers {
-  return startWorkers(runtime.config, runtime.directory, runtime.logger);
 }

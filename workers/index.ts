@@ -2,6 +2,7 @@ import { Worker, type Processor } from 'bullmq';
 import type { Config } from '../config/index.js';
 import type { Directory } from '../src/directory/index.js';
 import type { Logger } from '../src/logger.js';
+import type { Runtime } from '../src/runtime.js';
 import { createRedis, closeRedis, withinTime, reportRedisError, type RedisClient } from '../src/redis/connection.js';
 import { QUEUES, bullPrefix, type QueueName } from '../src/jobs/queues.js';
 import { deactivationProcessor } from './deactivation.processor.js';
@@ -39,15 +40,16 @@ export function startWorkers(config: Config, directory: Directory, logger: Logge
   return {
     async close() {
       const graceful = Promise.all(workers.map((w) => w.close()));
-      const timedOut = await Promise.race([
-        graceful.then(() => false),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), config.jobs.shutdownTimeoutMs).unref()),
-      ]);
-      if (timedOut) {
+      if ((await withinTime(graceful, config.jobs.shutdownTimeoutMs)) === 'timeout') {
         logger.warn({ timeoutMs: config.jobs.shutdownTimeoutMs }, 'jobs still running at shutdown; leaving them to stalled-job recovery');
         await withinTime(Promise.all(workers.map((w) => w.close(true))), 2000);
       }
       await closeRedis(connection);
     },
   };
+}
+
+/** The job workers, on their own connections, against a runtime's directory (serve's, worker's, a test server's). */
+export function runWorkers(runtime: Pick<Runtime, 'config' | 'directory' | 'logger'>): RunningWorkers {
+  return startWorkers(runtime.config, runtime.directory, runtime.logger);
 }

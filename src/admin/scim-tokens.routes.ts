@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { z } from 'zod';
-import type { AppDeps } from '../http/app.js';
+import type { AppDeps } from '../http/app-deps.js';
 import { validateBody } from '../http/validate.js';
 import { jsonBody } from '../http/json-body.js';
 import { uuidParam } from '../http/ids.js';
@@ -8,10 +8,10 @@ import { notFound } from '../http/problem.js';
 import { requireSession, requireAdmin, authOf } from '../auth/session-middleware.js';
 import { CreateScimTokenSchema as CreateScimToken } from './scim-tokens.schema.js';
 
-import { presentScimToken as present } from './present-scim-token.js';
+import { presentScimToken as present } from '../present/scim-token.js';
 
 /** /api/v1/scim-tokens: the bearer tokens IdPs provision with; shown once, stored hashed. */
-export function scimTokensRoutes(deps: AppDeps): Router {
+export function scimTokensRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'scimTokens'>): Router {
   const { directory } = deps;
   const router = Router();
   router.use('/scim-tokens', requireSession(directory, deps.config), requireAdmin, jsonBody({ limit: '4kb' }));

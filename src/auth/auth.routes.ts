@@ -1,6 +1,7 @@
 import { Router } from 'express';
-import type { AppDeps } from '../http/app.js';
-import { presentUser } from '../admin/present-user.js';
+import type { AppDeps } from '../http/app-deps.js';
+import { presentUser } from '../present/user.js';
+import { presentSession } from '../present/session.js';
 import { validateBody } from '../http/validate.js';
 import { jsonBody } from '../http/json-body.js';
 import { requireSession, authOf } from './session-middleware.js';
@@ -8,19 +9,10 @@ import { setSessionCookie, clearSessionCookie } from './session-cookie.js';
 import { LoginSchema, ChangePasswordSchema } from './auth.schema.js';
 import { signIn } from './sign-in.js';
 import { changePassword } from './change-password.js';
-import type { SessionRecord } from '../directory/index.js';
 import type { z } from 'zod';
 
-const presentSession = (session: SessionRecord) => ({
-  scope: session.scope,
-  createdAt: session.createdAt.toISOString(),
-  lastSeenAt: session.lastSeenAt.toISOString(),
-  expiresAt: session.expiresAt.toISOString(),
-  absoluteExpiresAt: session.absoluteExpiresAt.toISOString(),
-});
-
 /** /auth: password sign-in, the forced password change, who am I, sign-out. */
-export function authRoutes(deps: AppDeps): Router {
+export function authRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'hasher' | 'jobs' | 'throttle'>): Router {
   const { directory, config } = deps;
   const router = Router();
   router.use(jsonBody({ limit: '16kb', type: ['application/json', 'application/*+json'] }));

@@ -1,12 +1,10 @@
 import express, { type Express } from 'express';
-import type { Runtime } from '../runtime.js';
-import type { JobRunner } from '../jobs/job-runner.js';
-import type { ScimTokenCache } from '../scim/token-cache.js';
+import type { AppDeps } from './app-deps.js';
 import { jobsRoutes } from '../admin/jobs.routes.js';
 import { auditRoutes } from '../admin/audit.routes.js';
 import { scimRoutes } from '../scim/scim.routes.js';
 import { scimTokensRoutes } from '../admin/scim-tokens.routes.js';
-import { healthRoutes, type HealthState } from './health.js';
+import { healthRoutes } from './health.js';
 import { requestLog } from './request-log.js';
 import { createMetrics } from './metrics.js';
 import { wellFormedQuery } from './well-formed-text.js';
@@ -16,12 +14,6 @@ import { setupRoutes } from '../admin/setup.routes.js';
 import { usersRoutes } from '../admin/users.routes.js';
 import { samlRoutes } from '../saml/saml.routes.js';
 import { apiDocsRoutes } from '../admin/api-docs.routes.js';
-
-export type AppDeps = Omit<Runtime, 'close' | 'jobs' | 'scimTokens'> & {
-  jobs: JobRunner;
-  scimTokens: ScimTokenCache;
-  health: HealthState;
-};
 
 /** Assembles the HTTP application from its routers. */
 export function createApp(deps: AppDeps, metrics = createMetrics(deps.directory, { logger: deps.logger, token: deps.config.metrics.token })): Express {

@@ -1,5 +1,6 @@
 import type { JobsOptions } from 'bullmq';
 import type { Source } from '../directory/index.js';
+import { directoryKeys } from '../directory/keys.js';
 
 // The job kinds, their payloads and options, shared by the server (producer) and the workers.
 // Payloads carry ids only: never a password, a token or anything secret.
@@ -45,8 +46,8 @@ export interface SessionRevocationResult {
   sessionsRevoked: number;
 }
 
-/** BullMQ keys share the directory's hash tag, so one Redis Cluster slot holds them all. */
-export const bullPrefix = (prefix: string) => `{${prefix}}`;
+/** BullMQ keys share the directory's hash tag, so one Redis Cluster slot holds them all (keys.ts builds it). */
+export const bullPrefix = (prefix: string) => directoryKeys(prefix).jobs;
 
 export function jobOptions(attempts: number): JobsOptions {
   return {

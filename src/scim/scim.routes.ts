@@ -1,5 +1,5 @@
 import { Router, type ErrorRequestHandler } from 'express';
-import type { AppDeps } from '../http/app.js';
+import type { AppDeps } from '../http/app-deps.js';
 import { jsonBody } from '../http/json-body.js';
 import { requestPath } from '../http/request-log.js';
 import { scimAuth } from './scim-auth.js';
@@ -11,7 +11,7 @@ import { sendScim } from './respond.js';
 export const SCIM_BODY_LIMIT = '256kb';
 
 /** /scim/v2: authentication, bodies in application/scim+json or application/json, SCIM errors. */
-export function scimRoutes(deps: AppDeps): Router {
+export function scimRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'jobs' | 'scimTokens' | 'logger'>): Router {
   const baseUrl = `${deps.config.publicUrl}/scim/v2`;
   const router = Router();
   router.use(scimAuth(deps.directory, deps.scimTokens));

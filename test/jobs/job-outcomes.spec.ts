@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { client, type Client } from '../support/http.js';
 import { setUpAdmin, onboardUser } from '../support/journeys.js';
-import { runWorkers } from '../../src/runtime.js';
+import { runWorkers } from '../../workers/index.js';
 
 const PASSWORD = 'juniper anchor falcon 88';
 

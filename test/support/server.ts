@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../config/index.js';
 import { createLogger } from '../../src/logger.js';
-import { openRuntime, startServer, runWorkers, type Runtime } from '../../src/runtime.js';
+import { openRuntime, startServer, type Runtime } from '../../src/runtime.js';
+import { runWorkers } from '../../workers/index.js';
 import { connect, deletePrefix, testPrefix, REDIS_URL } from './redis.js';
 
 export interface TestServer {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { DirectoryError } from '../../directory/index.js';
-import { presentScimToken } from '../../admin/present-scim-token.js';
+import { presentScimToken } from '../../present/scim-token.js';
 import { isUuid } from '../../http/ids.js';
 import { withRuntime, CLI_ACTOR } from '../context.js';
 import { printJson, printLines, printTable, when } from '../output.js';

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../../config/index.js';
 import { createLogger } from '../../logger.js';
-import { openRuntime, startServer, runWorkers, StartupError, type Runtime } from '../../runtime.js';
+import { openRuntime, startServer, StartupError, type Runtime } from '../../runtime.js';
+// The CLI is the entry point that composes the server (src/) and the job workers (workers/).
+import { runWorkers } from '../../../workers/index.js';
 import { installProcessGuard } from '../../process-guard.js';
 import { startEmbeddedRedisIfNeeded } from '../../redis/embedded-redis.js';
 import type { Logger } from '../../logger.js';

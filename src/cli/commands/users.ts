@@ -1,9 +1,10 @@
 import { createInterface } from 'node:readline/promises';
 import { Argument, Option, type Command } from 'commander';
 import { ROLES, STATUSES, type Role, type Status, type UserRecord } from '../../directory/index.js';
-import { presentUser } from '../../admin/present-user.js';
+import { presentUser } from '../../present/user.js';
 import { resetPassword } from '../../auth/reset-password.js';
 import { withRuntime, CLI_ACTOR } from '../context.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../directory/page-size.js';
 import { usersLimit, findUser } from '../arguments.js';
 import { CodedFailure, printJson, printLines, printTable, when } from '../output.js';
 
@@ -52,7 +53,7 @@ export function registerUsers(program: Command): void {
     .addOption(new Option('--status <status>', 'only active or only inactive users').choices(STATUSES))
     .addOption(new Option('--role <role>', 'only admins or only users').choices(ROLES))
     .option('--q <text>', 'a full email, or the start of a name or email')
-    .option('--limit <n>', 'users per page (1-200)', usersLimit, 50)
+    .option('--limit <n>', `users per page (1-${MAX_PAGE_SIZE})`, usersLimit, DEFAULT_PAGE_SIZE)
     .option('--cursor <cursor>', 'the next page, as printed by the previous one')
     .option(...JSON_OPTION)
     .action((options: { status?: Status; role?: Role; q?: string; limit: number; cursor?: string; json?: boolean }) =>

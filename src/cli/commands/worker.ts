@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../../config/index.js';
 import { createLogger } from '../../logger.js';
-import { openRuntime, runWorkers } from '../../runtime.js';
+import { openRuntime } from '../../runtime.js';
+import { runWorkers } from '../../../workers/index.js';
 import { needsEmbeddedRedis } from '../../redis/embedded-redis.js';
 import { redisTarget } from '../../redis/connection.js';
 import { untilSignal } from './serve.js';

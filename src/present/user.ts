@@ -1,3 +1,6 @@
+// What leaves the service, in one folder: the admin API, /auth and the CLI show a user, a session
+// and a SCIM token the same way, and none of them owns the shape.
+
 import type { UserRecord } from '../directory/index.js';
 
 /** The user as every API response shows it. Nothing secret is on a UserRecord, and nothing else leaves. */
