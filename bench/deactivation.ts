@@ -1,6 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import os from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -12,11 +10,11 @@ import { QUEUES, bullPrefix, jobOptions, type DeactivationJob } from '../src/job
 import { createLogger } from '../src/logger.js';
 import { createRedis, type RedisClient } from '../src/redis/connection.js';
 import { openRuntime, startServer } from '../src/runtime.js';
+import type { BenchOutcome } from './run.js';
+import { startBaseline } from './support/baseline-server.js';
 import { BenchInterrupted, checkStop, envBool, envInt, stopRequested } from './support/control.js';
-import { BENCH_REDIS_URL, connect, infoField, redisCpuSeconds } from './support/redis.js';
-import {
-  environment, fmtInt, fmtMs, fmtRatio, loadAverage, table, targetsTable, writeResults, type Target,
-} from './support/report.js';
+import { BENCH_REDIS_URL, connect, infoField } from './support/redis.js';
+import { environmentLine, fmtInt, fmtMs, ratioTarget, table } from './support/report.js';
 import { withResources, type BenchProcess, type Resources } from './support/resources.js';
 import { median, nowMs, runBounded, summarize, type Summary } from './support/stats.js';
 import { fakeArgon2idHash, fakeUsers } from './support/users.js';
@@ -34,18 +32,18 @@ import { fakeArgon2idHash, fakeUsers } from './support/users.js';
 //     completed, so the end-to-end time is the HTTP latency; after each answer the bench checks
 //     that the user's sessions index and every one of their session keys are really gone (if
 //     they were not, it polls until they are and takes that time instead). Same-run baseline:
-//     GET /api/v1/users/:id by the same admin, on the same user, just before each deactivation.
+//     GET of the bare route (support/baseline-server.ts, its own process) by the same client just
+//     before each deactivation, judged p99 over p99; the many-session users are judged against
+//     the 1-session ones (what 10,000 sessions add). GET /api/v1/users/:id is shown beside them.
 //  2. Throughput. Per worker concurrency (WORKER_CONCURRENCY as the service reads it, default
 //     10; and 1): the deactivation queue is paused, N deactivation jobs (N distinct users with
 //     1 session each) are added through JobRunner, then the queue is resumed and one worker
 //     process drains it; jobs/s = N / (resume -> N-th 'completed' event). Baseline: a BullMQ
 //     no-op processor (bench/support/noop-worker.ts, also its own process) on a separate queue
 //     under the same prefix, same worker options, same job options, same procedure. Passes
-//     alternate real/no-op to spread drift; each worker process first runs a warm-up batch.
-//     The real worker runs at LOG_LEVEL=info, the service's default, so it logs a line per job
-//     (part of its real cost); the no-op worker logs nothing. Per pass, the CPU the worker
-//     process (/proc, 10 ms ticks) and the Redis server (INFO cpu: all its clients, the server
-//     is shared) used is shown, to tell which side bounds the rate.
+//     alternate real/no-op to spread drift; each worker process first runs a warm-up batch; the
+//     median pass counts. The real worker runs at LOG_LEVEL=info, the service's default, so it
+//     logs a line per job (part of its real cost); the no-op worker logs nothing.
 //
 //   BENCH_DEACT_USERS              1-session users deactivated (default 200)
 //   BENCH_DEACT_WARMUP             1-session deactivations before those, not counted (default 20)
@@ -59,8 +57,12 @@ import { fakeArgon2idHash, fakeUsers } from './support/users.js';
 // JOB_* and WORKER_* variables are passed to the service's configuration as it would read them.
 
 const SYSTEM: Actor = { source: 'system' };
-const ONE_SESSION_P99_TARGET_MS = 50;
-const BIG_P99_TARGET_MS = 1000;
+/** 1-session deactivation p99 over the bare route's: a job's round trip between two processes. */
+const ONE_SESSION_RATIO = 50;
+/** Many-session over 1-session p99: the former 1,000 ms over 50 ms. */
+const BIG_RATIO = 20;
+/** Deactivation jobs/s over no-op jobs/s, one worker process each. */
+const JOBS_RATIO = 0.25;
 const REQUEST_TIMEOUT_MS = 60_000;
 const GONE_TIMEOUT_MS = 120_000;
 const ENQUEUE_CONCURRENCY = 64;
@@ -85,19 +87,6 @@ type BenchConfig = ReturnType<typeof readConfig>;
 
 const log = (message = '') => console.log(message);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** CPU seconds (user + system) a process used so far, from /proc (Linux); NaN elsewhere. */
-let clockTicks: number | undefined;
-function processCpuSeconds(pid: number | undefined): number {
-  try {
-    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / clockTicks; // utime, stime: fields 14 and 15 of stat
-  } catch {
-    return Number.NaN;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Child processes: the real worker (src/cli/main.ts worker) and the no-op baseline worker.
@@ -223,7 +212,7 @@ function spawnNoopWorker(prefix: string, concurrency: number): WorkerProcess {
 
 // ---------------------------------------------------------------------------------------------
 
-export async function run(): Promise<{ targets: Target[] }> {
+export async function run(): Promise<BenchOutcome> {
   const cfg = readConfig();
   return withResources(connect(), (res) => bench(cfg, res.redis, res));
 }
@@ -236,15 +225,15 @@ interface BenchUser {
 interface Sample {
   userId: string;
   sessions: number;
-  /** GET /api/v1/users/:id just before, same user, same admin (the baseline). */
-  baselineMs: number;
+  /** GET of the bare route just before, same client (the baseline). */
+  bareMs: number;
+  /** GET /api/v1/users/:id just before, same user, same admin (shown beside it). */
+  getMs: number;
   status: number;
   /** POST …/deactivate until its answer was read. */
   httpMs: number;
   /** The answer was 200 and the check right after it found no session of the user left. */
   goneAtAnswer: boolean;
-  /** POST until the check after the answer finished (an upper bound, includes the check). */
-  verifiedMs: number;
   /** POST until the sessions were gone: httpMs when goneAtAnswer, else when polling first found them gone. */
   endToEndMs: number;
 }
@@ -259,13 +248,9 @@ interface PassResult {
   wallMs: number;
   jobsPerSecond: number;
   failed: number;
-  /** CPU of the worker process during the pass, in cores (/proc, 10 ms ticks: coarse). */
-  workerCores: number;
-  /** CPU of the Redis server during the pass, in cores (all its clients). */
-  redisCores: number;
 }
 
-async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<{ targets: Target[] }> {
+async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<BenchOutcome> {
   const redisVersion = (await infoField(redis, 'server', 'redis_version')) ?? '?';
   const scope = await res.prefix('deact');
   const keys = directoryKeys(scope.prefix);
@@ -283,8 +268,7 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<{ 
     `${fmtInt(cfg.bigSessions)} sessions; throughput: ${fmtInt(cfg.jobs)} jobs × ${cfg.passes} passes at concurrency ` +
     `${concurrencies.join(' and ')}`);
   log(`service config: JOB_WAIT_MS ${config.jobs.waitMs}, WORKER_CONCURRENCY ${defaultConcurrency}, JOB_ATTEMPTS ${config.jobs.attempts}`);
-  log(`Node ${process.version}, Redis ${redisVersion}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'}); ` +
-    `load average at start ${loadAverage()}`);
+  log(environmentLine(redisVersion));
   log(`prefix: ${scope.prefix} (keys ${scope.pattern})`);
 
   // The bench's own connection for setup and checks; the server has its runtime's.
@@ -317,8 +301,9 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<{ 
   const closeServer = res.onRelease('the server', () => server.close());
   const defaultWorker = res.process(spawnRealWorker(scope.prefix, defaultConcurrency));
   await defaultWorker.ready();
+  const baseline = await startBaseline(res);
   log(`server: ${server.url} (this process, pid ${process.pid}); workers: separate process pid ${defaultWorker.pid}, ` +
-    `concurrency ${defaultConcurrency}`);
+    `concurrency ${defaultConcurrency}; baseline ${baseline.url} (pid ${baseline.pid})`);
 
   let t = nowMs();
   const small = await createUsers(setupDirectory, keys, take(cfg.warmup + cfg.users), 1, cfg.setupConcurrency, setupRedis);
@@ -330,7 +315,7 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<{ 
   log(`created ${fmtInt(big.length)} users with ${fmtInt(cfg.bigSessions)} sessions each in ${fmtMs(bigSetupMs)} ms ` +
     `(${fmtInt(bigSessionsTotal / (bigSetupMs / 1000))} sessions/s)`);
 
-  const api = { url: server.url, token: adminToken };
+  const api = { url: server.url, token: adminToken, bareUrl: `${baseline.url}${baseline.op.path}` };
   for (const user of small.slice(0, cfg.warmup)) await deactivateAndVerify(api, setupRedis, keys, user);
   const smallSamples: Sample[] = [];
   for (const user of small.slice(cfg.warmup)) smallSamples.push(await deactivateAndVerify(api, setupRedis, keys, user));
@@ -338,16 +323,15 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<{ 
   for (const user of big) {
     const sample = await deactivateAndVerify(api, setupRedis, keys, user);
     bigSamples.push(sample);
-    log(`  ${fmtInt(cfg.bigSessions)} sessions: GET ${fmtMs(sample.baselineMs)} ms, deactivate ${sample.status} in ` +
-      `${fmtMs(sample.httpMs)} ms, sessions gone ${sample.goneAtAnswer ? 'at the answer' : `after ${fmtMs(sample.endToEndMs)} ms`}, ` +
-      `checked by ${fmtMs(sample.verifiedMs)} ms`);
+    log(`  ${fmtInt(cfg.bigSessions)} sessions: bare ${fmtMs(sample.bareMs)} ms, deactivate ${sample.status} in ` +
+      `${fmtMs(sample.httpMs)} ms, sessions gone ${sample.goneAtAnswer ? 'at the answer' : `after ${fmtMs(sample.endToEndMs)} ms`}`);
   }
   const lat = {
     small: latencySummaries(smallSamples),
     big: latencySummaries(bigSamples),
   };
   log(`1 session: deactivate median ${fmtMs(lat.small.endToEnd.medianMs)} ms, p99 ${fmtMs(lat.small.endToEnd.p99Ms)} ms; ` +
-    `GET baseline median ${fmtMs(lat.small.baseline.medianMs)} ms`);
+    `bare baseline median ${fmtMs(lat.small.bare.medianMs)} ms`);
 
   // The server is done: close it, so that its QueueEvents readers do not run during the throughput passes.
   await closeServer();
@@ -438,8 +422,7 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<{ 
         const r = kind === 'noop' ? await noopPass(noop, concurrency, cfg.jobs, pass) : await realPass(real, concurrency, cfg.jobs, pass);
         passes.push(r);
         log(`concurrency ${String(concurrency).padStart(2)}, pass ${pass}, ${kind.padEnd(12)}: ${fmtInt(r.jobs)} jobs in ` +
-          `${fmtMs(r.wallMs)} ms = ${fmtInt(r.jobsPerSecond)} jobs/s (enqueued at ${fmtInt(r.enqueuePerSecond)}/s); ` +
-          `CPU: worker ${r.workerCores.toFixed(2)}, Redis ${r.redisCores.toFixed(2)} cores` +
+          `${fmtMs(r.wallMs)} ms = ${fmtInt(r.jobsPerSecond)} jobs/s (enqueued at ${fmtInt(r.enqueuePerSecond)}/s)` +
           (r.failed > 0 ? `, ${r.failed} FAILED` : ''));
       }
     }
@@ -453,92 +436,51 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<{ 
     const of = (kind: PassResult['kind']) => passes.filter((p) => p.kind === kind && p.concurrency === concurrency);
     const realRates = of('deactivation').map((p) => p.jobsPerSecond);
     const noopRates = of('noop').map((p) => p.jobsPerSecond);
-    const realMedian = median(realRates);
-    const noopMedian = median(noopRates);
-    const cpu = (kind: PassResult['kind']) => ({
-      workerCores: median(of(kind).map((p) => p.workerCores)),
-      redisCores: median(of(kind).map((p) => p.redisCores)),
-    });
-    return {
-      concurrency, realRates, noopRates, realMedian, noopMedian, ratio: realMedian / noopMedian,
-      realCpu: cpu('deactivation'), noopCpu: cpu('noop'),
-    };
+    const failed = of('deactivation').reduce((n, p) => n + p.failed, 0) + of('noop').reduce((n, p) => n + p.failed, 0);
+    return { concurrency, realRates, noopRates, realMedian: median(realRates), noopMedian: median(noopRates), failed };
   });
 
   // ------------------------------------------------------------------ summary
   const notGone = [...smallSamples, ...bigSamples].filter((s) => !s.goneAtAnswer);
-  const targets: Target[] = [
-    {
-      name: 'deactivate, 1 session: POST -> all sessions gone, p99',
-      measured: `${fmtMs(lat.small.endToEnd.p99Ms)} ms`, limit: `< ${ONE_SESSION_P99_TARGET_MS} ms`,
-      pass: lat.small.endToEnd.p99Ms < ONE_SESSION_P99_TARGET_MS,
-    },
-    {
-      name: `deactivate, ${fmtInt(cfg.bigSessions)} sessions: POST -> all sessions gone, p99`,
-      measured: `${fmtMs(lat.big.endToEnd.p99Ms)} ms`, limit: `< ${fmtInt(BIG_P99_TARGET_MS)} ms`,
-      pass: lat.big.endToEnd.p99Ms < BIG_P99_TARGET_MS,
-    },
+  const many = `${fmtInt(cfg.bigSessions)} sessions`;
+  const targets = [
+    ratioTarget('deactivate, 1 session: POST -> all sessions gone, p99 / bare p99', lat.small.endToEnd.p99Ms, lat.small.bare.p99Ms,
+      { atMost: ONE_SESSION_RATIO }, 'ms'),
+    ratioTarget(`deactivate, ${many}: POST -> all sessions gone, p99 / 1 session p99`, lat.big.endToEnd.p99Ms, lat.small.endToEnd.p99Ms,
+      { atMost: BIG_RATIO }, 'ms'),
+    ...throughput.map((x) => ratioTarget(`deactivation jobs/s / BullMQ no-op jobs/s, worker concurrency ${x.concurrency}`,
+      x.realMedian, x.noopMedian, { atLeast: JOBS_RATIO }, 'jobs/s', x.failed)),
   ];
 
   log();
-  log(`=== deactivation summary (worker: separate process; server + HTTP client: this process; ${os.cpus().length} CPUs) ===`);
+  log(`=== deactivation summary (worker: separate process; server + HTTP client: this process) ===`);
   const row = (label: string, s: Summary) => [label, fmtInt(s.n), fmtMs(s.medianMs), fmtMs(s.p99Ms), fmtMs(s.maxMs)];
   log(table(['latency (ms)', '>n', '>median', '>p99', '>max'], [
-    row('GET /api/v1/users/:id, 1-session users (baseline)', lat.small.baseline),
+    row('GET bare route, own process (baseline)', lat.small.bare),
+    row('GET /api/v1/users/:id, 1-session users', lat.small.get),
     row('POST …/deactivate, 1 session: HTTP answer', lat.small.http),
     row('POST …/deactivate, 1 session: until sessions gone', lat.small.endToEnd),
-    row('POST …/deactivate, 1 session: until checked gone', lat.small.verified),
-    row(`GET /api/v1/users/:id, ${fmtInt(cfg.bigSessions)}-session users (baseline)`, lat.big.baseline),
-    row(`POST …/deactivate, ${fmtInt(cfg.bigSessions)} sessions: HTTP answer`, lat.big.http),
-    row(`POST …/deactivate, ${fmtInt(cfg.bigSessions)} sessions: until sessions gone`, lat.big.endToEnd),
-    row(`POST …/deactivate, ${fmtInt(cfg.bigSessions)} sessions: until checked gone`, lat.big.verified),
-  ]));
-  log(table(['ratio deactivate / GET baseline', '>median', '>p99'], [
-    ['1 session', fmtRatio(lat.small.ratioMedian), fmtRatio(lat.small.ratioP99)],
-    [`${fmtInt(cfg.bigSessions)} sessions`, fmtRatio(lat.big.ratioMedian), fmtRatio(lat.big.ratioP99)],
+    row(`POST …/deactivate, ${many}: HTTP answer`, lat.big.http),
+    row(`POST …/deactivate, ${many}: until sessions gone`, lat.big.endToEnd),
   ]));
   log(`sessions already gone when the deactivation answered: ${fmtInt(smallSamples.length + bigSamples.length - notGone.length)} ` +
     `of ${fmtInt(smallSamples.length + bigSamples.length)}` +
     (notGone.length > 0 ? ` (NOT for ${notGone.length}: statuses ${[...new Set(notGone.map((s) => s.status))].join(', ')})` : ''));
-  log();
-  const cores = (c: { workerCores: number; redisCores: number }) => `${c.workerCores.toFixed(2)} / ${c.redisCores.toFixed(2)}`;
-  log(table(['throughput (one worker process)', '>concurrency', '>per pass (jobs/s)', '>median jobs/s', '>CPU worker / Redis (cores)'],
+  log(table(['throughput (one worker process)', '>concurrency', '>per pass (jobs/s)', '>median jobs/s'],
     throughput.flatMap((x) => [
-      ['deactivation jobs (1 session each)', String(x.concurrency), x.realRates.map(fmtInt).join(', '), fmtInt(x.realMedian), cores(x.realCpu)],
-      ['BullMQ no-op processor (baseline)', String(x.concurrency), x.noopRates.map(fmtInt).join(', '), fmtInt(x.noopMedian), cores(x.noopCpu)],
-      ['deactivation / no-op', String(x.concurrency), '', x.ratio.toFixed(3), ''],
+      ['deactivation jobs (1 session each)', String(x.concurrency), x.realRates.map(fmtInt).join(', '), fmtInt(x.realMedian)],
+      ['BullMQ no-op processor (baseline)', String(x.concurrency), x.noopRates.map(fmtInt).join(', '), fmtInt(x.noopMedian)],
     ])));
   log(`(${fmtInt(cfg.jobs)} jobs a pass, backlog added to a paused queue, timed from resume to the last 'completed' event)`);
-  log();
-  log(targetsTable(targets));
-
-  const file = await writeResults('deactivation', {
-    bench: 'deactivation',
-    at: new Date().toISOString(),
-    environment: environment(redisVersion),
-    config: {
-      ...cfg, prefix: scope.prefix, jobWaitMs: config.jobs.waitMs, workerConcurrencyDefault: defaultConcurrency,
-      jobAttempts: config.jobs.attempts, concurrencies, workers: 'separate process: node --import tsx src/cli/main.ts worker',
-    },
-    latency: {
-      oneSession: { ...lat.small, samples: smallSamples },
-      manySessions: { sessionsPerUser: cfg.bigSessions, setupSessionsPerSecond: bigSessionsTotal / (bigSetupMs / 1000), ...lat.big, samples: bigSamples },
-      goneAtAnswer: smallSamples.length + bigSamples.length - notGone.length,
-      notGoneAtAnswer: notGone.length,
-    },
-    throughput: { jobsPerPass: cfg.jobs, passes, summary: throughput },
+  return {
     targets,
-  });
-  log(`results: ${file}`);
-  return { targets };
+    figures: { config: { ...cfg, concurrencies }, latency: { oneSession: lat.small, manySessions: lat.big }, throughput, passes },
+  };
 }
 
 function latencySummaries(samples: Sample[]) {
-  const baseline = summarize(samples.map((s) => s.baselineMs));
-  const http = summarize(samples.map((s) => s.httpMs));
-  const endToEnd = summarize(samples.map((s) => s.endToEndMs));
-  const verified = summarize(samples.map((s) => s.verifiedMs));
-  return { baseline, http, endToEnd, verified, ratioMedian: endToEnd.medianMs / baseline.medianMs, ratioP99: endToEnd.p99Ms / baseline.p99Ms };
+  const of = (pick: (s: Sample) => number) => summarize(samples.map(pick));
+  return { bare: of((s) => s.bareMs), get: of((s) => s.getMs), http: of((s) => s.httpMs), endToEnd: of((s) => s.endToEndMs) };
 }
 
 /** Users with `sessionsEach` sessions each, through the directory; checks every sessions index. */
@@ -589,9 +531,10 @@ interface Answer {
   ms: number;
 }
 
-async function call(method: 'GET' | 'POST', url: string, token: string): Promise<Answer> {
+async function call(method: 'GET' | 'POST', url: string, token?: string): Promise<Answer> {
   const startedAt = nowMs();
-  const res = await fetch(url, { method, headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const res = await fetch(url, { method, headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   const text = await res.text();
   const ms = nowMs() - startedAt;
   let body: unknown;
@@ -605,10 +548,14 @@ async function call(method: 'GET' | 'POST', url: string, token: string): Promise
 
 const userOf = (body: unknown) => (body as { user?: { status?: string; activeSessions?: number } } | undefined)?.user;
 
-/** GET the user (baseline), then deactivate them and check that every session of theirs is gone. */
-async function deactivateAndVerify(api: { url: string; token: string }, redis: RedisClient, keys: DirectoryKeys, user: BenchUser): Promise<Sample> {
+/** GET the bare route (baseline) and the user, then deactivate them and check that every session of theirs is gone. */
+async function deactivateAndVerify(
+  api: { url: string; token: string; bareUrl: string }, redis: RedisClient, keys: DirectoryKeys, user: BenchUser,
+): Promise<Sample> {
   checkStop();
   const sessions = user.sessionKeys.length;
+  const bare = await call('GET', api.bareUrl);
+  if (bare.status !== 200) throw new Error(`GET ${api.bareUrl}: ${bare.status}`);
   const get = await call('GET', `${api.url}/api/v1/users/${user.id}`, api.token);
   const before = userOf(get.body);
   if (get.status !== 200 || before?.status !== 'active' || before.activeSessions !== sessions) {
@@ -627,7 +574,6 @@ async function deactivateAndVerify(api: { url: string; token: string }, redis: R
   }
 
   let left = await sessionsLeft(redis, keys, user);
-  const verifiedMs = nowMs() - post.startedAt;
   const goneAtAnswer = post.status === 200 && left.indexed === 0 && left.keys === 0;
   let goneAt = answeredAt;
   if (!goneAtAnswer) {
@@ -642,7 +588,7 @@ async function deactivateAndVerify(api: { url: string; token: string }, redis: R
     goneAt = nowMs();
   }
   return {
-    userId: user.id, sessions, baselineMs: get.ms, status: post.status, httpMs: post.ms, goneAtAnswer, verifiedMs,
+    userId: user.id, sessions, bareMs: bare.ms, getMs: get.ms, status: post.status, httpMs: post.ms, goneAtAnswer,
     endToEndMs: goneAt - post.startedAt,
   };
 }
@@ -685,8 +631,6 @@ async function runPass(
   events.on('completed', onCompleted);
   events.on('failed', onFailed);
   try {
-    const workerCpu0 = processCpuSeconds(worker.pid);
-    const redisCpu0 = await redisCpuSeconds(redis);
     const t0 = nowMs();
     await queue.resume();
     const deadline = t0 + Math.max(60_000, n * 20);
@@ -703,13 +647,7 @@ async function runPass(
       await Promise.race([done, sleep(50)]);
     }
     const wallMs = lastAt - t0;
-    const elapsed = (nowMs() - t0) / 1000;
-    const workerCores = (processCpuSeconds(worker.pid) - workerCpu0) / elapsed;
-    const redisCores = ((await redisCpuSeconds(redis)) - redisCpu0) / elapsed;
-    return {
-      jobs: n, enqueueMs, enqueuePerSecond: n / (enqueueMs / 1000), wallMs, jobsPerSecond: n / (wallMs / 1000), failed,
-      workerCores, redisCores,
-    };
+    return { jobs: n, enqueueMs, enqueuePerSecond: n / (enqueueMs / 1000), wallMs, jobsPerSecond: n / (wallMs / 1000), failed };
   } finally {
     events.off('completed', onCompleted);
     events.off('failed', onFailed);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { checkStop, envInt } from './support/control.js';
-import { fmtInt, loadAverage, table, targetsTable, type Target } from './support/report.js';
+import { fmtInt, loadAverage, table, type Target } from './support/report.js';
 import { ANSWER_WITHIN_MS, checkCase, FailureLog, FuzzStats } from '../test/support/fuzz/check-answer.js';
 import { CASES, FAMILIES } from '../test/support/fuzz/route-cases.js';
 import { startFuzzTarget } from '../test/support/fuzz/target.js';
@@ -56,7 +56,6 @@ export async function run(): Promise<{ targets: Target[] }> {
       { name: 'cases failing any check', measured: fmtInt(sum((f) => f.failures)), limit: '0', pass: sum((f) => f.failures) === 0 },
       { name: 'doctor mismatches', measured: fmtInt(doctor.mismatches.length), limit: '0', pass: doctor.mismatches.length === 0 },
     ];
-    console.log(`\n${targetsTable(targets)}`);
     return { targets };
   } finally {
     await target.close();

@@ -1,55 +1,72 @@
-// Runs the benchmarks: `npm run bench` runs all of them, `npm run bench -- directory` one.
-// A bench is a module exporting `run()`; add it to BENCHES below. BENCH_STRICT=1 makes a
-// failed target fail the process (by default only errors do).
+// Runs the benchmarks: `npm run bench` runs all of them, `npm run bench -- scim` one, and
+// `npm run bench -- --small scim` one at a small size (a quick check that it works: its figures
+// decide nothing). A bench is a module exporting `run()`, which answers its targets (each a
+// same-run ratio, see report.ts) and the figures written to bench/results/<name>.json. Never part
+// of `npm test`. BENCH_STRICT=1 makes a failed target fail the process (by default only errors do).
 import { BenchInterrupted, envBool, requestStop, stopRequested } from './support/control.js';
 import { prefixesNotCleaned } from './support/redis.js';
-import type { Target } from './support/report.js';
+import { targetsTable, writeResults, type Target } from './support/report.js';
 
-interface BenchModule {
-  run(): Promise<{ targets?: Target[] } | void>;
+export interface BenchOutcome {
+  targets: Target[];
+  figures?: object;
 }
 
 interface BenchEntry {
   name: string;
   description: string;
-  load: () => Promise<BenchModule>;
+  load: () => Promise<{ run(): Promise<BenchOutcome> }>;
+  /** The environment of --small (a variable already set wins). */
+  small: Record<string, string>;
 }
 
 const BENCHES: BenchEntry[] = [
   {
     name: 'directory',
-    description: 'createUser load rate, Redis memory per user, lookup/list/search latency at BENCH_USERS users',
+    description: 'createUser rate vs raw HSET, Redis memory per user, deep vs first page at BENCH_USERS users',
     load: () => import('./directory-load.js'),
+    small: { BENCH_USERS: '5000', BENCH_ITERATIONS: '200', BENCH_WARMUP: '20', BENCH_DEEP_PAGE: '50' },
   },
   {
     name: 'login',
-    description: 'POST /auth/login storm vs raw argon2.verify throughput; server event-loop delay and /healthz latency meanwhile',
+    description: 'POST /auth/login storm vs raw argon2.verify; server event-loop delay during the storm vs before it',
     load: () => import('./auth-login.js'),
+    small: { BENCH_LOGIN_USERS: '10', BENCH_LOGIN_SECONDS: '3', BENCH_LOGIN_WARMUP_SECONDS: '1', BENCH_LOGIN_BASELINE_SECONDS: '2' },
   },
   {
     name: 'deactivation',
-    description: 'POST /users/:id/deactivate until all sessions are gone (1 and 10k sessions) vs GET baseline; deactivation jobs/s through one worker vs a BullMQ no-op',
+    description: 'POST /users/:id/deactivate until all sessions are gone (1 and 10k sessions) vs the bare route; jobs/s vs a BullMQ no-op',
     load: () => import('./deactivation.js'),
+    small: {
+      BENCH_DEACT_USERS: '40', BENCH_DEACT_WARMUP: '5', BENCH_DEACT_BIG_USERS: '2', BENCH_DEACT_BIG_SESSIONS: '1000',
+      BENCH_DEACT_JOBS: '200', BENCH_DEACT_PASSES: '2', BENCH_DEACT_JOBS_WARMUP: '100', BENCH_DEACT_CONCURRENCY_ONE: 'false',
+    },
   },
   {
     name: 'scim',
-    description: 'SCIM filter / POST throughput vs a bare Express route in the same process; filter latency 1k vs 100k users; deep vs first page',
+    description: 'SCIM filter / POST / deep page throughput vs a bare Express route in its own process; filter latency 1k vs 100k users',
     load: () => import('./scim.js'),
+    small: {
+      BENCH_SCIM_USERS: '5000', BENCH_SCIM_SMALL_USERS: '500', BENCH_SCIM_SECONDS: '2', BENCH_SCIM_WARMUP_SECONDS: '1',
+      BENCH_SCIM_PASSES: '1', BENCH_SCIM_LATENCY_ROUNDS: '100', BENCH_SCIM_LATENCY_WARMUP: '10',
+    },
   },
   {
     name: 'saml',
-    description: 'single-thread node-saml validation rate vs POST /saml/acs logins/s with validation in the worker pool; server event-loop delay meanwhile',
+    description: 'POST /saml/acs logins/s (validation in the worker pool) vs cores × node-saml single-thread rate; event-loop delay',
     load: () => import('./saml-acs.js'),
+    small: { BENCH_SAML_USERS: '10', BENCH_SAML_SECONDS: '3', BENCH_SAML_WARMUP_SECONDS: '1', BENCH_SAML_BASELINE_SECONDS: '1' },
   },
   {
     name: 'fuzz',
     description: 'the fuzz suite at volume: BENCH_FUZZ_CASES (10k) generated requests per route family; slowest answer, 5xx and over-200 ms counts',
     load: () => import('./fuzz.js'),
+    small: { BENCH_FUZZ_CASES: '300' },
   },
 ];
 
 function usage(): string {
-  return ['usage: npm run bench [-- <name>...]', '', 'benches:', ...BENCHES.map((b) => `  ${b.name.padEnd(12)} ${b.description}`)].join('\n');
+  return ['usage: npm run bench [-- [--small] <name>...]', '', 'benches:', ...BENCHES.map((b) => `  ${b.name.padEnd(12)} ${b.description}`)].join('\n');
 }
 
 function select(args: string[]): BenchEntry[] {
@@ -86,7 +103,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const strict = envBool('BENCH_STRICT', false);
-  const benches = select(args);
+  const small = args.includes('--small');
+  const benches = select(args.filter((a) => a !== '--small'));
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
@@ -95,9 +113,12 @@ async function main(): Promise<number> {
     if (stopRequested()) break;
     console.log(`\n##### bench: ${entry.name}\n`);
     const started = Date.now();
+    if (small) for (const [k, v] of Object.entries(entry.small)) process.env[k] ??= v;
     try {
       const outcome = await (await entry.load()).run();
-      const failed = outcome?.targets?.filter((t) => !t.pass) ?? [];
+      console.log(`\n${targetsTable(outcome.targets)}`);
+      console.log(`results: ${await writeResults(entry.name, { small, ...outcome })}`);
+      const failed = outcome.targets.filter((t) => !t.pass);
       console.log(`\n##### ${entry.name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s` +
         (failed.length > 0 ? `, ${failed.length} target(s) FAIL` : ''));
       if (strict && failed.length > 0) exitCode = 1;

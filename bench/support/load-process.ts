@@ -2,13 +2,14 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { BenchInterrupted, stopRequested } from './control.js';
+import type { ChildMessage, Op, ParentMessage, ThroughputCommand, ThroughputResult } from './http-load.js';
 import type { BenchProcess } from './resources.js';
+import { startWindow, type LoopDelay, type LoopDelayMonitor, type ProcessUse } from './server-meter.js';
 
-// The parent end of a load generator run as a child process (`node --import tsx`, forked with
-// an IPC channel) so that its work does not run on the server's event loop: the load scripts
-// of bench/support (login-load.ts, saml-load.ts, scim-load.ts; their end is ipc-child.ts).
-// Messages are kept in order of arrival; `next` waits for one of a type, and fails when the
-// child answers 'failed', exits, or a stop (Ctrl-C) is requested.
+// The parent end of a bench child process (`node --import tsx`, forked with an IPC channel):
+// the load generator (http-load.ts, through HttpLoad below) and the baseline server
+// (baseline-server.ts). Messages are kept in order of arrival; `next` waits for one of a type,
+// and fails when the child answers 'failed', exits, or a stop (Ctrl-C) is requested.
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -20,8 +21,8 @@ export class LoadProcess<Parent extends object, Child extends { type: string }> 
   private gone: Error | undefined;
 
   /**
-   * `script`: a file of bench/support, e.g. 'login-load.ts'. `during` says what an interruption
-   * or an early exit interrupted, e.g. 'the login storm'.
+   * `script`: a file of bench/support, e.g. 'http-load.ts'. `during` says what an interruption
+   * or an early exit interrupted, e.g. 'a load pass'.
    */
   constructor(script: string, private readonly during: string) {
     this.child = fork(fileURLToPath(new URL(`./${script}`, import.meta.url)), [], {
@@ -91,5 +92,52 @@ export class LoadProcess<Parent extends object, Child extends { type: string }> 
 
   private running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
+  }
+}
+
+/** A throughput pass: the load process's result, and what this (the server's) process used in its window. */
+export interface Pass {
+  result: ThroughputResult;
+  perSecond: number;
+  server: ProcessUse & { loop?: LoopDelay };
+}
+
+/** The load generator (http-load.ts): one per bench run, driving every server of it, the baseline included. */
+export class HttpLoad extends LoadProcess<ParentMessage, ChildMessage> {
+  private nextId = 1;
+
+  constructor() {
+    super('http-load.ts', 'a load pass');
+  }
+
+  private answer<T extends ChildMessage['type']>(type: T, id: number, timeoutMs: number) {
+    return this.next(type, timeoutMs, (m) => m.id === id);
+  }
+
+  async prepareSaml(m: Omit<Extract<ParentMessage, { type: 'prepare-saml' }>, 'type' | 'id'>): Promise<void> {
+    const id = this.nextId++;
+    this.tell({ type: 'prepare-saml', id, ...m });
+    await this.answer('ok', id, 60_000 + m.count * 50);
+  }
+
+  /** One request in flight, `rounds` rounds of every op in random order; failures throw. */
+  async latency(ops: Op[], rounds: number, warmupRounds: number): Promise<Record<string, number[]>> {
+    const id = this.nextId++;
+    this.tell({ type: 'latency', id, ops, rounds, warmupRounds });
+    const r = await this.answer('latency-done', id, (rounds + warmupRounds) * ops.length * 60_000);
+    if (r.failures > 0) throw new Error(`latency run: ${r.failures} failed: ${r.errors.join(' | ')}`);
+    return r.samples;
+  }
+
+  /** A throughput pass, measuring this process (its event-loop delay too, given a monitor) inside the window. */
+  async throughput(cmd: Omit<ThroughputCommand, 'type' | 'id'>, loopDelay?: LoopDelayMonitor): Promise<Pass> {
+    const id = this.nextId++;
+    this.tell({ type: 'throughput', id, ...cmd });
+    await this.answer('window-start', id, cmd.warmupMs + 60_000);
+    const window = loopDelay ? startWindow(loopDelay) : startWindow();
+    await this.answer('window-end', id, cmd.durationMs + 60_000);
+    const server = window.end();
+    const { result } = await this.answer('throughput-done', id, 70_000);
+    return { result, perSecond: result.okInWindow / (result.windowMs / 1000), server };
   }
 }
