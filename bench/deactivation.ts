@@ -97,8 +97,6 @@ class WorkerProcess implements BenchProcess {
   private isReady = false;
   private stopping = false;
   exitError: Error | undefined;
-  jobsCompletedLogged = 0;
-  jobsFailedLogged = 0;
   readonly warnings: string[] = [];
 
   constructor(readonly label: string, args: string[], env: NodeJS.ProcessEnv, private readonly marker: string) {
@@ -142,11 +140,7 @@ class WorkerProcess implements BenchProcess {
 
   private onLine(line: string) {
     if (line.includes(this.marker)) this.isReady = true;
-    if (line.includes('"job completed"')) {
-      this.jobsCompletedLogged++;
-      return;
-    }
-    if (line.includes('"job failed"')) this.jobsFailedLogged++;
+    if (line.includes('"job completed"')) return;
     // pino: 40 warn, 50 error, 60 fatal
     if (/"level":(40|50|60)/.test(line) && this.warnings.length < 20) this.warnings.push(line.slice(0, 400));
     this.remember(line);
@@ -185,29 +179,16 @@ class WorkerProcess implements BenchProcess {
   }
 }
 
-function spawnRealWorker(prefix: string, concurrency: number): WorkerProcess {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    REDIS_URL: BENCH_REDIS_URL,
-    REDIS_PREFIX: prefix,
-    WORKER_CONCURRENCY: String(concurrency),
-    // info, the service's default: needed for the 'workers started' line; it also logs every job.
-    LOG_LEVEL: 'info',
-  };
+/** The real worker (`src/cli/main.ts worker`, at LOG_LEVEL info, the service's default: its 'workers started' line) or the no-op one. */
+function spawnWorker(kind: 'real' | 'noop', prefix: string, concurrency: number): WorkerProcess {
+  const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: BENCH_REDIS_URL, REDIS_PREFIX: prefix, WORKER_CONCURRENCY: String(concurrency) };
   delete env.REDIS_CLUSTER_NODES;
-  return new WorkerProcess(`worker process (concurrency ${concurrency})`, ['src/cli/main.ts', 'worker'], env, '"workers started"');
-}
-
-function spawnNoopWorker(prefix: string, concurrency: number): WorkerProcess {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    REDIS_URL: BENCH_REDIS_URL,
-    REDIS_PREFIX: prefix,
-    WORKER_CONCURRENCY: String(concurrency),
-    BENCH_NOOP_QUEUE: NOOP_QUEUE,
-  };
-  delete env.REDIS_CLUSTER_NODES;
-  return new WorkerProcess(`no-op worker process (concurrency ${concurrency})`, [NOOP_SCRIPT], env, 'noop worker started');
+  if (kind === 'real') {
+    return new WorkerProcess(`worker process (concurrency ${concurrency})`, ['src/cli/main.ts', 'worker'],
+      { ...env, LOG_LEVEL: 'info' }, '"workers started"');
+  }
+  return new WorkerProcess(`no-op worker process (concurrency ${concurrency})`, [NOOP_SCRIPT], { ...env, BENCH_NOOP_QUEUE: NOOP_QUEUE },
+    'noop worker started');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -299,7 +280,7 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<Be
   const closeRuntime = res.onRelease('the runtime', () => runtime.close());
   const server = await startServer(runtime);
   const closeServer = res.onRelease('the server', () => server.close());
-  const defaultWorker = res.process(spawnRealWorker(scope.prefix, defaultConcurrency));
+  const defaultWorker = res.process(spawnWorker('real', scope.prefix, defaultConcurrency));
   await defaultWorker.ready();
   const baseline = await startBaseline(res);
   log(`server: ${server.url} (this process, pid ${process.pid}); workers: separate process pid ${defaultWorker.pid}, ` +
@@ -411,8 +392,8 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<Be
 
   const passes: PassResult[] = [];
   for (const concurrency of concurrencies) {
-    const real = concurrency === defaultConcurrency ? defaultWorker : res.process(spawnRealWorker(scope.prefix, concurrency));
-    const noop = res.process(spawnNoopWorker(scope.prefix, concurrency));
+    const real = concurrency === defaultConcurrency ? defaultWorker : res.process(spawnWorker('real', scope.prefix, concurrency));
+    const noop = res.process(spawnWorker('noop', scope.prefix, concurrency));
     await Promise.all([real.ready(), noop.ready()]);
     await realPass(real, concurrency, cfg.jobsWarmup, 0);
     await noopPass(noop, concurrency, cfg.jobsWarmup, 0);

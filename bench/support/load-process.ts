@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { BenchInterrupted, stopRequested } from './control.js';
 import type { ChildMessage, Op, ParentMessage, ThroughputCommand, ThroughputResult } from './http-load.js';
 import type { BenchProcess } from './resources.js';
-import { startWindow, type LoopDelay, type LoopDelayMonitor, type ProcessUse } from './server-meter.js';
+import { startWindow, type LoopDelayMonitor, type ProcessUse } from './server-meter.js';
 
 // The parent end of a bench child process (`node --import tsx`, forked with an IPC channel):
 // the load generator (http-load.ts, through HttpLoad below) and the baseline server
@@ -99,7 +99,7 @@ export class LoadProcess<Parent extends object, Child extends { type: string }> 
 export interface Pass {
   result: ThroughputResult;
   perSecond: number;
-  server: ProcessUse & { loop?: LoopDelay };
+  server: ProcessUse;
 }
 
 /** The load generator (http-load.ts): one per bench run, driving every server of it, the baseline included. */
@@ -134,7 +134,7 @@ export class HttpLoad extends LoadProcess<ParentMessage, ChildMessage> {
     const id = this.nextId++;
     this.tell({ type: 'throughput', id, ...cmd });
     await this.answer('window-start', id, cmd.warmupMs + 60_000);
-    const window = loopDelay ? startWindow(loopDelay) : startWindow();
+    const window = startWindow(loopDelay);
     await this.answer('window-end', id, cmd.durationMs + 60_000);
     const server = window.end();
     const { result } = await this.answer('throughput-done', id, 70_000);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Redis, type Cluster, type RedisOptions } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 
 // Benchmarks share a Redis with everyone else: each works under prefixes of its own and
 // deletes only the keys under them (SCAN MATCH + UNLINK). Never FLUSHDB / FLUSHALL.
@@ -94,13 +94,6 @@ export async function infoField(redis: Redis, section: string, field: string): P
   const text = await redis.info(section);
   const line = text.split(/\r?\n/).find((l) => l.startsWith(`${field}:`));
   return line?.slice(field.length + 1).trim();
-}
-
-/** CPU seconds (user + system) the Redis server used so far: every client's work, on a shared server others' too. */
-export async function redisCpuSeconds(redis: Redis | Cluster): Promise<number> {
-  const text = await redis.info('cpu');
-  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(text)?.[1]);
-  return field('used_cpu_user') + field('used_cpu_sys');
 }
 
 export async function usedMemory(redis: Redis): Promise<number> {

@@ -1,5 +1,4 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { fmtMs, type Target } from './report.js';
 import { nowMs } from './stats.js';
 
 // What this process (the server, when a bench runs it in-process) spends over a measured
@@ -40,14 +39,6 @@ export class LoopDelayMonitor {
   }
 }
 
-/** The target both storm benches set on the server's event loop: raw p99 under `limitMs`. */
-export function loopDelayTarget(loop: LoopDelay, limitMs: number): Target {
-  return {
-    name: `server event-loop delay p99 during the storm (raw histogram, incl. ${EVENT_LOOP_RESOLUTION_MS} ms resolution)`,
-    measured: `${fmtMs(loop.p99Ms)} ms`, limit: `< ${limitMs} ms`, pass: loop.p99Ms < limitMs,
-  };
-}
-
 export interface ProcessUse {
   wallMs: number;
   /** Event-loop utilization (0–1). */
@@ -59,8 +50,6 @@ export interface ProcessUse {
 }
 
 /** Starts a window (resetting the monitor, if any); `end()` answers what this process used in it. */
-export function startWindow(loopDelay: LoopDelayMonitor): { end(): ProcessUse & { loop: LoopDelay } };
-export function startWindow(): { end(): ProcessUse };
 export function startWindow(loopDelay?: LoopDelayMonitor): { end(): ProcessUse } {
   loopDelay?.reset();
   const elu0 = performance.eventLoopUtilization();
