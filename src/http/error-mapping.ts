@@ -1,44 +1,11 @@
-import { DirectoryError, type DirectoryErrorCode } from '../directory/index.js';
-import { AuthError, type AuthErrorCode } from '../auth/errors.js';
-import { Problem } from './problem.js';
+import { DirectoryError } from '../directory/index.js';
+import { AuthError } from '../auth/errors.js';
+import { REFUSALS, Refusal, isRefusalCode, peopleWords, type RefusalCode } from '../refusals.js';
+import { Problem, problemOf } from './problem.js';
 import { InputRefused } from './input-refused.js';
 
-// The one mapping from domain refusals and infrastructure failures to HTTP statuses.
-
-const DIRECTORY_STATUS: Record<DirectoryErrorCode, number> = {
-  not_found: 404,
-  validation_failed: 400,
-  email_taken: 409,
-  username_taken: 409,
-  external_id_taken: 409,
-  conflict: 409,
-  version_mismatch: 412,
-  last_active_admin: 409,
-  cannot_deactivate_self: 409,
-  cannot_delete_self: 409,
-  cannot_change_own_role: 409,
-  active_sessions: 409,
-  user_inactive: 403,
-  sso_required: 401,
-  invalid_cursor: 400,
-  already_set_up: 409,
-  already_sso: 409,
-  saml_account_bound: 409,
-};
-
-const AUTH_STATUS: Record<AuthErrorCode, number> = {
-  invalid_credentials: 401,
-  sso_required: 401,
-  user_inactive: 403,
-  rate_limited: 429,
-  unauthenticated: 401,
-  password_change_required: 403,
-  password_rejected: 400,
-  forbidden: 403,
-  already_set_up: 409,
-  temporary_password_expired: 401,
-  sso_user: 409,
-};
+// The one mapping from domain refusals and infrastructure failures to problem documents; every
+// status and word comes from the refusal table (src/refusals.ts).
 
 const REDIS_DOWN = /ECONNREFUSED|Connection is closed|Stream isn't writeable|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|CLUSTERDOWN|LOADING|READONLY/;
 
@@ -53,10 +20,37 @@ interface BodyParserError extends Error {
   status?: number;
 }
 
-/** The problem document of a directory refusal, from its code; rule refusals not listed are 409s. */
+/** A failure met at the edge (the store, a body, a URL), as a refusal code; its words where they say more. */
+export interface EdgeRefusal {
+  code: RefusalCode;
+  /** Only for Express's own 4xx refusals, whose status varies. */
+  status?: number;
+  detail?: string;
+  scimDetail?: string;
+  scimType?: string;
+  field?: string;
+}
+
+/** The one reading of Redis outages, body-parser errors and Express's 4xx refusals, for every surface. */
+export function edgeRefusal(error: unknown): EdgeRefusal | undefined {
+  if (isRedisUnavailable(error)) return { code: 'service_unavailable' };
+  if (error instanceof InputRefused) return { code: error.code, detail: error.message, scimType: error.scimType, field: error.field };
+  const parser = error as BodyParserError;
+  if (parser?.type === 'entity.parse.failed') return { code: 'invalid_json' };
+  if (parser?.type === 'entity.too.large') return { code: 'payload_too_large' };
+  if (parser?.type === 'encoding.unsupported' || parser?.type === 'charset.unsupported') return { code: 'unsupported_media_type' };
+  // Express's own 4xx refusals, such as a path segment that does not decode (a lone surrogate).
+  if (typeof parser?.status === 'number' && parser.status >= 400 && parser.status < 500) {
+    const scimDetail = parser.status === 400 ? REFUSALS.bad_request.message : parser.message;
+    return { code: 'bad_request', status: parser.status, detail: parser.message, scimDetail };
+  }
+  return undefined;
+}
+
+/** The problem document of a directory refusal, from its code; rule refusals not in the table are 409s. */
 export function refusalProblem(code: string, detail: string, extra: Record<string, unknown> = {}): Problem {
-  const status = DIRECTORY_STATUS[code as DirectoryErrorCode] ?? 409;
-  return new Problem(status, code, capitalize(detail), extra);
+  const words = capitalize(peopleWords(code, detail));
+  return isRefusalCode(code) ? problemOf(code, words, extra) : new Problem(409, code, words, extra);
 }
 
 /** A Problem for any error, or undefined when it is an unexpected failure (a 500). */
@@ -70,24 +64,14 @@ export function toProblem(error: unknown): Problem | undefined {
     const headers: Record<string, string> = {};
     if (error.extra.requirements) extra.errors = error.extra.requirements.map(splitRequirement);
     if (error.extra.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.extra.retryAfterSeconds);
-    return new Problem(AUTH_STATUS[error.code], error.code, error.message, extra, headers);
+    return problemOf(error.code, error.message, extra, headers);
   }
-  if (isRedisUnavailable(error)) {
-    return new Problem(503, 'service_unavailable', 'The directory store is unreachable; try again shortly.', {}, { 'Retry-After': '5' });
-  }
-  if (error instanceof InputRefused) {
-    return new Problem(400, error.code, error.message, error.field ? { errors: [{ field: error.field, message: 'is not valid Unicode text' }] } : {});
-  }
-  const parser = error as BodyParserError;
-  if (parser?.type === 'entity.parse.failed') return new Problem(400, 'invalid_json', 'The body is not valid JSON.');
-  if (parser?.type === 'entity.too.large') return new Problem(413, 'payload_too_large', 'The body is too large.');
-  if (parser?.type === 'encoding.unsupported' || parser?.type === 'charset.unsupported') {
-    return new Problem(415, 'unsupported_media_type', 'Send the body as UTF-8 JSON.');
-  }
-  if (typeof parser?.status === 'number' && parser.status >= 400 && parser.status < 500) {
-    return new Problem(parser.status, 'bad_request', parser.message);
-  }
-  return undefined;
+  if (error instanceof Refusal) return problemOf(error.code, error.message);
+  const edge = edgeRefusal(error);
+  if (!edge) return undefined;
+  const extra = edge.field ? { errors: [{ field: edge.field, message: 'is not valid Unicode text' }] } : {};
+  const problem = problemOf(edge.code, edge.detail, extra);
+  return edge.status === undefined ? problem : new Problem(edge.status, problem.code, problem.detail, problem.extra, problem.headers);
 }
 
 function splitRequirement(requirement: string) {

@@ -1,3 +1,5 @@
+import { REFUSALS, problemType, type RefusalCode } from '../refusals.js';
+
 // RFC 9457 problem documents: the one shape of every admin API and /auth error.
 
 export interface ProblemBody {
@@ -23,7 +25,7 @@ export class Problem extends Error {
   }
 
   body(): ProblemBody {
-    return { type: `urn:rune-directory:problem:${this.code}`, title: TITLES[this.status] ?? 'Error', status: this.status, code: this.code, detail: this.detail, ...this.extra };
+    return { type: problemType(this.code), title: TITLES[this.status] ?? 'Error', status: this.status, code: this.code, detail: this.detail, ...this.extra };
   }
 }
 
@@ -33,9 +35,20 @@ const TITLES: Record<number, string> = {
   429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
-export const notFound = (detail = 'No such resource.') => new Problem(404, 'not_found', detail);
-export const unauthenticated = (detail = 'Sign in first: send the rune_session cookie or a bearer token.') =>
-  new Problem(401, 'unauthenticated', detail);
-export const forbidden = (detail = 'Only admins may do this.') => new Problem(403, 'forbidden', detail);
+/** The problem document of a refusal in src/refusals.ts: its status, words and Retry-After from there. */
+export function problemOf(
+  code: RefusalCode,
+  detail: string = REFUSALS[code].message,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Problem {
+  const spec: { status: number; retryAfter?: number } = REFUSALS[code];
+  const retry: Record<string, string> = spec.retryAfter === undefined ? {} : { 'Retry-After': String(spec.retryAfter) };
+  return new Problem(spec.status, code, detail, extra, { ...retry, ...headers });
+}
+
+export const notFound = (detail: string = REFUSALS.not_found.message) => problemOf('not_found', detail);
+export const unauthenticated = (detail: string = REFUSALS.unauthenticated.message) => problemOf('unauthenticated', detail);
+export const forbidden = (detail: string = REFUSALS.forbidden.message) => problemOf('forbidden', detail);
 export const validationFailed = (errors: { field: string; message: string }[]) =>
-  new Problem(400, 'validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+  problemOf('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });

@@ -7,9 +7,7 @@
 local u = load_user(A.id)
 if not u then return fail('not_found', 'no such user') end
 if A.actor == u.id then return fail('cannot_delete_self', 'you cannot delete yourself; ask another admin') end
-if is_last_active_admin(u) then
-  return fail('last_active_admin', 'this is the last active admin; promote another user first')
-end
+local refused = refuse_last_active_admin(u) if refused then return refused end
 local now = now_ms()
 local live = live_session_count(u.id, now)
 if live > 0 and u.status == 'active' and not A.endSessions then

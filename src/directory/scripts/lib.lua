@@ -139,6 +139,15 @@ local function is_last_active_admin(u)
     and redis.call('SCARD', k('admins', 'active')) <= 1
 end
 
+-- The last-admin rule (the last active admin is never deactivated, demoted or deleted) and its
+-- refusal, in one place: the refusal when u is that admin, else nil. Its words for people are
+-- in src/refusals.ts.
+local function refuse_last_active_admin(u)
+  if is_last_active_admin(u) then
+    return fail('last_active_admin', 'this is the last active admin: promote another user to admin first')
+  end
+end
+
 -- Drops sessions whose expiry has passed and answers how many are left.
 local function live_session_count(id, now)
   local key = k('user', id, 'sessions')

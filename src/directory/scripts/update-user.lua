@@ -50,15 +50,11 @@ end
 
 if n.role ~= u.role then
   if A.actor == u.id then return fail('cannot_change_own_role', 'you cannot change your own role') end
-  if u.role == 'admin' and is_last_active_admin(u) then
-    return fail('last_active_admin', 'this is the last active admin; promote another user first')
-  end
+  local refused = refuse_last_active_admin(u) if refused then return refused end
 end
 if n.status ~= u.status and n.status ~= 'active' then
   if A.actor == u.id then return fail('cannot_deactivate_self', 'you cannot deactivate yourself; ask another admin') end
-  if is_last_active_admin(u) then
-    return fail('last_active_admin', 'this is the last active admin; promote another user first')
-  end
+  local refused = refuse_last_active_admin(u) if refused then return refused end
 end
 if n.email ~= u.email then
   local owner = redis.call('HGET', k('idx', 'email'), n.email)
