@@ -11,6 +11,7 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
+import { shuffle } from './stats.js';
 
 export interface Op {
   name: string;
@@ -191,7 +192,7 @@ async function latency(cmd: Extract<ParentMessage, { type: 'latency' }>) {
   const errors: string[] = [];
   let failures = 0;
   for (let round = 0; round < cmd.warmupRounds + cmd.rounds; round++) {
-    for (const op of [...cmd.ops].sort(() => Math.random() - 0.5)) {
+    for (const op of shuffle([...cmd.ops])) {
       const a = (await attempt(op))!;
       if (!a.ok) {
         failures++;
