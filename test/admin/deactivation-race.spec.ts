@@ -6,7 +6,7 @@ import { setUpAdmin } from '../support/journeys.js';
 const TRIALS = 100;
 const PLACEHOLDER_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g';
 
-describe('admin API: two admins deactivating each other at once', function () {
+describe('admin API: two admins deactivating each other at once @slow', function () {
   this.timeout(120_000);
   let server: TestServer;
   let api: Client;

@@ -4,7 +4,7 @@ import { Directory } from '../../src/directory/index.js';
 import { PasswordHasher } from '../../src/auth/password-hasher.js';
 import { runCli, lines } from './run-cli.js';
 
-describe('cli: admin create and doctor', function () {
+describe('cli: admin create and doctor @slow', function () {
   this.timeout(60_000);
   const prefix = testPrefix('cli');
   const env = { REDIS_URL, REDIS_PREFIX: prefix };

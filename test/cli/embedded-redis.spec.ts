@@ -11,7 +11,7 @@ import { runCli } from './run-cli.js';
 
 // `serve` with REDIS_URL unset and nothing at the default runs a Redis on DATA_DIR/redis/redis.sock;
 // a command run on the same DATA_DIR, also without REDIS_URL, must operate that directory.
-describe('cli: the embedded Redis of serve', function () {
+describe('cli: the embedded Redis of serve @slow', function () {
   this.timeout(60_000);
   const dataDir = mkdtempSync(join(tmpdir(), 'rune-cli-'));
   const socket = join(dataDir, 'redis', 'redis.sock');

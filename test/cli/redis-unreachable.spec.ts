@@ -11,7 +11,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe('cli: Redis unreachable', function () {
+describe('cli: Redis unreachable @slow', function () {
   this.timeout(90_000);
 
   it('a command prints one line naming the URL and exits 1, within seconds of starting', async () => {

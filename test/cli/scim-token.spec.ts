@@ -5,7 +5,7 @@ import { setUpAdmin } from '../support/journeys.js';
 import { REDIS_URL } from '../support/redis.js';
 import { runCli, lines } from './run-cli.js';
 
-describe('cli: scim-token', function () {
+describe('cli: scim-token @slow', function () {
   this.timeout(90_000);
   let server: TestServer;
   let api: Client;

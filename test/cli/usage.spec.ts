@@ -36,7 +36,7 @@ const COMMANDS: [string[], string[]][] = [
   [['audit'], ['--limit', '--cursor', '--json']],
 ];
 
-describe('cli: usage', function () {
+describe('cli: usage @slow', function () {
   this.timeout(180_000);
 
   // In this process: a child per command would take minutes on a busy machine; the children

@@ -6,7 +6,7 @@ import { REDIS_URL } from '../support/redis.js';
 import { runCli, lines } from './run-cli.js';
 
 // The CLI and a real server on one prefix: what the CLI does is what the API then shows.
-describe('cli: users', function () {
+describe('cli: users @slow', function () {
   this.timeout(90_000);
   let server: TestServer;
   let api: Client;

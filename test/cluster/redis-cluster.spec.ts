@@ -5,7 +5,7 @@ import { client } from '../support/http.js';
 import { setUpAdmin, onboardUser } from '../support/journeys.js';
 
 // Every key shares the hash tag {REDIS_PREFIX}, so the Lua scripts and BullMQ run on a cluster.
-describe('Redis Cluster', function () {
+describe('Redis Cluster @slow', function () {
   this.timeout(60_000);
   let cluster: Awaited<ReturnType<typeof startOwnCluster>>;
   let server: TestServer;

@@ -12,7 +12,7 @@ const session = { idleTtlSeconds: 3600, maxTtlSeconds: 86_400 };
 const codeOf = (result: PromiseSettledResult<unknown>) =>
   result.status === 'rejected' ? (result.reason as DirectoryError).code ?? String(result.reason) : 'ok';
 
-describe('directory: races', function () {
+describe('directory: races @slow', function () {
   this.timeout(120_000);
   const connections: Redis[] = [];
   const base = testPrefix('race');

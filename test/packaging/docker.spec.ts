@@ -84,7 +84,7 @@ describe('packaging: the Docker image', () => {
   });
 });
 
-describe('packaging: docker compose', () => {
+describe('packaging: docker compose @slow', () => {
   it('runs Redis with AOF and noeviction, healthy when redis-cli ping answers', () => {
     const args = redis!.command!.join(' ');
     expect(args).to.include('--appendonly yes').and.include('--maxmemory-policy noeviction');

@@ -13,7 +13,7 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
   dependencies: Record<string, string>; devDependencies: Record<string, string>;
 };
 
-describe('packaging: npm install and npm start', () => {
+describe('packaging: npm install and npm start @slow', () => {
   it('npm start, start:server and start:worker run the compiled CLI (the package bin), not the sources', () => {
     const bin = pkg.bin['rune-directory']!;
     expect(bin).to.match(/^dist\//);

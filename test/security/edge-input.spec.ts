@@ -120,7 +120,9 @@ describe('security: the edge refuses what would break the inside', () => {
       // A first sign-in: the user now has a sessions key, <user>:sessions, of another type.
       expect((await api.post('/auth/login', { email: 'owner@corp.test', password: created.body.temporaryPassword })).status).to.equal(200);
 
-      const monitor = await connect().monitor();
+      // monitor() opens a connection of its own: both are closed below (the first one once kept mocha running).
+      const redis = connect();
+      const monitor = await redis.monitor();
       const touched: string[] = [];
       monitor.on('monitor', (_time: string, args: string[]) => {
         if (args.some((a) => a.includes(userId))) touched.push(args.join(' '));
@@ -145,6 +147,7 @@ describe('security: the edge refuses what would break the inside', () => {
         expect(touched).to.not.deep.equal([]);
       } finally {
         monitor.disconnect();
+        redis.disconnect();
       }
       expect(await fx.server.runtime.directory.getUser(`${userId}:sessions`)).to.equal(null);
       expect((await fx.server.runtime.directory.getUser(userId))?.status).to.equal('active');

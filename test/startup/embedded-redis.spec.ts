@@ -12,7 +12,7 @@ import { runCli, npmStart, buildOnce, envWithoutRedis, LISTENING, isAlive, type 
 
 const STARTED_OWN = /"redisPid":(\d+)[^\n]*started its own Redis/;
 
-describe('startup: an embedded Redis when none is configured', function () {
+describe('startup: an embedded Redis when none is configured @slow', function () {
   this.timeout(90_000);
   let dataDir: string;
   before(async function () {

@@ -12,7 +12,7 @@ import { runCli, envWithoutRedis, LISTENING, type CliProcess } from './cli-proce
 
 const UNREACHABLE_LINE = /redis unreachable at redis:\/\/127\.0\.0\.1:\d+: ECONNREFUSED; retrying/;
 
-describe('startup: a configured Redis that is not there yet', function () {
+describe('startup: a configured Redis that is not there yet @slow', function () {
   this.timeout(90_000);
   let serving: CliProcess | undefined;
   let redis: ChildProcess | undefined;

@@ -15,7 +15,7 @@ async function takePort(): Promise<{ server: Server; port: number }> {
   return { server, port: (server.address() as { port: number }).port };
 }
 
-describe('startup: errors are fatal and clear', function () {
+describe('startup: errors are fatal and clear @slow', function () {
   this.timeout(60_000);
   const running: CliProcess[] = [];
   const taken: Server[] = [];

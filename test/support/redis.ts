@@ -23,6 +23,18 @@ export async function deleteMatching(redis: Redis, pattern: string): Promise<voi
   } while (cursor !== '0');
 }
 
+/** Every key matching a pattern: SCAN to the end (one call answers one page, however large COUNT is). */
+export async function keysMatching(redis: Redis, pattern: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    found.push(...keys);
+  } while (cursor !== '0');
+  return found;
+}
+
 export interface TestDirectory {
   redis: Redis;
   prefix: string;
