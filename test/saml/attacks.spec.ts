@@ -1,9 +1,8 @@
 import { expect } from 'chai';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { client, type Client } from '../support/http.js';
 import { Browser, expectRefused, sessionCookieOf } from './support/browser.js';
-import { idpResponse, samlEnv, toBase64, type ResponseOptions } from './support/test-idp.js';
+import { idpResponse, toBase64, type ResponseOptions } from './support/test-idp.js';
 import { assertionOf, digestCommentAttack, replaceNameId, unsignedCopy, withoutSignatures, wrappedSignedInfoAttack } from './support/tamper.js';
+import { samlServer } from './support/saml-server.js';
 
 // Each attack is refused with a 4xx that says why: no redirect, no session, and no user.
 // Mallory has an account at the IdP; the victim's name is what Mallory wants to sign in as.
@@ -12,25 +11,19 @@ const MALLORY = 'mallory@corp.test';
 const VICTIM = 'victim@corp.test';
 
 describe('saml: responses an attacker made are refused', () => {
-  let server: TestServer;
-  let api: Client;
-  before(async () => {
-    server = await startTestServer(samlEnv(), { workers: false });
-    api = client(server.url);
-  });
-  after(() => server.close());
+  const saml = samlServer();
 
   let users: number;
-  beforeEach(async () => { users = await server.runtime.directory.countUsers(); });
+  beforeEach(async () => { users = await saml.server.runtime.directory.countUsers(); });
   afterEach(async function () {
     if (this.currentTest?.state !== 'passed') return;
-    expect(await server.runtime.directory.findUserByEmail(VICTIM), 'no victim account appears').to.equal(null);
+    expect(await saml.server.runtime.directory.findUserByEmail(VICTIM), 'no victim account appears').to.equal(null);
   });
-  const expectNoNewUser = async () => expect(await server.runtime.directory.countUsers(), 'no user was created').to.equal(users);
+  const expectNoNewUser = async () => expect(await saml.server.runtime.directory.countUsers(), 'no user was created').to.equal(users);
 
   /** A browser that started a login, and the genuine response the IdP sent it. */
   async function loginInProgress(options: ResponseOptions = {}) {
-    const browser = new Browser(server.url);
+    const browser = new Browser(saml.server.url);
     const { requestId } = await browser.startLogin('/home');
     const response = await idpResponse({ inResponseTo: requestId, nameId: MALLORY, ...options });
     return { browser, requestId, response };
@@ -48,7 +41,7 @@ describe('saml: responses an attacker made are refused', () => {
     it('accepts a response once; posted again it answers a request already spent', async () => {
       const { browser, response } = await loginInProgress({ nameId: 'once@corp.test' });
       expect((await browser.postToAcs(response.base64)).status).to.equal(302);
-      users = await server.runtime.directory.countUsers();
+      users = await saml.server.runtime.directory.countUsers();
       expectRefused(await browser.postToAcs(response.base64), 400, 'saml_request_unknown');
       await expectNoNewUser();
     });
@@ -58,7 +51,7 @@ describe('saml: responses an attacker made are refused', () => {
       const replies = await Promise.all([1, 2, 3].map(() => browser.postToAcs(response.base64)));
       expect(replies.map((r) => r.status).sort()).to.deep.equal([302, 400, 400]);
       const winner = replies.find((r) => r.status === 302)!;
-      const session = await api.get('/auth/session', { cookie: sessionCookieOf(winner) });
+      const session = await saml.api.get('/auth/session', { cookie: sessionCookieOf(winner) });
       expect(session.body.user.activeSessions).to.equal(1);
       for (const loser of replies.filter((r) => r.status !== 302)) expectRefused(loser, 400, 'saml_request_unknown');
     });
@@ -66,14 +59,14 @@ describe('saml: responses an attacker made are refused', () => {
     it('refuses an assertion id seen before, even answering a new request', async () => {
       const first = await loginInProgress({ nameId: 'echo@corp.test' });
       expect((await first.browser.postToAcs(first.response.base64)).status).to.equal(302);
-      users = await server.runtime.directory.countUsers();
+      users = await saml.server.runtime.directory.countUsers();
       await refuses({ nameId: 'echo@corp.test', assertionId: first.response.assertionId }, 400, 'saml_replay');
     });
   });
 
   describe('binding to the login request and the browser', () => {
     it('refuses an unsolicited response (IdP-initiated sign-in is off by default)', async () => {
-      const browser = new Browser(server.url);
+      const browser = new Browser(saml.server.url);
       const response = await idpResponse({ nameId: VICTIM });
       expectRefused(await browser.postToAcs(response.base64), 400, 'saml_unsolicited');
       await expectNoNewUser();
@@ -81,17 +74,17 @@ describe('saml: responses an attacker made are refused', () => {
 
     it('refuses a response to a login started in another browser, and spends that request', async () => {
       const victim = await loginInProgress({ nameId: VICTIM });
-      const attacker = new Browser(server.url);
+      const attacker = new Browser(saml.server.url);
       await attacker.startLogin();
       expectRefused(await attacker.postToAcs(victim.response.base64), 400, 'saml_request_other_browser');
-      expectRefused(await new Browser(server.url).postToAcs(victim.response.base64), 400, 'saml_request_other_browser');
+      expectRefused(await new Browser(saml.server.url).postToAcs(victim.response.base64), 400, 'saml_request_other_browser');
       expectRefused(await victim.browser.postToAcs(victim.response.base64), 400, 'saml_request_unknown');
       await expectNoNewUser();
     });
 
     it('refuses an InResponseTo that an unsigned Response changed', async () => {
       const { browser, response } = await loginInProgress();
-      const other = await new Browser(server.url).startLogin();
+      const other = await new Browser(saml.server.url).startLogin();
       const edited = response.xml.replace(/(<samlp:Response[^>]*InResponseTo=")[^"]+/, `$1${other.requestId}`);
       expectRefused(await browser.postToAcs(toBase64(edited)), 400, 'saml_in_response_to_mismatch');
       await expectNoNewUser();
@@ -161,7 +154,7 @@ describe('saml: responses an attacker made are refused', () => {
     });
 
     it('refuses a digest with a comment inside it (CVE-2025-29775)', async () => {
-      const browser = new Browser(server.url);
+      const browser = new Browser(saml.server.url);
       const { requestId } = await browser.startLogin();
       const forged = await digestCommentAttack({ inResponseTo: requestId, nameId: MALLORY }, VICTIM);
       expectRefused(await browser.postToAcs(forged), 400, 'saml_signature_invalid');
@@ -169,7 +162,7 @@ describe('saml: responses an attacker made are refused', () => {
     });
 
     it('refuses a SignedInfo wrapped inside the signature (CVE-2025-29774)', async () => {
-      const browser = new Browser(server.url);
+      const browser = new Browser(saml.server.url);
       const { requestId } = await browser.startLogin();
       const forged = await wrappedSignedInfoAttack({ inResponseTo: requestId, nameId: MALLORY }, VICTIM);
       const reply = await browser.postToAcs(forged);
@@ -207,7 +200,7 @@ describe('saml: responses an attacker made are refused', () => {
     });
 
     it('never shortens a NameID with a comment in it: victim@corp.test<!---->.evil.test is not the victim', async () => {
-      const victim = await server.runtime.directory.createUser({ name: 'Vic Tim', email: VICTIM, role: 'user', kind: 'sso', nameId: VICTIM }, { source: 'system' });
+      const victim = await saml.server.runtime.directory.createUser({ name: 'Vic Tim', email: VICTIM, role: 'user', kind: 'sso', nameId: VICTIM }, { source: 'system' });
       try {
         const { browser, response } = await loginInProgress({ nameId: `${VICTIM}.evil.test`, attributes: { email: `${VICTIM}.evil.test` } });
         const injected = response.xml
@@ -217,13 +210,13 @@ describe('saml: responses an attacker made are refused', () => {
         const reply = await browser.postToAcs(toBase64(injected));
         // The comment is outside what was signed; the signed value is the whole, longer name.
         expect(reply.status, reply.text).to.equal(302);
-        const session = await api.get('/auth/session', { cookie: sessionCookieOf(reply) });
+        const session = await saml.api.get('/auth/session', { cookie: sessionCookieOf(reply) });
         expect(session.body.user.email).to.equal(`${VICTIM}.evil.test`);
         expect(session.body.user.id).not.to.equal(victim.id);
         expect(victim.activeSessions).to.equal(0);
-        expect((await server.runtime.directory.getUser(victim.id))!.activeSessions).to.equal(0);
+        expect((await saml.server.runtime.directory.getUser(victim.id))!.activeSessions).to.equal(0);
       } finally {
-        await server.runtime.directory.deleteUser(victim.id, { source: 'system' });
+        await saml.server.runtime.directory.deleteUser(victim.id, { source: 'system' });
       }
     });
   });
@@ -243,7 +236,7 @@ describe('saml: responses an attacker made are refused', () => {
     });
 
     it('refuses a post without SAMLResponse, or not base64', async () => {
-      const browser = new Browser(server.url);
+      const browser = new Browser(saml.server.url);
       expectRefused(await browser.postToAcs(''), 400, 'saml_response_missing');
       expectRefused(await browser.postToAcs('<samlp:Response/>'), 400, 'saml_response_malformed');
     });
@@ -252,7 +245,7 @@ describe('saml: responses an attacker made are refused', () => {
   describe('where the browser goes afterwards', () => {
     for (const offSite of ['https://evil.test/', '//evil.test', '/\\evil.test', '/\t/evil.test', 'javascript:alert(1)', 'evil.test']) {
       it(`sends the browser home, not to ${JSON.stringify(offSite)}`, async () => {
-        const browser = new Browser(server.url);
+        const browser = new Browser(saml.server.url);
         const { requestId } = await browser.startLogin(offSite);
         const response = await idpResponse({ inResponseTo: requestId, nameId: 'traveller@corp.test' });
         const reply = await browser.postToAcs(response.base64, { RelayState: offSite });
@@ -265,8 +258,8 @@ describe('saml: responses an attacker made are refused', () => {
   it('spends neither the login request nor the assertion id on a refused response', async () => {
     const { browser, requestId, response } = await loginInProgress({ audience: 'https://other-app.corp.test/saml' });
     await browser.postToAcs(response.base64);
-    const prefix = server.config.redis.prefix;
-    expect(await server.runtime.redis.exists(`{${prefix}}:saml:seen:${response.assertionId}`)).to.equal(0);
-    expect(await server.runtime.redis.exists(`{${prefix}}:saml:req:${requestId}`)).to.equal(1);
+    const prefix = saml.server.config.redis.prefix;
+    expect(await saml.server.runtime.redis.exists(`{${prefix}}:saml:seen:${response.assertionId}`)).to.equal(0);
+    expect(await saml.server.runtime.redis.exists(`{${prefix}}:saml:req:${requestId}`)).to.equal(1);
   });
 });

@@ -1,10 +1,9 @@
 import { expect } from 'chai';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { client, type Client } from '../support/http.js';
 import { testDirectory } from '../support/redis.js';
 import { expectRefusal } from '../support/expect-refusal.js';
 import { Browser, expectRefused, sessionCookieOf } from '../saml/support/browser.js';
-import { idpResponse, samlEnv, PERSISTENT_FORMAT, type ResponseOptions } from '../saml/support/test-idp.js';
+import { idpResponse, PERSISTENT_FORMAT, type ResponseOptions } from '../saml/support/test-idp.js';
+import { samlServer } from '../saml/support/saml-server.js';
 
 // Finding 3 of issue 9: a validly signed assertion with NameID attacker-pid-777 and the victim's
 // email opened a session as the victim, and re-bound the victim's account to the attacker's
@@ -13,26 +12,20 @@ import { idpResponse, samlEnv, PERSISTENT_FORMAT, type ResponseOptions } from '.
 const SCIM = { source: 'scim' } as const;
 
 describe('security: a SAML NameID binding is final', () => {
-  let server: TestServer;
-  let api: Client;
-  before(async () => {
-    server = await startTestServer(samlEnv(), { workers: false });
-    api = client(server.url);
-  });
-  after(() => server.close());
+  const saml = samlServer();
 
   async function signIn(nameId: string, email: string, options: ResponseOptions = {}) {
-    const browser = new Browser(server.url);
+    const browser = new Browser(saml.server.url);
     const { requestId } = await browser.startLogin();
     const response = await idpResponse({ inResponseTo: requestId, nameId, nameIdFormat: PERSISTENT_FORMAT, attributes: { email }, ...options });
     return browser.postToAcs(response.base64);
   }
 
   const whoIs = async (reply: Awaited<ReturnType<typeof signIn>>) =>
-    (await api.get('/auth/session', { cookie: sessionCookieOf(reply) })).body.user;
+    (await saml.api.get('/auth/session', { cookie: sessionCookieOf(reply) })).body.user;
 
   it('a second NameID with a bound user\'s email is refused saml_account_bound, audited, no session, and the victim still signs in with their own NameID', async () => {
-    const directory = server.runtime.directory;
+    const directory = saml.server.runtime.directory;
     const victim = await directory.createUser(
       { name: 'Victim Admin', email: 'victim@corp.test', role: 'admin', kind: 'sso', nameId: 'victim-pid-001' }, SCIM);
     const users = await directory.countUsers();
@@ -55,25 +48,25 @@ describe('security: a SAML NameID binding is final', () => {
   });
 
   it('an SSO user created over SCIM (no NameID yet) is linked by email at first SAML login', async () => {
-    const scim = await server.runtime.directory.createUser({ name: 'Sue Scim', email: 'sue@corp.test', role: 'user', kind: 'sso' }, SCIM);
+    const scim = await saml.server.runtime.directory.createUser({ name: 'Sue Scim', email: 'sue@corp.test', role: 'user', kind: 'sso' }, SCIM);
     const first = await signIn('sue-pid-1', 'Sue@corp.test');
     expect(first.status, first.text).to.equal(302);
     expect((await whoIs(first)).id).to.equal(scim.id);
-    expect((await server.runtime.directory.getUser(scim.id))!.nameId).to.equal('sue-pid-1');
+    expect((await saml.server.runtime.directory.getUser(scim.id))!.nameId).to.equal('sue-pid-1');
     // Linked once, bound for good: the next NameID with her email is refused.
     expectRefused(await signIn('sue-pid-2', 'sue@corp.test'), 409, 'saml_account_bound');
   });
 
   it('two assertions with different NameIDs for one unbound email: exactly one binds', async () => {
     for (const round of [1, 2, 3]) {
-      const scim = await server.runtime.directory.createUser(
+      const scim = await saml.server.runtime.directory.createUser(
         { name: `Race ${round}`, email: `race${round}@corp.test`, role: 'user', kind: 'sso' }, SCIM);
       const replies = await Promise.all(['a', 'b'].map((who) => signIn(`race${round}-pid-${who}`, `race${round}@corp.test`)));
       expect(replies.map((r) => r.status).sort(), replies.map((r) => r.text).join(' ')).to.deep.equal([302, 409]);
       const winner = replies.findIndex((r) => r.status === 302);
       expectRefused(replies[1 - winner]!, 409, 'saml_account_bound');
-      expect((await server.runtime.directory.getUser(scim.id))!.nameId).to.equal(`race${round}-pid-${'ab'[winner]}`);
-      expect(await server.runtime.directory.findUserByNameId(`race${round}-pid-${'ab'[1 - winner]}`)).to.equal(null);
+      expect((await saml.server.runtime.directory.getUser(scim.id))!.nameId).to.equal(`race${round}-pid-${'ab'[winner]}`);
+      expect(await saml.server.runtime.directory.findUserByNameId(`race${round}-pid-${'ab'[1 - winner]}`)).to.equal(null);
     }
   });
 
@@ -82,7 +75,7 @@ describe('security: a SAML NameID binding is final', () => {
     expect(replies.map((r) => r.status).sort(), replies.map((r) => r.text).join(' ')).to.deep.equal([302, 409]);
     const winner = replies.findIndex((r) => r.status === 302);
     expectRefused(replies[1 - winner]!, 409, 'saml_account_bound');
-    expect((await server.runtime.directory.findUserByEmail('fresh@corp.test'))!.nameId).to.equal(`fresh-pid-${'ab'[winner]}`);
+    expect((await saml.server.runtime.directory.findUserByEmail('fresh@corp.test'))!.nameId).to.equal(`fresh-pid-${'ab'[winner]}`);
   });
 });
 
