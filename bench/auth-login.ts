@@ -8,7 +8,7 @@ import type { BenchOutcome } from './run.js';
 import { checkStop, envInt } from './support/control.js';
 import { HttpLoad } from './support/load-process.js';
 import { BENCH_REDIS_URL, connect, infoField } from './support/redis.js';
-import { environmentLine, fmtInt, fmtMs, ratioTarget, table } from './support/report.js';
+import { environmentLine, fmtMs, ratioTarget, table } from './support/report.js';
 import { withResources, type Resources } from './support/resources.js';
 import { LoopDelayMonitor } from './support/server-meter.js';
 import { nowMs, runBounded, summarize } from './support/stats.js';

@@ -134,8 +134,6 @@ async function bench(cfg: Config, redis: Redis, res: Resources): Promise<BenchOu
 
   // Summary.
   const r = latency.results;
-  const deepRatio = r.deep.medianMs / r.first.medianMs;
-  const deepActiveRatio = r.deepActive.medianMs / r.firstActive.medianMs;
   const targets: Target[] = [
     {
       name: 'memory per user (MEMORY USAGE, excl. sessions & audit)',

@@ -31,7 +31,7 @@ export async function appendAudit(
 function toEvent([id, flat]: [string, string[]]): AuditEvent {
   const f: Record<string, string> = {};
   for (let i = 0; i < flat.length; i += 2) f[flat[i]!] = flat[i + 1]!;
-  let details: Record<string, unknown> = {};
+  let details: Record<string, unknown>;
   try {
     details = JSON.parse(f.details ?? '{}') as Record<string, unknown>;
   } catch {

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { call, client, type Client, type Reply } from '../support/http.js';
-import { setUpAdmin } from '../support/journeys.js';
 import { scimFixture, patch, type ScimFixture } from '../scim/scim-fixture.js';
 import { connect } from '../support/redis.js';
 

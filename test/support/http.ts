@@ -26,7 +26,7 @@ export async function call<T = any>(base: string, method: string, path: string, 
   }
   const response = await fetch(`${base}${path}`, { method, headers, body, redirect: 'manual' });
   const text = await response.text();
-  let parsed: any = text;
+  let parsed: any;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {

@@ -42,7 +42,7 @@ export class Browser {
     const body = new URLSearchParams({ SAMLResponse: samlResponse, ...fields }).toString();
     const response = await this.fetch('POST', '/saml/acs', body, { 'content-type': 'application/x-www-form-urlencoded' });
     const text = await response.text();
-    let parsed: unknown = text;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {

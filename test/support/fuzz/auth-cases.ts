@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { deepJson, hostileText, invalid, plainWord, protoKeyed, protoName, rep, unknown, valid, withLoneSurrogate, wrongType, type Tagged } from './arbitraries.js';
+import { deepJson, hostileText, invalid, plainWord, protoKeyed, protoName, rep, valid, withLoneSurrogate, wrongType, type Tagged } from './arbitraries.js';
 import { type Auth, type RouteCase, routeCase, withAuth, wrongCredentials, credentials } from './case-kit.js';
 
 // Generated requests to every /auth route (see case-kit.ts for what a case is).

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { encodeText, expandReps, hostileText, invalid, protoKeyed, protoName, rep, unknown, valid, verdictOf, wrongType, type Tagged, type Verdict } from './arbitraries.js';
+import { encodeText, expandReps, hostileText, invalid, protoKeyed, protoName, valid, verdictOf, wrongType, type Tagged, type Verdict } from './arbitraries.js';
 
 // One generated request to a route, with what a correct service must answer. Symbolic parts
 // are expanded when it is sent (target.ts): ⟦rep N "s"⟧, ⟦n⟧ (a number unique to this send),
