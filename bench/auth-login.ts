@@ -60,17 +60,26 @@ async function bench(cfg: BenchConfig, res: Resources): Promise<BenchOutcome> {
   const loopDelay = new LoopDelayMonitor();
   const scope = await res.prefix('login');
   const argonEnv = Object.fromEntries(
-    ['ARGON2_MEMORY_KIB', 'ARGON2_TIME_COST', 'ARGON2_PARALLELISM'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])),
+    ['ARGON2_MEMORY_KIB', 'ARGON2_TIME_COST', 'ARGON2_PARALLELISM'].flatMap((k) =>
+      process.env[k] ? [[k, process.env[k]!]] : [],
+    ),
   );
   const config = loadConfig({
-    ...argonEnv, REDIS_URL: BENCH_REDIS_URL, REDIS_PREFIX: scope.prefix, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent',
+    ...argonEnv,
+    REDIS_URL: BENCH_REDIS_URL,
+    REDIS_PREFIX: scope.prefix,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
     // Successful sign-ins consume no points; the ceiling only guards against a stray failure.
     LOGIN_MAX_FAILURES: '1000',
   });
   const a2 = config.password.argon2;
   const threadpool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
-  log(`login: argon2id m=${a2.memoryCost} KiB, t=${a2.timeCost}, p=${a2.parallelism}; UV_THREADPOOL_SIZE ${threadpool}; ` +
-    `${cfg.users} users, ${cfg.concurrency} in flight, ${cfg.seconds} s storm`);
+  log(
+    `login: argon2id m=${a2.memoryCost} KiB, t=${a2.timeCost}, p=${a2.parallelism}; UV_THREADPOOL_SIZE ${threadpool}; ` +
+      `${cfg.users} users, ${cfg.concurrency} in flight, ${cfg.seconds} s storm`,
+  );
   log(environmentLine((await infoField(res.redis, 'server', 'redis_version')) ?? '?'));
 
   // Sign-in enqueues no job, but the server needs the job producer; no workers run here.
@@ -87,7 +96,10 @@ async function bench(cfg: BenchConfig, res: Resources): Promise<BenchOutcome> {
   await runBounded(people.length, threadpool, async (i) => {
     const password = `login-bench ${secret} #${i}`;
     const hash = await runtime.hasher.hash(password);
-    const user = await runtime.directory.createUser({ ...people[i]!, role: 'user', kind: 'password', passwordHash: hash }, SYSTEM);
+    const user = await runtime.directory.createUser(
+      { ...people[i]!, role: 'user', kind: 'password', passwordHash: hash },
+      SYSTEM,
+    );
     accounts[i] = { email: user.email, password, hash };
   });
 
@@ -98,58 +110,125 @@ async function bench(cfg: BenchConfig, res: Resources): Promise<BenchOutcome> {
   };
   await runBounded(cfg.concurrency * 2, cfg.concurrency, verifyOne); // warm-up
   const before = await verifyThroughput(cfg, verifyOne, loopDelay);
-  const storm = await load.throughput({
-    op: {
-      name: 'login', url: server.url, method: 'POST', path: '/auth/login', status: 200, bodyHas: '"token":"',
-      body: accounts.map(({ email, password }) => JSON.stringify({ email, password })),
+  const storm = await load.throughput(
+    {
+      op: {
+        name: 'login',
+        url: server.url,
+        method: 'POST',
+        path: '/auth/login',
+        status: 200,
+        bodyHas: '"token":"',
+        body: accounts.map(({ email, password }) => JSON.stringify({ email, password })),
+      },
+      concurrency: cfg.concurrency,
+      warmupMs: cfg.warmupSeconds * 1000,
+      durationMs: cfg.seconds * 1000,
+      sampler: { op: { name: 'healthz', url: server.url, path: '/healthz', status: 200 }, perSecond: 5 },
     },
-    concurrency: cfg.concurrency, warmupMs: cfg.warmupSeconds * 1000, durationMs: cfg.seconds * 1000,
-    sampler: { op: { name: 'healthz', url: server.url, path: '/healthz', status: 200 }, perSecond: 5 },
-  }, loopDelay);
+    loopDelay,
+  );
   const after = await verifyThroughput(cfg, verifyOne, loopDelay);
   loopDelay.disable();
 
   const r = storm.result;
   const verifyRate = (before.perSecond + after.perSecond) / 2;
   const spread = Math.abs(before.perSecond - after.perSecond) / verifyRate;
-  if (spread > 0.15) log(`WARNING: the baselines before and after the storm differ by ${(spread * 100).toFixed(0)} %: the machine is busy`);
+  if (spread > 0.15)
+    log(
+      `WARNING: the baselines before and after the storm differ by ${(spread * 100).toFixed(0)} %: the machine is busy`,
+    );
   const login = summarize(r.latencyMs);
   const health = summarize(r.sampleMs);
   const loop = storm.server.loop!;
-  log(table(['measure', '>value'], [
-    ['raw argon2.verify throughput (before / after storm)', `${before.perSecond.toFixed(1)} / ${after.perSecond.toFixed(1)} /s`],
-    [`POST /auth/login throughput (${cfg.seconds} s storm)`, `${storm.perSecond.toFixed(1)} /s; statuses ${JSON.stringify(r.statuses)}`],
-    ['POST /auth/login latency median / p99', `${fmtMs(login.medianMs)} / ${fmtMs(login.p99Ms)} ms`],
-    ['raw argon2.verify latency median / p99 (before)', `${fmtMs(before.latency.medianMs)} / ${fmtMs(before.latency.p99Ms)} ms`],
-    ['GET /healthz during the storm median / p99', `${fmtMs(health.medianMs)} / ${fmtMs(health.p99Ms)} ms (${r.sampleFailures} failed)`],
-    ['server event-loop delay p99: storm / raw verify (10 ms resolution)', `${fmtMs(loop.p99Ms)} / ${fmtMs(before.loop.p99Ms)} ms`],
-    ['server CPU / ELU during the storm; load process CPU', `${storm.server.cores.toFixed(2)} cores / ${(storm.server.elu * 100).toFixed(0)} %; ${r.cores.toFixed(2)} cores`],
-  ]));
+  log(
+    table(
+      ['measure', '>value'],
+      [
+        [
+          'raw argon2.verify throughput (before / after storm)',
+          `${before.perSecond.toFixed(1)} / ${after.perSecond.toFixed(1)} /s`,
+        ],
+        [
+          `POST /auth/login throughput (${cfg.seconds} s storm)`,
+          `${storm.perSecond.toFixed(1)} /s; statuses ${JSON.stringify(r.statuses)}`,
+        ],
+        ['POST /auth/login latency median / p99', `${fmtMs(login.medianMs)} / ${fmtMs(login.p99Ms)} ms`],
+        [
+          'raw argon2.verify latency median / p99 (before)',
+          `${fmtMs(before.latency.medianMs)} / ${fmtMs(before.latency.p99Ms)} ms`,
+        ],
+        [
+          'GET /healthz during the storm median / p99',
+          `${fmtMs(health.medianMs)} / ${fmtMs(health.p99Ms)} ms (${r.sampleFailures} failed)`,
+        ],
+        [
+          'server event-loop delay p99: storm / raw verify (10 ms resolution)',
+          `${fmtMs(loop.p99Ms)} / ${fmtMs(before.loop.p99Ms)} ms`,
+        ],
+        [
+          'server CPU / ELU during the storm; load process CPU',
+          `${storm.server.cores.toFixed(2)} cores / ${(storm.server.elu * 100).toFixed(0)} %; ${r.cores.toFixed(2)} cores`,
+        ],
+      ],
+    ),
+  );
   if (r.errors.length > 0) log(`errors: ${r.errors.slice(0, 3).join(' | ')}`);
   const targets = [
-    ratioTarget('POST /auth/login throughput / raw argon2.verify', storm.perSecond, verifyRate, { atLeast: THROUGHPUT_RATIO }, 'per s',
-      r.failures + r.warmupFailures),
-    ratioTarget('server event-loop delay p99, storm / raw verify', loop.p99Ms, before.loop.p99Ms, { atMost: LOOP_DELAY_RATIO }, 'ms',
-      r.sampleFailures),
+    ratioTarget(
+      'POST /auth/login throughput / raw argon2.verify',
+      storm.perSecond,
+      verifyRate,
+      { atLeast: THROUGHPUT_RATIO },
+      'per s',
+      r.failures + r.warmupFailures,
+    ),
+    ratioTarget(
+      'server event-loop delay p99, storm / raw verify',
+      loop.p99Ms,
+      before.loop.p99Ms,
+      { atMost: LOOP_DELAY_RATIO },
+      'ms',
+      r.sampleFailures,
+    ),
   ];
-  return { targets, figures: { config: cfg, argon2: a2, before, after, loginsPerSecond: storm.perSecond, login, health, loop, statuses: r.statuses } };
+  return {
+    targets,
+    figures: {
+      config: cfg,
+      argon2: a2,
+      before,
+      after,
+      loginsPerSecond: storm.perSecond,
+      login,
+      health,
+      loop,
+      statuses: r.statuses,
+    },
+  };
 }
 
 /** argon2.verify for baselineSeconds at the storm's concurrency; completions inside the window count. */
-async function verifyThroughput(cfg: BenchConfig, verifyOne: (i: number) => Promise<void>, loopDelay: LoopDelayMonitor) {
+async function verifyThroughput(
+  cfg: BenchConfig,
+  verifyOne: (i: number) => Promise<void>,
+  loopDelay: LoopDelayMonitor,
+) {
   const latencies: number[] = [];
   let completed = 0;
   let next = 0;
   loopDelay.reset();
   const end = nowMs() + cfg.baselineSeconds * 1000;
-  await Promise.all(Array.from({ length: cfg.concurrency }, async () => {
-    while (nowMs() < end) {
-      checkStop();
-      const t = nowMs();
-      await verifyOne(next++);
-      latencies.push(nowMs() - t);
-      if (nowMs() <= end) completed++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: cfg.concurrency }, async () => {
+      while (nowMs() < end) {
+        checkStop();
+        const t = nowMs();
+        await verifyOne(next++);
+        latencies.push(nowMs() - t);
+        if (nowMs() <= end) completed++;
+      }
+    }),
+  );
   return { perSecond: completed / cfg.baselineSeconds, latency: summarize(latencies), loop: loopDelay.read() };
 }

@@ -99,7 +99,12 @@ class WorkerProcess implements BenchProcess {
   exitError: Error | undefined;
   readonly warnings: string[] = [];
 
-  constructor(readonly label: string, args: string[], env: NodeJS.ProcessEnv, private readonly marker: string) {
+  constructor(
+    readonly label: string,
+    args: string[],
+    env: NodeJS.ProcessEnv,
+    private readonly marker: string,
+  ) {
     this.child = spawn(process.execPath, ['--import', 'tsx', ...args], {
       cwd: PROJECT_ROOT,
       env,
@@ -121,7 +126,9 @@ class WorkerProcess implements BenchProcess {
     this.child.stdin!.on('error', () => undefined);
     this.child.on('exit', (code, signal) => {
       if (!this.stopping) {
-        this.exitError ??= new Error(`${this.label} exited unexpectedly (code ${code}, signal ${signal}); last output:\n  ${this.tail.join('\n  ')}`);
+        this.exitError ??= new Error(
+          `${this.label} exited unexpectedly (code ${code}, signal ${signal}); last output:\n  ${this.tail.join('\n  ')}`,
+        );
       }
     });
     this.child.on('error', (error) => {
@@ -150,7 +157,8 @@ class WorkerProcess implements BenchProcess {
     const deadline = nowMs() + timeoutMs;
     while (!this.isReady) {
       this.check();
-      if (nowMs() > deadline) throw new Error(`${this.label}: not ready within ${timeoutMs} ms; last output:\n  ${this.tail.join('\n  ')}`);
+      if (nowMs() > deadline)
+        throw new Error(`${this.label}: not ready within ${timeoutMs} ms; last output:\n  ${this.tail.join('\n  ')}`);
       await sleep(20);
     }
   }
@@ -181,14 +189,27 @@ class WorkerProcess implements BenchProcess {
 
 /** The real worker (`src/cli/main.ts worker`, at LOG_LEVEL info, the service's default: its 'workers started' line) or the no-op one. */
 function spawnWorker(kind: 'real' | 'noop', prefix: string, concurrency: number): WorkerProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: BENCH_REDIS_URL, REDIS_PREFIX: prefix, WORKER_CONCURRENCY: String(concurrency) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    REDIS_URL: BENCH_REDIS_URL,
+    REDIS_PREFIX: prefix,
+    WORKER_CONCURRENCY: String(concurrency),
+  };
   delete env.REDIS_CLUSTER_NODES;
   if (kind === 'real') {
-    return new WorkerProcess(`worker process (concurrency ${concurrency})`, ['src/cli/main.ts', 'worker'],
-      { ...env, LOG_LEVEL: 'info' }, '"workers started"');
+    return new WorkerProcess(
+      `worker process (concurrency ${concurrency})`,
+      ['src/cli/main.ts', 'worker'],
+      { ...env, LOG_LEVEL: 'info' },
+      '"workers started"',
+    );
   }
-  return new WorkerProcess(`no-op worker process (concurrency ${concurrency})`, [NOOP_SCRIPT], { ...env, BENCH_NOOP_QUEUE: NOOP_QUEUE },
-    'noop worker started');
+  return new WorkerProcess(
+    `no-op worker process (concurrency ${concurrency})`,
+    [NOOP_SCRIPT],
+    { ...env, BENCH_NOOP_QUEUE: NOOP_QUEUE },
+    'noop worker started',
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,36 +261,63 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<Be
   const serviceEnv = Object.fromEntries(
     Object.entries(process.env).filter((e): e is [string, string] => /^(JOB_|WORKER_)/.test(e[0]) && !!e[1]),
   );
-  const baseEnv = { ...serviceEnv, REDIS_URL: BENCH_REDIS_URL, REDIS_PREFIX: scope.prefix, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
+  const baseEnv = {
+    ...serviceEnv,
+    REDIS_URL: BENCH_REDIS_URL,
+    REDIS_PREFIX: scope.prefix,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+  };
   const config: Config = loadConfig(baseEnv);
   const defaultConcurrency = config.jobs.concurrency;
   const concurrencies = cfg.concurrencyOne && defaultConcurrency !== 1 ? [defaultConcurrency, 1] : [defaultConcurrency];
 
-  log(`deactivation: ${cfg.users} users with 1 session (+${cfg.warmup} warm-up), ${cfg.bigUsers} users with ` +
-    `${fmtInt(cfg.bigSessions)} sessions; throughput: ${fmtInt(cfg.jobs)} jobs × ${cfg.passes} passes at concurrency ` +
-    `${concurrencies.join(' and ')}`);
-  log(`service config: JOB_WAIT_MS ${config.jobs.waitMs}, WORKER_CONCURRENCY ${defaultConcurrency}, JOB_ATTEMPTS ${config.jobs.attempts}`);
+  log(
+    `deactivation: ${cfg.users} users with 1 session (+${cfg.warmup} warm-up), ${cfg.bigUsers} users with ` +
+      `${fmtInt(cfg.bigSessions)} sessions; throughput: ${fmtInt(cfg.jobs)} jobs × ${cfg.passes} passes at concurrency ` +
+      `${concurrencies.join(' and ')}`,
+  );
+  log(
+    `service config: JOB_WAIT_MS ${config.jobs.waitMs}, WORKER_CONCURRENCY ${defaultConcurrency}, JOB_ATTEMPTS ${config.jobs.attempts}`,
+  );
   log(environmentLine(redisVersion));
   log(`prefix: ${scope.prefix} (keys ${scope.pattern})`);
 
   // The bench's own connection for setup and checks; the server has its runtime's.
   const setupRedis = createRedis(config);
   res.onRelease('the setup connection', () => setupRedis.quit().catch(() => setupRedis.disconnect()));
-  const setupDirectory = new Directory(setupRedis, { prefix: scope.prefix, session: config.session, auditMaxEvents: config.audit.maxEvents });
+  const setupDirectory = new Directory(setupRedis, {
+    prefix: scope.prefix,
+    session: config.session,
+    auditMaxEvents: config.audit.maxEvents,
+  });
 
   // Every user of the run from one list: fakeUsers' emails are unique within one call only.
   const throughputUsers = concurrencies.length * (cfg.passes * cfg.jobs + cfg.jobsWarmup);
-  const people = fakeUsers(cfg.warmup + cfg.users + cfg.bigUsers + throughputUsers, { adminShare: 0, inactiveShare: 0, seed: 7 });
+  const people = fakeUsers(cfg.warmup + cfg.users + cfg.bigUsers + throughputUsers, {
+    adminShare: 0,
+    inactiveShare: 0,
+    seed: 7,
+  });
   let taken = 0;
   const take = (n: number) => {
-    const slice = people.slice(taken, taken + n).map((p) => ({ ...p, role: 'user' as const, status: 'active' as const }));
+    const slice = people
+      .slice(taken, taken + n)
+      .map((p) => ({ ...p, role: 'user' as const, status: 'active' as const }));
     taken += n;
     return slice;
   };
 
   // The admin who deactivates, signed in through a session made directly (as the tests do).
   const adminUser = await setupDirectory.createUser(
-    { name: 'Bench Admin', email: `bench-admin-${scope.prefix}@bench.test`, role: 'admin', kind: 'password', passwordHash: fakeArgon2idHash() },
+    {
+      name: 'Bench Admin',
+      email: `bench-admin-${scope.prefix}@bench.test`,
+      role: 'admin',
+      kind: 'password',
+      passwordHash: fakeArgon2idHash(),
+    },
     SYSTEM,
   );
   const { token: adminToken } = await setupDirectory.createSession(adminUser.id, 'full');
@@ -283,18 +331,36 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<Be
   const defaultWorker = res.process(spawnWorker('real', scope.prefix, defaultConcurrency));
   await defaultWorker.ready();
   const baseline = await startBaseline(res);
-  log(`server: ${server.url} (this process, pid ${process.pid}); workers: separate process pid ${defaultWorker.pid}, ` +
-    `concurrency ${defaultConcurrency}; baseline ${baseline.url} (pid ${baseline.pid})`);
+  log(
+    `server: ${server.url} (this process, pid ${process.pid}); workers: separate process pid ${defaultWorker.pid}, ` +
+      `concurrency ${defaultConcurrency}; baseline ${baseline.url} (pid ${baseline.pid})`,
+  );
 
   let t = nowMs();
-  const small = await createUsers(setupDirectory, keys, take(cfg.warmup + cfg.users), 1, cfg.setupConcurrency, setupRedis);
+  const small = await createUsers(
+    setupDirectory,
+    keys,
+    take(cfg.warmup + cfg.users),
+    1,
+    cfg.setupConcurrency,
+    setupRedis,
+  );
   log(`created ${fmtInt(small.length)} users with 1 session each in ${fmtMs(nowMs() - t)} ms`);
   t = nowMs();
-  const big = await createUsers(setupDirectory, keys, take(cfg.bigUsers), cfg.bigSessions, cfg.setupConcurrency, setupRedis);
+  const big = await createUsers(
+    setupDirectory,
+    keys,
+    take(cfg.bigUsers),
+    cfg.bigSessions,
+    cfg.setupConcurrency,
+    setupRedis,
+  );
   const bigSessionsTotal = cfg.bigUsers * cfg.bigSessions;
   const bigSetupMs = nowMs() - t;
-  log(`created ${fmtInt(big.length)} users with ${fmtInt(cfg.bigSessions)} sessions each in ${fmtMs(bigSetupMs)} ms ` +
-    `(${fmtInt(bigSessionsTotal / (bigSetupMs / 1000))} sessions/s)`);
+  log(
+    `created ${fmtInt(big.length)} users with ${fmtInt(cfg.bigSessions)} sessions each in ${fmtMs(bigSetupMs)} ms ` +
+      `(${fmtInt(bigSessionsTotal / (bigSetupMs / 1000))} sessions/s)`,
+  );
 
   const api = { url: server.url, token: adminToken, bareUrl: `${baseline.url}${baseline.op.path}` };
   for (const user of small.slice(0, cfg.warmup)) await deactivateAndVerify(api, setupRedis, keys, user);
@@ -304,15 +370,19 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<Be
   for (const user of big) {
     const sample = await deactivateAndVerify(api, setupRedis, keys, user);
     bigSamples.push(sample);
-    log(`  ${fmtInt(cfg.bigSessions)} sessions: bare ${fmtMs(sample.bareMs)} ms, deactivate ${sample.status} in ` +
-      `${fmtMs(sample.httpMs)} ms, sessions gone ${sample.goneAtAnswer ? 'at the answer' : `after ${fmtMs(sample.endToEndMs)} ms`}`);
+    log(
+      `  ${fmtInt(cfg.bigSessions)} sessions: bare ${fmtMs(sample.bareMs)} ms, deactivate ${sample.status} in ` +
+        `${fmtMs(sample.httpMs)} ms, sessions gone ${sample.goneAtAnswer ? 'at the answer' : `after ${fmtMs(sample.endToEndMs)} ms`}`,
+    );
   }
   const lat = {
     small: latencySummaries(smallSamples),
     big: latencySummaries(bigSamples),
   };
-  log(`1 session: deactivate median ${fmtMs(lat.small.endToEnd.medianMs)} ms, p99 ${fmtMs(lat.small.endToEnd.p99Ms)} ms; ` +
-    `bare baseline median ${fmtMs(lat.small.bare.medianMs)} ms`);
+  log(
+    `1 session: deactivate median ${fmtMs(lat.small.endToEnd.medianMs)} ms, p99 ${fmtMs(lat.small.endToEnd.p99Ms)} ms; ` +
+      `bare baseline median ${fmtMs(lat.small.bare.medianMs)} ms`,
+  );
 
   // The server is done: close it, so that its QueueEvents readers do not run during the throughput passes.
   await closeServer();
@@ -323,7 +393,11 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<Be
   res.onRelease('the BullMQ connection', () => bullConnection.quit().catch(() => bullConnection.disconnect()));
   const prefix = bullPrefix(scope.prefix);
   const deactivationQueue = new Queue(QUEUES.deactivation, { connection: bullConnection, prefix });
-  const noopQueue = new Queue(NOOP_QUEUE, { connection: bullConnection, prefix, defaultJobOptions: jobOptions(config.jobs.attempts) });
+  const noopQueue = new Queue(NOOP_QUEUE, {
+    connection: bullConnection,
+    prefix,
+    defaultJobOptions: jobOptions(config.jobs.attempts),
+  });
   res.onRelease('the deactivation queue', () => deactivationQueue.close());
   res.onRelease('the no-op queue', () => noopQueue.close());
   const newEvents = async (name: string) => {
@@ -344,7 +418,9 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<Be
   const realPass = async (worker: WorkerProcess, concurrency: number, n: number, pass: number): Promise<PassResult> => {
     const users = await createUsers(setupDirectory, keys, take(n), 1, cfg.setupConcurrency, setupRedis);
     // The request deactivates (and ends the sessions); the job measured here cleans up after it.
-    await runBounded(n, ENQUEUE_CONCURRENCY, async (i) => { await setupDirectory.deactivateUser(users[i]!.id, adminActor); });
+    await runBounded(n, ENQUEUE_CONCURRENCY, async (i) => {
+      await setupDirectory.deactivateUser(users[i]!.id, adminActor);
+    });
     const result = await runPass(deactivationQueue, deactivationEvents, worker, n, setupRedis, async () => {
       const runner = new JobRunner(enqueueConfig);
       try {
@@ -371,7 +447,8 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<Be
       if (i % 2 === 0 && value !== 'inactive') active++;
       if (i % 2 === 1) left += Number(value);
     });
-    if (active > 0 || left > 0) throw new Error(`after the pass: ${active} users still active, ${left} session keys left`);
+    if (active > 0 || left > 0)
+      throw new Error(`after the pass: ${active} users still active, ${left} session keys left`);
     return { kind: 'deactivation', concurrency, pass, ...result };
   };
   const noopPass = async (worker: WorkerProcess, concurrency: number, n: number, pass: number): Promise<PassResult> => {
@@ -382,7 +459,9 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<Be
         // The same payload and deduplication as JobRunner.cleanUpAfterDeactivation.
         const userId = `noop-${++noopSeq}`;
         const data: DeactivationJob = { userId, actorId: adminActor.actorId, source: adminActor.source };
-        const job = await noopQueue.add('clean-up-deactivation', data, { deduplication: { id: `clean-up-deactivation:${userId}:${adminActor.actorId}` } });
+        const job = await noopQueue.add('clean-up-deactivation', data, {
+          deduplication: { id: `clean-up-deactivation:${userId}:${adminActor.actorId}` },
+        });
         ids[i] = job.id!;
       });
       return { ids, ms: nowMs() - t0 };
@@ -392,7 +471,8 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<Be
 
   const passes: PassResult[] = [];
   for (const concurrency of concurrencies) {
-    const real = concurrency === defaultConcurrency ? defaultWorker : res.process(spawnWorker('real', scope.prefix, concurrency));
+    const real =
+      concurrency === defaultConcurrency ? defaultWorker : res.process(spawnWorker('real', scope.prefix, concurrency));
     const noop = res.process(spawnWorker('noop', scope.prefix, concurrency));
     await Promise.all([real.ready(), noop.ready()]);
     await realPass(real, concurrency, cfg.jobsWarmup, 0);
@@ -400,11 +480,16 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<Be
     for (let pass = 1; pass <= cfg.passes; pass++) {
       const order = pass % 2 === 1 ? ['deactivation', 'noop'] : ['noop', 'deactivation'];
       for (const kind of order) {
-        const r = kind === 'noop' ? await noopPass(noop, concurrency, cfg.jobs, pass) : await realPass(real, concurrency, cfg.jobs, pass);
+        const r =
+          kind === 'noop'
+            ? await noopPass(noop, concurrency, cfg.jobs, pass)
+            : await realPass(real, concurrency, cfg.jobs, pass);
         passes.push(r);
-        log(`concurrency ${String(concurrency).padStart(2)}, pass ${pass}, ${kind.padEnd(12)}: ${fmtInt(r.jobs)} jobs in ` +
-          `${fmtMs(r.wallMs)} ms = ${fmtInt(r.jobsPerSecond)} jobs/s (enqueued at ${fmtInt(r.enqueuePerSecond)}/s)` +
-          (r.failed > 0 ? `, ${r.failed} FAILED` : ''));
+        log(
+          `concurrency ${String(concurrency).padStart(2)}, pass ${pass}, ${kind.padEnd(12)}: ${fmtInt(r.jobs)} jobs in ` +
+            `${fmtMs(r.wallMs)} ms = ${fmtInt(r.jobsPerSecond)} jobs/s (enqueued at ${fmtInt(r.enqueuePerSecond)}/s)` +
+            (r.failed > 0 ? `, ${r.failed} FAILED` : ''),
+        );
       }
     }
     await Promise.all([real.stop(), noop.stop()]);
@@ -425,48 +510,106 @@ async function bench(cfg: BenchConfig, redis: Redis, res: Resources): Promise<Be
   const notGone = [...smallSamples, ...bigSamples].filter((s) => !s.goneAtAnswer);
   const many = `${fmtInt(cfg.bigSessions)} sessions`;
   const targets = [
-    ratioTarget('deactivate, 1 session: POST -> all sessions gone, p99 / bare p99', lat.small.endToEnd.p99Ms, lat.small.bare.p99Ms,
-      { atMost: ONE_SESSION_RATIO }, 'ms'),
-    ratioTarget(`deactivate, ${many}: POST -> all sessions gone, p99 / 1 session p99`, lat.big.endToEnd.p99Ms, lat.small.endToEnd.p99Ms,
-      { atMost: BIG_RATIO }, 'ms'),
-    ...throughput.map((x) => ratioTarget(`deactivation jobs/s / BullMQ no-op jobs/s, worker concurrency ${x.concurrency}`,
-      x.realMedian, x.noopMedian, { atLeast: JOBS_RATIO }, 'jobs/s', x.failed)),
+    ratioTarget(
+      'deactivate, 1 session: POST -> all sessions gone, p99 / bare p99',
+      lat.small.endToEnd.p99Ms,
+      lat.small.bare.p99Ms,
+      { atMost: ONE_SESSION_RATIO },
+      'ms',
+    ),
+    ratioTarget(
+      `deactivate, ${many}: POST -> all sessions gone, p99 / 1 session p99`,
+      lat.big.endToEnd.p99Ms,
+      lat.small.endToEnd.p99Ms,
+      { atMost: BIG_RATIO },
+      'ms',
+    ),
+    ...throughput.map((x) =>
+      ratioTarget(
+        `deactivation jobs/s / BullMQ no-op jobs/s, worker concurrency ${x.concurrency}`,
+        x.realMedian,
+        x.noopMedian,
+        { atLeast: JOBS_RATIO },
+        'jobs/s',
+        x.failed,
+      ),
+    ),
   ];
 
   log();
   log(`=== deactivation summary (worker: separate process; server + HTTP client: this process) ===`);
   const row = (label: string, s: Summary) => [label, fmtInt(s.n), fmtMs(s.medianMs), fmtMs(s.p99Ms), fmtMs(s.maxMs)];
-  log(table(['latency (ms)', '>n', '>median', '>p99', '>max'], [
-    row('GET bare route, own process (baseline)', lat.small.bare),
-    row('GET /api/v1/users/:id, 1-session users', lat.small.get),
-    row('POST …/deactivate, 1 session: HTTP answer', lat.small.http),
-    row('POST …/deactivate, 1 session: until sessions gone', lat.small.endToEnd),
-    row(`POST …/deactivate, ${many}: HTTP answer`, lat.big.http),
-    row(`POST …/deactivate, ${many}: until sessions gone`, lat.big.endToEnd),
-  ]));
-  log(`sessions already gone when the deactivation answered: ${fmtInt(smallSamples.length + bigSamples.length - notGone.length)} ` +
-    `of ${fmtInt(smallSamples.length + bigSamples.length)}` +
-    (notGone.length > 0 ? ` (NOT for ${notGone.length}: statuses ${[...new Set(notGone.map((s) => s.status))].join(', ')})` : ''));
-  log(table(['throughput (one worker process)', '>concurrency', '>per pass (jobs/s)', '>median jobs/s'],
-    throughput.flatMap((x) => [
-      ['deactivation jobs (1 session each)', String(x.concurrency), x.realRates.map(fmtInt).join(', '), fmtInt(x.realMedian)],
-      ['BullMQ no-op processor (baseline)', String(x.concurrency), x.noopRates.map(fmtInt).join(', '), fmtInt(x.noopMedian)],
-    ])));
-  log(`(${fmtInt(cfg.jobs)} jobs a pass, backlog added to a paused queue, timed from resume to the last 'completed' event)`);
+  log(
+    table(
+      ['latency (ms)', '>n', '>median', '>p99', '>max'],
+      [
+        row('GET bare route, own process (baseline)', lat.small.bare),
+        row('GET /api/v1/users/:id, 1-session users', lat.small.get),
+        row('POST …/deactivate, 1 session: HTTP answer', lat.small.http),
+        row('POST …/deactivate, 1 session: until sessions gone', lat.small.endToEnd),
+        row(`POST …/deactivate, ${many}: HTTP answer`, lat.big.http),
+        row(`POST …/deactivate, ${many}: until sessions gone`, lat.big.endToEnd),
+      ],
+    ),
+  );
+  log(
+    `sessions already gone when the deactivation answered: ${fmtInt(smallSamples.length + bigSamples.length - notGone.length)} ` +
+      `of ${fmtInt(smallSamples.length + bigSamples.length)}` +
+      (notGone.length > 0
+        ? ` (NOT for ${notGone.length}: statuses ${[...new Set(notGone.map((s) => s.status))].join(', ')})`
+        : ''),
+  );
+  log(
+    table(
+      ['throughput (one worker process)', '>concurrency', '>per pass (jobs/s)', '>median jobs/s'],
+      throughput.flatMap((x) => [
+        [
+          'deactivation jobs (1 session each)',
+          String(x.concurrency),
+          x.realRates.map(fmtInt).join(', '),
+          fmtInt(x.realMedian),
+        ],
+        [
+          'BullMQ no-op processor (baseline)',
+          String(x.concurrency),
+          x.noopRates.map(fmtInt).join(', '),
+          fmtInt(x.noopMedian),
+        ],
+      ]),
+    ),
+  );
+  log(
+    `(${fmtInt(cfg.jobs)} jobs a pass, backlog added to a paused queue, timed from resume to the last 'completed' event)`,
+  );
   return {
     targets,
-    figures: { config: { ...cfg, concurrencies }, latency: { oneSession: lat.small, manySessions: lat.big }, throughput, passes },
+    figures: {
+      config: { ...cfg, concurrencies },
+      latency: { oneSession: lat.small, manySessions: lat.big },
+      throughput,
+      passes,
+    },
   };
 }
 
 function latencySummaries(samples: Sample[]) {
   const of = (pick: (s: Sample) => number) => summarize(samples.map(pick));
-  return { bare: of((s) => s.bareMs), get: of((s) => s.getMs), http: of((s) => s.httpMs), endToEnd: of((s) => s.endToEndMs) };
+  return {
+    bare: of((s) => s.bareMs),
+    get: of((s) => s.getMs),
+    http: of((s) => s.httpMs),
+    endToEnd: of((s) => s.endToEndMs),
+  };
 }
 
 /** Users with `sessionsEach` sessions each, through the directory; checks every sessions index. */
 async function createUsers(
-  directory: Directory, keys: DirectoryKeys, people: NewUser[], sessionsEach: number, concurrency: number, redis: RedisClient,
+  directory: Directory,
+  keys: DirectoryKeys,
+  people: NewUser[],
+  sessionsEach: number,
+  concurrency: number,
+  redis: RedisClient,
 ): Promise<BenchUser[]> {
   const users = new Array<BenchUser>(people.length);
   await runBounded(people.length, concurrency, async (i) => {
@@ -483,13 +626,18 @@ async function createUsers(
   const counts = (await pipeline.exec()) ?? [];
   counts.forEach(([error, count], i) => {
     if (error) throw error;
-    if (count !== sessionsEach) throw new Error(`user ${users[i]!.id} has ${count} sessions indexed, expected ${sessionsEach}`);
+    if (count !== sessionsEach)
+      throw new Error(`user ${users[i]!.id} has ${count} sessions indexed, expected ${sessionsEach}`);
   });
   return users;
 }
 
 /** How many of the user's sessions are still there: the index's members and the session keys. */
-async function sessionsLeft(redis: RedisClient, keys: DirectoryKeys, user: BenchUser): Promise<{ indexed: number; keys: number }> {
+async function sessionsLeft(
+  redis: RedisClient,
+  keys: DirectoryKeys,
+  user: BenchUser,
+): Promise<{ indexed: number; keys: number }> {
   const pipeline = redis.pipeline();
   pipeline.zcard(keys.userSessions(user.id));
   for (let i = 0; i < user.sessionKeys.length; i += 1000) pipeline.exists(...user.sessionKeys.slice(i, i + 1000));
@@ -531,7 +679,10 @@ const userOf = (body: unknown) => (body as { user?: { status?: string; activeSes
 
 /** GET the bare route (baseline) and the user, then deactivate them and check that every session of theirs is gone. */
 async function deactivateAndVerify(
-  api: { url: string; token: string; bareUrl: string }, redis: RedisClient, keys: DirectoryKeys, user: BenchUser,
+  api: { url: string; token: string; bareUrl: string },
+  redis: RedisClient,
+  keys: DirectoryKeys,
+  user: BenchUser,
 ): Promise<Sample> {
   checkStop();
   const sessions = user.sessionKeys.length;
@@ -540,7 +691,9 @@ async function deactivateAndVerify(
   const get = await call('GET', `${api.url}/api/v1/users/${user.id}`, api.token);
   const before = userOf(get.body);
   if (get.status !== 200 || before?.status !== 'active' || before.activeSessions !== sessions) {
-    throw new Error(`GET /api/v1/users/${user.id}: ${get.status} ${get.text.slice(0, 300)} (expected active, ${sessions} sessions)`);
+    throw new Error(
+      `GET /api/v1/users/${user.id}: ${get.status} ${get.text.slice(0, 300)} (expected active, ${sessions} sessions)`,
+    );
   }
 
   const post = await call('POST', `${api.url}/api/v1/users/${user.id}/deactivate`, api.token);
@@ -548,7 +701,9 @@ async function deactivateAndVerify(
   if (post.status === 200) {
     const after = userOf(post.body);
     if (after?.status !== 'inactive' || after.activeSessions !== 0) {
-      throw new Error(`deactivate ${user.id} answered 200 with ${post.text.slice(0, 300)} (expected inactive, 0 sessions)`);
+      throw new Error(
+        `deactivate ${user.id} answered 200 with ${post.text.slice(0, 300)} (expected inactive, 0 sessions)`,
+      );
     }
   } else if (post.status !== 202) {
     throw new Error(`deactivate ${user.id} answered ${post.status}: ${post.text.slice(0, 300)}`);
@@ -561,7 +716,9 @@ async function deactivateAndVerify(
     while (left.indexed > 0 || left.keys > 0) {
       checkStop();
       if (nowMs() - post.startedAt > GONE_TIMEOUT_MS) {
-        throw new Error(`user ${user.id}: ${left.indexed} sessions indexed, ${left.keys} session keys left ${GONE_TIMEOUT_MS} ms after deactivation`);
+        throw new Error(
+          `user ${user.id}: ${left.indexed} sessions indexed, ${left.keys} session keys left ${GONE_TIMEOUT_MS} ms after deactivation`,
+        );
       }
       await sleep(2);
       left = await sessionsLeft(redis, keys, user);
@@ -569,7 +726,13 @@ async function deactivateAndVerify(
     goneAt = nowMs();
   }
   return {
-    userId: user.id, sessions, bareMs: bare.ms, getMs: get.ms, status: post.status, httpMs: post.ms, goneAtAnswer,
+    userId: user.id,
+    sessions,
+    bareMs: bare.ms,
+    getMs: get.ms,
+    status: post.status,
+    httpMs: post.ms,
+    goneAtAnswer,
     endToEndMs: goneAt - post.startedAt,
   };
 }
@@ -580,7 +743,11 @@ async function deactivateAndVerify(
  * for those jobs came back.
  */
 async function runPass(
-  queue: Queue, events: QueueEvents, worker: WorkerProcess, n: number, redis: RedisClient,
+  queue: Queue,
+  events: QueueEvents,
+  worker: WorkerProcess,
+  n: number,
+  redis: RedisClient,
   enqueue: () => Promise<{ ids: string[]; ms: number }>,
 ): Promise<Omit<PassResult, 'kind' | 'concurrency' | 'pass'>> {
   checkStop();
@@ -622,13 +789,22 @@ async function runPass(
     while (!finished) {
       worker.check();
       if (nowMs() > deadline) {
-        throw new Error(`${queue.name}: ${pending.size} of ${n} jobs not finished after ${fmtMs(nowMs() - t0)} ms: ` +
-          JSON.stringify(await queue.getJobCounts()));
+        throw new Error(
+          `${queue.name}: ${pending.size} of ${n} jobs not finished after ${fmtMs(nowMs() - t0)} ms: ` +
+            JSON.stringify(await queue.getJobCounts()),
+        );
       }
       await Promise.race([done, sleep(50)]);
     }
     const wallMs = lastAt - t0;
-    return { jobs: n, enqueueMs, enqueuePerSecond: n / (enqueueMs / 1000), wallMs, jobsPerSecond: n / (wallMs / 1000), failed };
+    return {
+      jobs: n,
+      enqueueMs,
+      enqueuePerSecond: n / (enqueueMs / 1000),
+      wallMs,
+      jobsPerSecond: n / (wallMs / 1000),
+      failed,
+    };
   } finally {
     events.off('completed', onCompleted);
     events.off('failed', onFailed);

@@ -4,7 +4,15 @@ import type { Redis } from 'ioredis';
 import { Directory, type Actor, type ListQuery, type NewUser } from '../src/directory/index.js';
 import { directoryKeys, type DirectoryKeys } from '../src/directory/keys.js';
 import { checkStop, envBool, envInt } from './support/control.js';
-import { connect, deleteMatching, infoField, memoryUsage, scanKeys, usedMemory, type PrefixScope } from './support/redis.js';
+import {
+  connect,
+  deleteMatching,
+  infoField,
+  memoryUsage,
+  scanKeys,
+  usedMemory,
+  type PrefixScope,
+} from './support/redis.js';
 import type { BenchOutcome } from './run.js';
 import { fmtBytes, fmtInt, fmtMs, ratioTarget, table, type Target } from './support/report.js';
 import { withResources, type Resources } from './support/resources.js';
@@ -58,13 +66,17 @@ export async function run(): Promise<BenchOutcome> {
 
 async function bench(cfg: Config, redis: Redis, res: Resources): Promise<BenchOutcome> {
   const redisVersion = (await infoField(redis, 'server', 'redis_version')) ?? '?';
-  log(`directory-load: ${fmtInt(cfg.users)} users, ${cfg.concurrency} in flight, autopipelining ${cfg.autoPipeline ? 'on' : 'off'}; ` +
-    `Redis ${redisVersion}, Node ${process.version}, ${os.cpus().length} CPUs`);
+  log(
+    `directory-load: ${fmtInt(cfg.users)} users, ${cfg.concurrency} in flight, autopipelining ${cfg.autoPipeline ? 'on' : 'off'}; ` +
+      `Redis ${redisVersion}, Node ${process.version}, ${os.cpus().length} CPUs`,
+  );
 
   let t = nowMs();
   const users = fakeUsers(cfg.users);
-  log(`generated ${fmtInt(users.length)} users in ${fmtMs(nowMs() - t)} ms ` +
-    `(${users.filter((u) => u.role === 'admin').length} admins, ${users.filter((u) => u.status === 'inactive').length} inactive)`);
+  log(
+    `generated ${fmtInt(users.length)} users in ${fmtMs(nowMs() - t)} ms ` +
+      `(${users.filter((u) => u.role === 'admin').length} admins, ${users.filter((u) => u.status === 'inactive').length} inactive)`,
+  );
 
   // Warm-up of both write paths under a throwaway prefix: loads the scripts, warms the JIT.
   const warm = await res.prefix('warm');
@@ -72,7 +84,8 @@ async function bench(cfg: Config, redis: Redis, res: Resources): Promise<BenchOu
   const warmUsers = fakeUsers(LOAD_WARMUP_USERS, { seed: 7 });
   await runBounded(warmUsers.length, cfg.concurrency, (i) => warmDir.createUser(warmUsers[i]!, SYSTEM));
   await runBounded(warmUsers.length, cfg.concurrency, (i) =>
-    redis.hset(`{${warm.prefix}}:raw:${i}`, rawFields(warmUsers[i]!, `warm-${i}`, i)));
+    redis.hset(`{${warm.prefix}}:raw:${i}`, rawFields(warmUsers[i]!, `warm-${i}`, i)),
+  );
   await res.releasePrefix(warm);
 
   // Key names count towards memory: a prefix as long as the production default `rune`.
@@ -101,15 +114,27 @@ async function bench(cfg: Config, redis: Redis, res: Resources): Promise<BenchOu
   const memory = await memoryBreakdown(redis, scope, keys, users.length);
   const usedMemoryPerUser = (memoryAfter - memoryBefore) / users.length;
   log();
-  log(`memory: used_memory ${fmtBytes(memoryBefore)} -> ${fmtBytes(memoryAfter)}, ` +
-    `delta ${fmtBytes(memoryAfter - memoryBefore)} = ${fmtInt(usedMemoryPerUser)} B/user (includes the audit stream)`);
-  log(table(
-    ['key kind', '>keys', '>total', '>B/user', '>B/key', 'in target'],
-    memory.rows.map((r) => [r.kind, r.keys === null ? '-' : fmtInt(r.keys), fmtBytes(r.bytes), r.perUser.toFixed(1),
-      r.keys ? fmtInt(r.bytes / r.keys) : '-', r.inTarget ? 'yes' : 'no']),
-  ));
-  log(`MEMORY USAGE per user: ${fmtInt(memory.perUserTarget)} B excluding sessions and the audit stream; ` +
-    `${fmtInt(memory.perUserWithAudit)} B with the audit stream`);
+  log(
+    `memory: used_memory ${fmtBytes(memoryBefore)} -> ${fmtBytes(memoryAfter)}, ` +
+      `delta ${fmtBytes(memoryAfter - memoryBefore)} = ${fmtInt(usedMemoryPerUser)} B/user (includes the audit stream)`,
+  );
+  log(
+    table(
+      ['key kind', '>keys', '>total', '>B/user', '>B/key', 'in target'],
+      memory.rows.map((r) => [
+        r.kind,
+        r.keys === null ? '-' : fmtInt(r.keys),
+        fmtBytes(r.bytes),
+        r.perUser.toFixed(1),
+        r.keys ? fmtInt(r.bytes / r.keys) : '-',
+        r.inTarget ? 'yes' : 'no',
+      ]),
+    ),
+  );
+  log(
+    `MEMORY USAGE per user: ${fmtInt(memory.perUserTarget)} B excluding sessions and the audit stream; ` +
+      `${fmtInt(memory.perUserWithAudit)} B with the audit stream`,
+  );
 
   // Raw baseline: pipelined HSET of a hash like the user hash, same concurrency. A few passes
   // (keys deleted after each), median taken: one pass is easily skewed on a shared machine.
@@ -125,9 +150,11 @@ async function bench(cfg: Config, redis: Redis, res: Resources): Promise<BenchOu
   const rawRate = median(rawPasses.map((p) => p.perSecond));
   const loadRatio = loadRate / rawRate;
   log();
-  log(`raw HSET baseline: ${fmtInt(users.length)} hashes × ${rawPasses.length} passes: ` +
-    `${rawPasses.map((p) => fmtInt(p.perSecond)).join(', ')} hashes/s; median ${fmtInt(rawRate)}; ` +
-    `createUser / HSET = ${loadRatio.toFixed(3)}`);
+  log(
+    `raw HSET baseline: ${fmtInt(users.length)} hashes × ${rawPasses.length} passes: ` +
+      `${rawPasses.map((p) => fmtInt(p.perSecond)).join(', ')} hashes/s; median ${fmtInt(rawRate)}; ` +
+      `createUser / HSET = ${loadRatio.toFixed(3)}`,
+  );
 
   // 3. Latency.
   const latency = await measureLatency(cfg, redis, directory, keys, users);
@@ -137,34 +164,61 @@ async function bench(cfg: Config, redis: Redis, res: Resources): Promise<BenchOu
   const targets: Target[] = [
     {
       name: 'memory per user (MEMORY USAGE, excl. sessions & audit)',
-      measured: `${fmtInt(memory.perUserTarget)} B`, limit: `<= ${MEMORY_TARGET_BYTES} B`,
+      measured: `${fmtInt(memory.perUserTarget)} B`,
+      limit: `<= ${MEMORY_TARGET_BYTES} B`,
       pass: memory.perUserTarget <= MEMORY_TARGET_BYTES,
     },
-    ratioTarget(`deep page ${latency.deepPage} / first page (median)`, r.deep.medianMs, r.first.medianMs, { atMost: DEEP_RATIO_TARGET }, 'ms'),
-    ratioTarget(`status=active: deep page ${latency.deepActivePage} / first page (median)`,
-      r.deepActive.medianMs, r.firstActive.medianMs, { atMost: DEEP_RATIO_TARGET }, 'ms'),
+    ratioTarget(
+      `deep page ${latency.deepPage} / first page (median)`,
+      r.deep.medianMs,
+      r.first.medianMs,
+      { atMost: DEEP_RATIO_TARGET },
+      'ms',
+    ),
+    ratioTarget(
+      `status=active: deep page ${latency.deepActivePage} / first page (median)`,
+      r.deepActive.medianMs,
+      r.firstActive.medianMs,
+      { atMost: DEEP_RATIO_TARGET },
+      'ms',
+    ),
   ];
 
   log();
   log(`=== directory-load summary (${fmtInt(users.length)} users) ===`);
-  log(table(['measure', '>value'], [
-    ['createUser load rate / raw HSET rate', `${fmtInt(loadRate)} / ${fmtInt(rawRate)} = ${loadRatio.toFixed(3)}`],
-    // The audit stream is capped (AUDIT_MAX_EVENTS), not per user: shown, not a target.
-    ['memory per user, MEMORY USAGE incl. audit', `${fmtInt(memory.perUserWithAudit)} B`],
-    ['memory per user, used_memory delta', `${fmtInt(usedMemoryPerUser)} B`],
-  ]));
+  log(
+    table(
+      ['measure', '>value'],
+      [
+        ['createUser load rate / raw HSET rate', `${fmtInt(loadRate)} / ${fmtInt(rawRate)} = ${loadRatio.toFixed(3)}`],
+        // The audit stream is capped (AUDIT_MAX_EVENTS), not per user: shown, not a target.
+        ['memory per user, MEMORY USAGE incl. audit', `${fmtInt(memory.perUserWithAudit)} B`],
+        ['memory per user, used_memory delta', `${fmtInt(usedMemoryPerUser)} B`],
+      ],
+    ),
+  );
   log();
-  log(table(['latency (ms)', '>median', '>p99', '>mean', '>max'], latency.ops.map((op) => {
-    const s = r[op.id];
-    return [op.label, fmtMs(s.medianMs), fmtMs(s.p99Ms), fmtMs(s.meanMs), fmtMs(s.maxMs)];
-  })));
+  log(
+    table(
+      ['latency (ms)', '>median', '>p99', '>mean', '>max'],
+      latency.ops.map((op) => {
+        const s = r[op.id];
+        return [op.label, fmtMs(s.medianMs), fmtMs(s.p99Ms), fmtMs(s.meanMs), fmtMs(s.maxMs)];
+      }),
+    ),
+  );
   log(`(${fmtInt(cfg.iterations)} rounds after ${fmtInt(cfg.warmup)} warm-up rounds, ops interleaved in random order)`);
   return {
     targets,
     figures: {
       config: { ...cfg, pageSize: PAGE_SIZE, redis: redisVersion },
       load: { createUserPerSecond: loadRate, rawHsetPerSecond: rawRate, rawPasses, ratio: loadRatio },
-      memory: { usedMemoryPerUser, perUserExclSessionsAndAudit: memory.perUserTarget, perUserInclAudit: memory.perUserWithAudit, rows: memory.rows },
+      memory: {
+        usedMemoryPerUser,
+        perUserExclSessionsAndAudit: memory.perUserTarget,
+        perUserInclAudit: memory.perUserWithAudit,
+        rows: memory.rows,
+      },
       latency: r,
     },
   };
@@ -174,8 +228,30 @@ async function bench(cfg: Config, redis: Redis, res: Resources): Promise<BenchOu
 function rawFields(u: NewUser, id: string, seq: number): string[] {
   const now = String(Date.now());
   return [
-    'id', id, 'name', u.name, 'email', u.email, 'userName', u.email, 'role', u.role, 'status', u.status ?? 'active',
-    'kind', u.kind, 'mustChangePassword', '0', 'seq', String(seq), 'createdAt', now, 'updatedAt', now, 'version', '1',
+    'id',
+    id,
+    'name',
+    u.name,
+    'email',
+    u.email,
+    'userName',
+    u.email,
+    'role',
+    u.role,
+    'status',
+    u.status ?? 'active',
+    'kind',
+    u.kind,
+    'mustChangePassword',
+    '0',
+    'seq',
+    String(seq),
+    'createdAt',
+    now,
+    'updatedAt',
+    now,
+    'version',
+    '1',
   ];
 }
 
@@ -209,16 +285,28 @@ async function memoryBreakdown(redis: Redis, scope: PrefixScope, keys: Directory
   });
   const excluded = (kind: string) => kind === 'audit stream' || kind.startsWith('sessions');
   const order = (kind: string) =>
-    ['user hash', 'password string'].includes(kind) ? 0 : kind.startsWith('idx') ? 1 : kind.startsWith('users') ? 2
-      : kind.startsWith('search') ? 3 : excluded(kind) ? 5 : 4;
+    ['user hash', 'password string'].includes(kind)
+      ? 0
+      : kind.startsWith('idx')
+        ? 1
+        : kind.startsWith('users')
+          ? 2
+          : kind.startsWith('search')
+            ? 3
+            : excluded(kind)
+              ? 5
+              : 4;
   const rows: MemoryRow[] = [...groups]
     .sort(([a, ga], [b, gb]) => order(a) - order(b) || gb.bytes - ga.bytes)
     .map(([kind, g]) => ({ kind, keys: g.keys, bytes: g.bytes, perUser: g.bytes / users, inTarget: !excluded(kind) }));
   if (!groups.has('sessions')) rows.push({ kind: 'sessions', keys: 0, bytes: 0, perUser: 0, inTarget: false });
   // The main dict's bucket array: 8 bytes a slot, a power of two at least the number of keys.
   const buckets = 2 ** Math.ceil(Math.log2(Math.max(keyCount, 1))) * 8;
-  rows.splice(rows.findIndex((r) => !r.inTarget), 0,
-    { kind: 'keyspace dict buckets (est.)', keys: null, bytes: buckets, perUser: buckets / users, inTarget: true });
+  rows.splice(
+    rows.findIndex((r) => !r.inTarget),
+    0,
+    { kind: 'keyspace dict buckets (est.)', keys: null, bytes: buckets, perUser: buckets / users, inTarget: true },
+  );
   const sum = (pick: (r: MemoryRow) => boolean) => rows.filter(pick).reduce((s, r) => s + r.bytes, 0) / users;
   return {
     rows,
@@ -268,10 +356,18 @@ async function measureLatency(cfg: Config, redis: Redis, directory: Directory, k
     const walkMs = nowMs() - t;
     // The unfiltered list is a sorted set: check the walked cursor against its rank.
     if (page > 1 && listKey) {
-      const [, score] = await redis.zrange(listKey, (page - 1) * PAGE_SIZE - 1, (page - 1) * PAGE_SIZE - 1, 'WITHSCORES');
-      if (cursor !== encodeCursor(Number(score))) throw new Error(`walked cursor of ${listKey} page ${page} is not seq ${score}`);
+      const [, score] = await redis.zrange(
+        listKey,
+        (page - 1) * PAGE_SIZE - 1,
+        (page - 1) * PAGE_SIZE - 1,
+        'WITHSCORES',
+      );
+      if (cursor !== encodeCursor(Number(score)))
+        throw new Error(`walked cursor of ${listKey} page ${page} is not seq ${score}`);
     }
-    log(`walked ${page - 1} pages of ${keys.filterName(query) ?? 'all users'} in ${fmtMs(walkMs)} ms to reach page ${page}`);
+    log(
+      `walked ${page - 1} pages of ${keys.filterName(query) ?? 'all users'} in ${fmtMs(walkMs)} ms to reach page ${page}`,
+    );
     return { page, cursor };
   };
   const deep = await deepCursor({}, keys.users);
@@ -290,7 +386,8 @@ async function measureLatency(cfg: Config, redis: Redis, directory: Directory, k
   };
   /** A full page of the listing, every user of it `active` when the query says so. */
   const page = (id: Op['id'], label: string, query: ListQuery): Op => ({
-    id, label,
+    id,
+    label,
     call: async () => {
       const p = await directory.listUsers({ ...query, limit: PAGE_SIZE });
       check(p.users.length === PAGE_SIZE && (!query.status || p.users.every((u) => u.status === query.status)), label);
@@ -298,7 +395,8 @@ async function measureLatency(cfg: Config, redis: Redis, directory: Directory, k
   });
   const ops: Op[] = [
     {
-      id: 'email', label: 'findUserByEmail',
+      id: 'email',
+      label: 'findUserByEmail',
       call: async () => {
         const email = random(users).email;
         check((await directory.findUserByEmail(email))?.email === email, `findUserByEmail(${email})`);
@@ -307,9 +405,13 @@ async function measureLatency(cfg: Config, redis: Redis, directory: Directory, k
     page('first', 'listUsers first page (limit 50)', {}),
     page('deep', `listUsers page ${deep.page} (limit 50)`, { cursor: deep.cursor }),
     page('firstActive', 'listUsers status=active first page', { status: 'active' }),
-    page('deepActive', `listUsers status=active page ${deepActive.page}`, { status: 'active', cursor: deepActive.cursor }),
+    page('deepActive', `listUsers status=active page ${deepActive.page}`, {
+      status: 'active',
+      cursor: deepActive.cursor,
+    }),
     {
-      id: 'searchEmail', label: 'search q=<exact email> (info)',
+      id: 'searchEmail',
+      label: 'search q=<exact email> (info)',
       call: async () => {
         const email = random(users).email;
         const p = await directory.listUsers({ q: email, limit: PAGE_SIZE });
@@ -317,9 +419,13 @@ async function measureLatency(cfg: Config, redis: Redis, directory: Directory, k
       },
     },
     {
-      id: 'searchName', label: `search q=${broadName} (${fmtInt(lastNames.get(broadName)!)} users, info)`,
+      id: 'searchName',
+      label: `search q=${broadName} (${fmtInt(lastNames.get(broadName)!)} users, info)`,
       call: async () => {
-        check((await directory.listUsers({ q: broadName, limit: PAGE_SIZE })).total >= lastNames.get(broadName)!, `search ${broadName}`);
+        check(
+          (await directory.listUsers({ q: broadName, limit: PAGE_SIZE })).total >= lastNames.get(broadName)!,
+          `search ${broadName}`,
+        );
       },
     },
   ];

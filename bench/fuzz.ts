@@ -36,25 +36,60 @@ export async function run(): Promise<{ targets: Target[] }> {
         checkStop(); // fast-check wraps the BenchInterrupted of a Ctrl-C: surface it as such
         throw error;
       }
-      console.log(`${family}: ${fmtInt(cases)} cases in ${((Date.now() - familyStarted) / 1000).toFixed(1)} s (load ${loadAverage()})`);
+      console.log(
+        `${family}: ${fmtInt(cases)} cases in ${((Date.now() - familyStarted) / 1000).toFixed(1)} s (load ${loadAverage()})`,
+      );
     }
     const doctor = await target.server.runtime.directory.checkIndexes();
 
     const rows = FAMILIES.map((family) => {
       const f = stats.families.get(family)!;
-      return [family, fmtInt(f.cases), `${fmtInt(f.ok)}/${fmtInt(f.refused)}/${fmtInt(f.answered)}`, f.slowestMs.toFixed(1), f.slowest ?? '-', fmtInt(f.serverErrors), fmtInt(f.overBound), fmtInt(f.failures)];
+      return [
+        family,
+        fmtInt(f.cases),
+        `${fmtInt(f.ok)}/${fmtInt(f.refused)}/${fmtInt(f.answered)}`,
+        f.slowestMs.toFixed(1),
+        f.slowest ?? '-',
+        fmtInt(f.serverErrors),
+        fmtInt(f.overBound),
+        fmtInt(f.failures),
+      ];
     });
-    console.log(`\n${table(['family', '>cases', '>due 2xx/4xx/either', '>slowest ms', 'slowest route', '>5xx', `>over ${ANSWER_WITHIN_MS} ms`, '>failing'], rows)}`);
-    console.log(`\n${fmtInt(FAMILIES.length * cases)} cases in ${((Date.now() - started) / 1000).toFixed(1)} s; seed ${seed}; doctor: ${doctor.users} users, ${doctor.mismatches.length} mismatches`);
+    console.log(
+      `\n${table(['family', '>cases', '>due 2xx/4xx/either', '>slowest ms', 'slowest route', '>5xx', `>over ${ANSWER_WITHIN_MS} ms`, '>failing'], rows)}`,
+    );
+    console.log(
+      `\n${fmtInt(FAMILIES.length * cases)} cases in ${((Date.now() - started) / 1000).toFixed(1)} s; seed ${seed}; doctor: ${doctor.users} users, ${doctor.mismatches.length} mismatches`,
+    );
     if (failures.kinds.size > 0) console.log(`\nfailures by kind:\n${failures.lines().join('\n')}`);
 
     const all = [...stats.families.values()];
     const sum = (pick: (f: (typeof all)[number]) => number) => all.reduce((n, f) => n + pick(f), 0);
     const targets: Target[] = [
-      { name: 'answers that are a 5xx', measured: fmtInt(sum((f) => f.serverErrors)), limit: '0', pass: sum((f) => f.serverErrors) === 0 },
-      { name: `answers over ${ANSWER_WITHIN_MS} ms`, measured: fmtInt(sum((f) => f.overBound)), limit: '0', pass: sum((f) => f.overBound) === 0 },
-      { name: 'cases failing any check', measured: fmtInt(sum((f) => f.failures)), limit: '0', pass: sum((f) => f.failures) === 0 },
-      { name: 'doctor mismatches', measured: fmtInt(doctor.mismatches.length), limit: '0', pass: doctor.mismatches.length === 0 },
+      {
+        name: 'answers that are a 5xx',
+        measured: fmtInt(sum((f) => f.serverErrors)),
+        limit: '0',
+        pass: sum((f) => f.serverErrors) === 0,
+      },
+      {
+        name: `answers over ${ANSWER_WITHIN_MS} ms`,
+        measured: fmtInt(sum((f) => f.overBound)),
+        limit: '0',
+        pass: sum((f) => f.overBound) === 0,
+      },
+      {
+        name: 'cases failing any check',
+        measured: fmtInt(sum((f) => f.failures)),
+        limit: '0',
+        pass: sum((f) => f.failures) === 0,
+      },
+      {
+        name: 'doctor mismatches',
+        measured: fmtInt(doctor.mismatches.length),
+        limit: '0',
+        pass: doctor.mismatches.length === 0,
+      },
     ];
     return { targets };
   } finally {

@@ -31,42 +31,72 @@ const BENCHES: BenchEntry[] = [
     name: 'login',
     description: 'POST /auth/login storm vs raw argon2.verify; server event-loop delay during the storm vs before it',
     load: () => import('./auth-login.js'),
-    small: { BENCH_LOGIN_USERS: '10', BENCH_LOGIN_SECONDS: '3', BENCH_LOGIN_WARMUP_SECONDS: '1', BENCH_LOGIN_BASELINE_SECONDS: '2' },
+    small: {
+      BENCH_LOGIN_USERS: '10',
+      BENCH_LOGIN_SECONDS: '3',
+      BENCH_LOGIN_WARMUP_SECONDS: '1',
+      BENCH_LOGIN_BASELINE_SECONDS: '2',
+    },
   },
   {
     name: 'deactivation',
-    description: 'POST /users/:id/deactivate until all sessions are gone (1 and 10k sessions) vs the bare route; jobs/s vs a BullMQ no-op',
+    description:
+      'POST /users/:id/deactivate until all sessions are gone (1 and 10k sessions) vs the bare route; jobs/s vs a BullMQ no-op',
     load: () => import('./deactivation.js'),
     small: {
-      BENCH_DEACT_USERS: '40', BENCH_DEACT_WARMUP: '5', BENCH_DEACT_BIG_USERS: '2', BENCH_DEACT_BIG_SESSIONS: '1000',
-      BENCH_DEACT_JOBS: '200', BENCH_DEACT_PASSES: '2', BENCH_DEACT_JOBS_WARMUP: '100', BENCH_DEACT_CONCURRENCY_ONE: 'false',
+      BENCH_DEACT_USERS: '40',
+      BENCH_DEACT_WARMUP: '5',
+      BENCH_DEACT_BIG_USERS: '2',
+      BENCH_DEACT_BIG_SESSIONS: '1000',
+      BENCH_DEACT_JOBS: '200',
+      BENCH_DEACT_PASSES: '2',
+      BENCH_DEACT_JOBS_WARMUP: '100',
+      BENCH_DEACT_CONCURRENCY_ONE: 'false',
     },
   },
   {
     name: 'scim',
-    description: 'SCIM filter / POST / deep page throughput vs a bare Express route in its own process; filter latency 1k vs 100k users',
+    description:
+      'SCIM filter / POST / deep page throughput vs a bare Express route in its own process; filter latency 1k vs 100k users',
     load: () => import('./scim.js'),
     small: {
-      BENCH_SCIM_USERS: '5000', BENCH_SCIM_SMALL_USERS: '500', BENCH_SCIM_SECONDS: '2', BENCH_SCIM_WARMUP_SECONDS: '1',
-      BENCH_SCIM_PASSES: '1', BENCH_SCIM_LATENCY_ROUNDS: '100', BENCH_SCIM_LATENCY_WARMUP: '10',
+      BENCH_SCIM_USERS: '5000',
+      BENCH_SCIM_SMALL_USERS: '500',
+      BENCH_SCIM_SECONDS: '2',
+      BENCH_SCIM_WARMUP_SECONDS: '1',
+      BENCH_SCIM_PASSES: '1',
+      BENCH_SCIM_LATENCY_ROUNDS: '100',
+      BENCH_SCIM_LATENCY_WARMUP: '10',
     },
   },
   {
     name: 'saml',
-    description: 'POST /saml/acs logins/s (validation in the worker pool) vs cores × node-saml single-thread rate; event-loop delay',
+    description:
+      'POST /saml/acs logins/s (validation in the worker pool) vs cores × node-saml single-thread rate; event-loop delay',
     load: () => import('./saml-acs.js'),
-    small: { BENCH_SAML_USERS: '10', BENCH_SAML_SECONDS: '3', BENCH_SAML_WARMUP_SECONDS: '1', BENCH_SAML_BASELINE_SECONDS: '1' },
+    small: {
+      BENCH_SAML_USERS: '10',
+      BENCH_SAML_SECONDS: '3',
+      BENCH_SAML_WARMUP_SECONDS: '1',
+      BENCH_SAML_BASELINE_SECONDS: '1',
+    },
   },
   {
     name: 'fuzz',
-    description: 'the fuzz suite at volume: BENCH_FUZZ_CASES (10k) generated requests per route family; slowest answer, 5xx and over-200 ms counts',
+    description:
+      'the fuzz suite at volume: BENCH_FUZZ_CASES (10k) generated requests per route family; slowest answer, 5xx and over-200 ms counts',
     load: () => import('./fuzz.js'),
     small: { BENCH_FUZZ_CASES: '300' },
   },
 ];
 
 function usage(): string {
-  return ['usage: npm run bench [-- [--small] <name>...]', '', 'benches:', ...BENCHES.map((b) => `  ${b.name.padEnd(12)} ${b.description}`)].join('\n');
+  return [
+    'usage: npm run bench [-- [--small] <name>...]',
+    '',
+    'benches:',
+    ...BENCHES.map((b) => `  ${b.name.padEnd(12)} ${b.description}`),
+  ].join('\n');
 }
 
 function select(args: string[]): BenchEntry[] {
@@ -119,8 +149,10 @@ async function main(): Promise<number> {
       console.log(`\n${targetsTable(outcome.targets)}`);
       console.log(`results: ${await writeResults(entry.name, { small, ...outcome })}`);
       const failed = outcome.targets.filter((t) => !t.pass);
-      console.log(`\n##### ${entry.name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s` +
-        (failed.length > 0 ? `, ${failed.length} target(s) FAIL` : ''));
+      console.log(
+        `\n##### ${entry.name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s` +
+          (failed.length > 0 ? `, ${failed.length} target(s) FAIL` : ''),
+      );
       if (strict && failed.length > 0) exitCode = 1;
     } catch (error) {
       if (error instanceof BenchInterrupted) {

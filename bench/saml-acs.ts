@@ -45,14 +45,30 @@ const PREPARE_MARGIN = 1.3;
 
 // What Okta or Entra typically send: the profile and a dozen groups (about 6 KB of XML).
 const ATTRIBUTES = {
-  email: 'person@bench.test', firstName: 'Bench', lastName: 'Person', displayName: 'Bench Person',
-  groups: ['Everyone', 'Engineering', 'eng-platform', 'eng-oncall', 'vpn-users', 'github-org', 'jira-users',
-    'confluence-users', 'slack-users', 'rune-users', 'office-paris', 'all-hands'],
+  email: 'person@bench.test',
+  firstName: 'Bench',
+  lastName: 'Person',
+  displayName: 'Bench Person',
+  groups: [
+    'Everyone',
+    'Engineering',
+    'eng-platform',
+    'eng-oncall',
+    'vpn-users',
+    'github-org',
+    'jira-users',
+    'confluence-users',
+    'slack-users',
+    'rune-users',
+    'office-paris',
+    'all-hands',
+  ],
 };
 
 function readConfig() {
   const sign = process.env.BENCH_SAML_SIGN || 'assertion';
-  if (!['assertion', 'response', 'both'].includes(sign)) throw new Error(`BENCH_SAML_SIGN must be assertion, response or both (got "${sign}")`);
+  if (!['assertion', 'response', 'both'].includes(sign))
+    throw new Error(`BENCH_SAML_SIGN must be assertion, response or both (got "${sign}")`);
   return {
     users: envInt('BENCH_SAML_USERS', 50),
     concurrency: envInt('BENCH_SAML_CONCURRENCY', 16),
@@ -79,21 +95,38 @@ async function bench(cfg: BenchConfig, res: Resources): Promise<BenchOutcome> {
     ...samlEnv(),
     // The tests' environment pins two threads; the bench sizes the pool as the service does.
     SAML_POOL_SIZE: process.env.SAML_POOL_SIZE ?? String(cores),
-    REDIS_URL: BENCH_REDIS_URL, REDIS_PREFIX: scope.prefix, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent',
+    REDIS_URL: BENCH_REDIS_URL,
+    REDIS_PREFIX: scope.prefix,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
   });
   const settings = samlSettings(config)!;
-  log(`saml: pool of ${settings.poolSize} validation threads; ${cfg.concurrency} posts in flight, ${cfg.seconds} s storm; ${cfg.sign} signed`);
+  log(
+    `saml: pool of ${settings.poolSize} validation threads; ${cfg.concurrency} posts in flight, ${cfg.seconds} s storm; ${cfg.sign} signed`,
+  );
   log(environmentLine((await infoField(res.redis, 'server', 'redis_version')) ?? '?'));
 
   // 1. Baseline: one signed response, validated again and again on this thread.
-  const sample = await idpResponse({ inResponseTo: '_bench', nameId: 'person@bench.test', attributes: ATTRIBUTES, sign: cfg.sign });
+  const sample = await idpResponse({
+    inResponseTo: '_bench',
+    nameId: 'person@bench.test',
+    attributes: ATTRIBUTES,
+    sign: cfg.sign,
+  });
   const nodeSaml = new SAML({
-    idpCert: [...settings.idpCerts], issuer: settings.spEntityId, audience: settings.spEntityId, callbackUrl: settings.acsUrl,
-    wantAuthnResponseSigned: cfg.sign !== 'assertion', wantAssertionsSigned: cfg.sign !== 'response', acceptedClockSkewMs: settings.clockSkewMs,
+    idpCert: [...settings.idpCerts],
+    issuer: settings.spEntityId,
+    audience: settings.spEntityId,
+    callbackUrl: settings.acsUrl,
+    wantAuthnResponseSigned: cfg.sign !== 'assertion',
+    wantAssertionsSigned: cfg.sign !== 'response',
+    acceptedClockSkewMs: settings.clockSkewMs,
     validateInResponseTo: ValidateInResponseTo.never,
   });
   const validate = async () => {
-    if (!(await nodeSaml.validatePostResponseAsync({ SAMLResponse: sample.base64 })).profile) throw new Error('node-saml refused the sample');
+    if (!(await nodeSaml.validatePostResponseAsync({ SAMLResponse: sample.base64 })).profile)
+      throw new Error('node-saml refused the sample');
   };
   const before = await singleThreadRate(cfg, validate);
 
@@ -103,17 +136,32 @@ async function bench(cfg: BenchConfig, res: Resources): Promise<BenchOutcome> {
   const server = await startServer(runtime);
   res.onRelease('the server', () => server.close());
   const load = res.process(new HttpLoad());
-  const count = Math.ceil(cores * before.perSecond * (cfg.warmupSeconds + cfg.seconds) * PREPARE_MARGIN) + cfg.concurrency;
+  const count =
+    Math.ceil(cores * before.perSecond * (cfg.warmupSeconds + cfg.seconds) * PREPARE_MARGIN) + cfg.concurrency;
   log(`load process: preparing ${fmtInt(count)} logins...`);
   const t = nowMs();
   await load.prepareSaml({ url: server.url, count, users: cfg.users, attributes: ATTRIBUTES, sign: cfg.sign });
   log(`prepared in ${((nowMs() - t) / 1000).toFixed(1)} s`);
-  const acs = { name: 'acs', url: server.url, method: 'POST', path: '/saml/acs', prepared: true, status: 302, setsCookie: 'rune_session' } as const;
+  const acs = {
+    name: 'acs',
+    url: server.url,
+    method: 'POST',
+    path: '/saml/acs',
+    prepared: true,
+    status: 302,
+    setsCookie: 'rune_session',
+  } as const;
   // The warm-up creates the users, starts the pool's threads and warms the JIT.
-  const storm = await load.throughput({
-    op: acs, concurrency: cfg.concurrency, warmupMs: cfg.warmupSeconds * 1000, durationMs: cfg.seconds * 1000,
-    sampler: { op: { name: 'healthz', url: server.url, path: '/healthz', status: 200 }, perSecond: 5 },
-  }, loopDelay);
+  const storm = await load.throughput(
+    {
+      op: acs,
+      concurrency: cfg.concurrency,
+      warmupMs: cfg.warmupSeconds * 1000,
+      durationMs: cfg.seconds * 1000,
+      sampler: { op: { name: 'healthz', url: server.url, path: '/healthz', status: 200 }, perSecond: 5 },
+    },
+    loopDelay,
+  );
   const after = await singleThreadRate(cfg, validate);
 
   // 3. The pool alone.
@@ -129,26 +177,75 @@ async function bench(cfg: BenchConfig, res: Resources): Promise<BenchOutcome> {
   const r = storm.result;
   const nodeSamlRate = (before.perSecond + after.perSecond) / 2;
   const spread = Math.abs(before.perSecond - after.perSecond) / nodeSamlRate;
-  if (spread > 0.15) log(`WARNING: the single-thread rates before and after the storm differ by ${(spread * 100).toFixed(0)} %: the machine is busy`);
+  if (spread > 0.15)
+    log(
+      `WARNING: the single-thread rates before and after the storm differ by ${(spread * 100).toFixed(0)} %: the machine is busy`,
+    );
   const login = summarize(r.latencyMs);
   const health = summarize(r.sampleMs);
   const loop = storm.server.loop!;
-  log(table(['measure', '>value'], [
-    ['node-saml validation, 1 thread (before / after storm)', `${before.perSecond.toFixed(1)} / ${after.perSecond.toFixed(1)} /s (${fmtMs(before.latency.medianMs)} ms each)`],
-    [`POST /saml/acs logins (${cfg.seconds} s storm)`, `${storm.perSecond.toFixed(1)} /s; statuses ${JSON.stringify(r.statuses)}${r.exhausted ? ' (ran out of prepared logins!)' : ''}`],
-    ['POST /saml/acs latency median / p99', `${fmtMs(login.medianMs)} / ${fmtMs(login.p99Ms)} ms`],
-    ['GET /healthz during the storm median / p99', `${fmtMs(health.medianMs)} / ${fmtMs(health.p99Ms)} ms (${r.sampleFailures} failed)`],
-    [`pool alone, no HTTP or Redis (${settings.poolSize} threads)`, `${alone.perSecond.toFixed(1)} /s`],
-    ['server event-loop delay p99: storm / pool alone (10 ms resolution)', `${fmtMs(loop.p99Ms)} / ${fmtMs(alone.loop.p99Ms)} ms`],
-    ['server CPU / ELU during the storm; load process CPU', `${storm.server.cores.toFixed(2)} cores / ${(storm.server.elu * 100).toFixed(0)} %; ${r.cores.toFixed(2)} cores`],
-  ]));
+  log(
+    table(
+      ['measure', '>value'],
+      [
+        [
+          'node-saml validation, 1 thread (before / after storm)',
+          `${before.perSecond.toFixed(1)} / ${after.perSecond.toFixed(1)} /s (${fmtMs(before.latency.medianMs)} ms each)`,
+        ],
+        [
+          `POST /saml/acs logins (${cfg.seconds} s storm)`,
+          `${storm.perSecond.toFixed(1)} /s; statuses ${JSON.stringify(r.statuses)}${r.exhausted ? ' (ran out of prepared logins!)' : ''}`,
+        ],
+        ['POST /saml/acs latency median / p99', `${fmtMs(login.medianMs)} / ${fmtMs(login.p99Ms)} ms`],
+        [
+          'GET /healthz during the storm median / p99',
+          `${fmtMs(health.medianMs)} / ${fmtMs(health.p99Ms)} ms (${r.sampleFailures} failed)`,
+        ],
+        [`pool alone, no HTTP or Redis (${settings.poolSize} threads)`, `${alone.perSecond.toFixed(1)} /s`],
+        [
+          'server event-loop delay p99: storm / pool alone (10 ms resolution)',
+          `${fmtMs(loop.p99Ms)} / ${fmtMs(alone.loop.p99Ms)} ms`,
+        ],
+        [
+          'server CPU / ELU during the storm; load process CPU',
+          `${storm.server.cores.toFixed(2)} cores / ${(storm.server.elu * 100).toFixed(0)} %; ${r.cores.toFixed(2)} cores`,
+        ],
+      ],
+    ),
+  );
   if (r.errors.length > 0) log(`errors: ${r.errors.slice(0, 3).join(' | ')}`);
   const targets = [
-    ratioTarget(`ACS logins/s / (${cores} cores × node-saml single-thread rate)`, storm.perSecond, cores * nodeSamlRate,
-      { atLeast: THROUGHPUT_SHARE }, 'per s', r.failures + r.warmupFailures + (r.exhausted ? 1 : 0)),
-    ratioTarget('server event-loop delay p99, storm / pool alone', loop.p99Ms, alone.loop.p99Ms, { atMost: LOOP_DELAY_RATIO }, 'ms', r.sampleFailures),
+    ratioTarget(
+      `ACS logins/s / (${cores} cores × node-saml single-thread rate)`,
+      storm.perSecond,
+      cores * nodeSamlRate,
+      { atLeast: THROUGHPUT_SHARE },
+      'per s',
+      r.failures + r.warmupFailures + (r.exhausted ? 1 : 0),
+    ),
+    ratioTarget(
+      'server event-loop delay p99, storm / pool alone',
+      loop.p99Ms,
+      alone.loop.p99Ms,
+      { atMost: LOOP_DELAY_RATIO },
+      'ms',
+      r.sampleFailures,
+    ),
   ];
-  return { targets, figures: { config: cfg, poolSize: settings.poolSize, before, after, alone, loginsPerSecond: storm.perSecond, login, health, loop } };
+  return {
+    targets,
+    figures: {
+      config: cfg,
+      poolSize: settings.poolSize,
+      before,
+      after,
+      alone,
+      loginsPerSecond: storm.perSecond,
+      login,
+      health,
+      loop,
+    },
+  };
 }
 
 /** Validations completed per second, one at a time, for baselineSeconds (after a short warm-up). */
@@ -170,14 +267,16 @@ async function poolRate(cfg: BenchConfig, pool: SamlValidationPool, samlResponse
   const during = async (ms: number) => {
     let completed = 0;
     const end = nowMs() + ms;
-    await Promise.all(Array.from({ length: cfg.concurrency }, async () => {
-      while (nowMs() < end) {
-        checkStop();
-        const outcome = await pool.validate(samlResponse);
-        if (!outcome.ok) throw new Error(`the pool refused the sample: ${outcome.detail}`);
-        if (nowMs() <= end) completed++;
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: cfg.concurrency }, async () => {
+        while (nowMs() < end) {
+          checkStop();
+          const outcome = await pool.validate(samlResponse);
+          if (!outcome.ok) throw new Error(`the pool refused the sample: ${outcome.detail}`);
+          if (nowMs() <= end) completed++;
+        }
+      }),
+    );
     return completed / (ms / 1000);
   };
   await during(1500);

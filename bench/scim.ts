@@ -62,7 +62,13 @@ export async function run(): Promise<BenchOutcome> {
 /** A directory of `count` SCIM-style users behind its own runtime and server; answers the ops that load it. */
 async function openDirectory(res: Resources, name: string, count: number, seed: number, runTag: string) {
   const scope = await res.prefix(`scim-${name}`);
-  const config = loadConfig({ REDIS_URL: BENCH_REDIS_URL, REDIS_PREFIX: scope.prefix, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    REDIS_URL: BENCH_REDIS_URL,
+    REDIS_PREFIX: scope.prefix,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+  });
   const runtime = openRuntime(config, createLogger('silent'), { jobs: true });
   res.onRelease(`the ${name} runtime`, () => runtime.close());
   const users = scimStyleUsers(count, seed);
@@ -75,28 +81,50 @@ async function openDirectory(res: Resources, name: string, count: number, seed: 
   const { token } = await runtime.directory.createScimToken(`Okta (bench ${name})`);
   const server = await startServer(runtime);
   res.onRelease(`the ${name} server`, () => server.close());
-  log(`${name}: ${fmtInt(count)} users (${verified} checked against the SCIM mapping) created in ${seconds.toFixed(2)} s ` +
-    `= ${fmtInt(count / seconds)} users/s; server ${server.url}`);
+  log(
+    `${name}: ${fmtInt(count)} users (${verified} checked against the SCIM mapping) created in ${seconds.toFixed(2)} s ` +
+      `= ${fmtInt(count / seconds)} users/s; server ${server.url}`,
+  );
 
   const base = { url: server.url, headers: { authorization: `Bearer ${token}` }, status: 200 };
-  const page = (startIndex: number): Op =>
-    ({ ...base, name: `page ${startIndex}`, path: `/scim/v2/Users?startIndex=${startIndex}&count=${PAGE_COUNT}`, bodyHas: `"itemsPerPage":${PAGE_COUNT},` });
+  const page = (startIndex: number): Op => ({
+    ...base,
+    name: `page ${startIndex}`,
+    path: `/scim/v2/Users?startIndex=${startIndex}&count=${PAGE_COUNT}`,
+    bodyHas: `"itemsPerPage":${PAGE_COUNT},`,
+  });
   // Admin-created password users are outside SCIM's scope (issue 9): /Users neither lists nor finds them.
   const inScope = users.filter((u) => u.style !== 'admin');
   const deepStart = Math.max(1, inScope.length - PAGE_COUNT + 1);
   const post = {
-    schemas: [CORE_USER], userName: `post.user.${runTag}.{n}@okta-bench.example`, name: { givenName: 'Post', familyName: 'User {n}' },
-    emails: [{ primary: true, value: `post.user.${runTag}.{n}@okta-bench.example`, type: 'work' }], displayName: 'Post User {n}',
-    locale: 'en-US', externalId: `00u${runTag}{n}`, groups: [], password: 'bench{n}', active: true,
+    schemas: [CORE_USER],
+    userName: `post.user.${runTag}.{n}@okta-bench.example`,
+    name: { givenName: 'Post', familyName: 'User {n}' },
+    emails: [{ primary: true, value: `post.user.${runTag}.{n}@okta-bench.example`, type: 'work' }],
+    displayName: 'Post User {n}',
+    locale: 'en-US',
+    externalId: `00u${runTag}{n}`,
+    groups: [],
+    password: 'bench{n}',
+    active: true,
   };
   return {
-    runtime, deepStart,
+    runtime,
+    deepStart,
     filter: {
-      ...base, name: `filter ${name}`, bodyHas: '"totalResults":1,',
+      ...base,
+      name: `filter ${name}`,
+      bodyHas: '"totalResults":1,',
       path: inScope.map((u) => `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${u.userName}"`)}`),
     } satisfies Op,
     post: {
-      ...base, name: 'post', method: 'POST', path: '/scim/v2/Users', status: 201, bodyHas: '"id":"', body: JSON.stringify(post),
+      ...base,
+      name: 'post',
+      method: 'POST',
+      path: '/scim/v2/Users',
+      status: 201,
+      bodyHas: '"id":"',
+      body: JSON.stringify(post),
       headers: { ...base.headers, 'content-type': 'application/scim+json' },
     } satisfies Op,
     firstPage: page(1),
@@ -105,13 +133,17 @@ async function openDirectory(res: Resources, name: string, count: number, seed: 
 }
 
 async function bench(cfg: BenchConfig, res: Resources): Promise<BenchOutcome> {
-  log(`scim: ${fmtInt(cfg.users)} users (and ${fmtInt(cfg.smallUsers)}), ${cfg.concurrency} requests in flight, ` +
-    `${cfg.passes} × ${cfg.seconds} s passes per op after ${cfg.warmupSeconds} s warm-up each`);
+  log(
+    `scim: ${fmtInt(cfg.users)} users (and ${fmtInt(cfg.smallUsers)}), ${cfg.concurrency} requests in flight, ` +
+      `${cfg.passes} × ${cfg.seconds} s passes per op after ${cfg.warmupSeconds} s warm-up each`,
+  );
   log(environmentLine((await infoField(res.redis, 'server', 'redis_version')) ?? '?'));
   const runTag = randomBytes(4).toString('hex');
   const load = res.process(new HttpLoad());
   const baseline = await startBaseline(res);
-  log(`server: this process, pid ${process.pid}; baseline: ${baseline.url}, pid ${baseline.pid}; load: pid ${load.pid}`);
+  log(
+    `server: this process, pid ${process.pid}; baseline: ${baseline.url}, pid ${baseline.pid}; load: pid ${load.pid}`,
+  );
   const small = await openDirectory(res, 'small', cfg.smallUsers, 1001, runTag);
   checkStop();
   const large = await openDirectory(res, 'large', cfg.users, 2002, runTag);
@@ -120,8 +152,17 @@ async function bench(cfg: BenchConfig, res: Resources): Promise<BenchOutcome> {
   const latencyOps = [small.filter, large.filter, large.firstPage, large.deepPage, baseline.op];
   const samples = await load.latency(latencyOps, cfg.latencyRounds, cfg.latencyWarmup);
   const lat = Object.fromEntries(latencyOps.map((op) => [op.name, summarize(samples[op.name]!)]));
-  log(table(['latency, 1 in flight (ms)', '>n', '>median', '>p99'],
-    latencyOps.map((op) => [op.name, fmtInt(lat[op.name]!.n), fmtMs(lat[op.name]!.medianMs), fmtMs(lat[op.name]!.p99Ms)])));
+  log(
+    table(
+      ['latency, 1 in flight (ms)', '>n', '>median', '>p99'],
+      latencyOps.map((op) => [
+        op.name,
+        fmtInt(lat[op.name]!.n),
+        fmtMs(lat[op.name]!.medianMs),
+        fmtMs(lat[op.name]!.p99Ms),
+      ]),
+    ),
+  );
 
   // 3. Throughput, alternating passes.
   const throughputOps = { bare: baseline.op, filter: large.filter, post: large.post, deep: large.deepPage };
@@ -129,32 +170,70 @@ async function bench(cfg: BenchConfig, res: Resources): Promise<BenchOutcome> {
   for (let pass = 1; pass <= cfg.passes; pass++) {
     for (const [kind, op] of Object.entries(throughputOps) as [keyof typeof throughputOps, Op][]) {
       checkStop();
-      const p = await load.throughput({ op, concurrency: cfg.concurrency, warmupMs: cfg.warmupSeconds * 1000, durationMs: cfg.seconds * 1000 });
+      const p = await load.throughput({
+        op,
+        concurrency: cfg.concurrency,
+        warmupMs: cfg.warmupSeconds * 1000,
+        durationMs: cfg.seconds * 1000,
+      });
       passes[kind].push(p);
       const l = summarize(p.result.latencyMs);
-      log(`pass ${pass} ${kind.padEnd(6)}: ${fmtInt(p.perSecond).padStart(6)} req/s; median ${fmtMs(l.medianMs)} ms, p99 ${fmtMs(l.p99Ms)} ms; ` +
-        `server ELU ${(p.server.elu * 100).toFixed(0)} %, load process ${p.result.cores.toFixed(2)} cores` +
-        (p.result.failures > 0 ? `; ${p.result.failures} FAILED: ${p.result.errors.slice(0, 2).join(' | ')}` : ''));
+      log(
+        `pass ${pass} ${kind.padEnd(6)}: ${fmtInt(p.perSecond).padStart(6)} req/s; median ${fmtMs(l.medianMs)} ms, p99 ${fmtMs(l.p99Ms)} ms; ` +
+          `server ELU ${(p.server.elu * 100).toFixed(0)} %, load process ${p.result.cores.toFixed(2)} cores` +
+          (p.result.failures > 0 ? `; ${p.result.failures} FAILED: ${p.result.errors.slice(0, 2).join(' | ')}` : ''),
+      );
     }
   }
   // The median pass: one pass disturbed by another process on the (shared) machine does not count.
   const rate = (kind: keyof typeof passes) => median(passes[kind].map((p) => p.perSecond));
-  const failures = (kind: keyof typeof passes) => passes[kind].reduce((n, p) => n + p.result.failures + p.result.warmupFailures, 0);
+  const failures = (kind: keyof typeof passes) =>
+    passes[kind].reduce((n, p) => n + p.result.failures + p.result.warmupFailures, 0);
   const bare = rate('bare');
-  const spread = (Math.max(...passes.bare.map((p) => p.perSecond)) - Math.min(...passes.bare.map((p) => p.perSecond))) / bare;
-  if (spread > 0.15) log(`WARNING: the bare passes differ by ${(spread * 100).toFixed(0)} %: the machine is busy, the ratios are noisy`);
+  const spread =
+    (Math.max(...passes.bare.map((p) => p.perSecond)) - Math.min(...passes.bare.map((p) => p.perSecond))) / bare;
+  if (spread > 0.15)
+    log(`WARNING: the bare passes differ by ${(spread * 100).toFixed(0)} %: the machine is busy, the ratios are noisy`);
 
   const users = fmtInt(cfg.users);
   const targets = [
-    ratioTarget(`GET filter=userName eq throughput / bare (${users} users)`, rate('filter'), bare, { atLeast: 0.5 }, 'req/s', failures('filter')),
+    ratioTarget(
+      `GET filter=userName eq throughput / bare (${users} users)`,
+      rate('filter'),
+      bare,
+      { atLeast: 0.5 },
+      'req/s',
+      failures('filter'),
+    ),
     ratioTarget('POST /Users throughput / bare', rate('post'), bare, { atLeast: 0.3 }, 'req/s', failures('post')),
-    ratioTarget(`startIndex=${large.deepStart}&count=${PAGE_COUNT} throughput / bare`, rate('deep'), bare, { atLeast: 0.1 }, 'req/s', failures('deep')),
-    ratioTarget(`filter median latency, ${users} / ${fmtInt(cfg.smallUsers)} users`,
-      lat[large.filter.name]!.medianMs, lat[small.filter.name]!.medianMs, { atMost: 1.5 }, 'ms'),
-    ratioTarget(`startIndex=${large.deepStart} / startIndex=1 median latency`,
-      lat[large.deepPage.name]!.medianMs, lat[large.firstPage.name]!.medianMs, { atMost: 1.5 }, 'ms'),
+    ratioTarget(
+      `startIndex=${large.deepStart}&count=${PAGE_COUNT} throughput / bare`,
+      rate('deep'),
+      bare,
+      { atLeast: 0.1 },
+      'req/s',
+      failures('deep'),
+    ),
+    ratioTarget(
+      `filter median latency, ${users} / ${fmtInt(cfg.smallUsers)} users`,
+      lat[large.filter.name]!.medianMs,
+      lat[small.filter.name]!.medianMs,
+      { atMost: 1.5 },
+      'ms',
+    ),
+    ratioTarget(
+      `startIndex=${large.deepStart} / startIndex=1 median latency`,
+      lat[large.deepPage.name]!.medianMs,
+      lat[large.firstPage.name]!.medianMs,
+      { atMost: 1.5 },
+      'ms',
+    ),
   ];
-  log(`(${fmtInt((await large.runtime.directory.countUsers()) - cfg.users)} users created by POST; bare failures ${failures('bare')})`);
-  const rates = Object.fromEntries(Object.keys(passes).map((k) => [k, passes[k as keyof typeof passes].map((p) => p.perSecond)]));
+  log(
+    `(${fmtInt((await large.runtime.directory.countUsers()) - cfg.users)} users created by POST; bare failures ${failures('bare')})`,
+  );
+  const rates = Object.fromEntries(
+    Object.keys(passes).map((k) => [k, passes[k as keyof typeof passes].map((p) => p.perSecond)]),
+  );
   return { targets, figures: { config: cfg, rates, latency: lat } };
 }

@@ -6,10 +6,13 @@ import { spawnSync } from 'node:child_process';
 
 // In a child process: a crash of the binding must not be ours.
 const hashes = () =>
-  spawnSync(process.execPath, ['-e', "import('argon2').then((a) => a.hash('install'))"], { stdio: 'ignore' }).status === 0;
+  spawnSync(process.execPath, ['-e', "import('argon2').then((a) => a.hash('install'))"], { stdio: 'ignore' }).status ===
+  0;
 
 if (!hashes()) {
-  console.log('argon2: the prebuilt binding does not work here; compiling it from source (needs python3, make and a C++ compiler)');
+  console.log(
+    'argon2: the prebuilt binding does not work here; compiling it from source (needs python3, make and a C++ compiler)',
+  );
   // node-gyp-build reads npm_config_build_from_source; npm runs argon2's install script again.
   const npm = process.env.npm_execpath
     ? [process.execPath, [process.env.npm_execpath, 'rebuild', 'argon2', '--foreground-scripts']]
@@ -20,7 +23,9 @@ if (!hashes()) {
     shell: !process.env.npm_execpath && process.platform === 'win32',
   });
   if (rebuilt.status !== 0 || !hashes()) {
-    console.error('argon2: still not working after `npm rebuild argon2`; install python3, make and a C++ compiler, then run npm install again');
+    console.error(
+      'argon2: still not working after `npm rebuild argon2`; install python3, make and a C++ compiler, then run npm install again',
+    );
     process.exit(1);
   }
   console.log('argon2: compiled from source, and it hashes');

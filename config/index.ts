@@ -20,7 +20,10 @@ const EnvSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   // Which proxies may set X-Forwarded-For: Express's syntax (a hop count, or comma-separated
   // addresses/subnets, or loopback/linklocal/uniquelocal). Sign-in throttling counts by client address.
-  TRUST_PROXY: z.string().regex(/^(\d{1,2}|true|false|[\w.:/,\s-]+)$/, 'a hop count, true/false, or addresses/subnets').default('false'),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(\d{1,2}|true|false|[\w.:/,\s-]+)$/, 'a hop count, true/false, or addresses/subnets')
+    .default('false'),
   PUBLIC_URL: z.url().optional(),
   // Origins besides PUBLIC_URL's whose pages may send cookie-borne state changes (CSRF): comma-separated.
   ALLOWED_ORIGINS: z.string().optional(),
@@ -66,7 +69,12 @@ const EnvSchema = z.object({
   SAML_IDP_ENTITY_ID: z.string().min(1).optional(),
   // The IdP's metadata (Okta, Entra publish one): supplies what SAML_IDP_* leave unset, refreshed.
   SAML_IDP_METADATA_URL: z.url().optional(),
-  SAML_IDP_METADATA_REFRESH_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
+  SAML_IDP_METADATA_REFRESH_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(3600),
   SAML_IDP_METADATA_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   SAML_ALLOW_IDP_INITIATED: bool.default(false),
   SAML_ROLE_ATTRIBUTE: z.string().min(1).optional(),
@@ -90,17 +98,22 @@ export class ConfigError extends Error {
 // Each entry must be exactly an origin (scheme, host, port): a path or a typo would trust something else.
 function parseAllowedOrigins(value: string | undefined): string[] {
   if (!value) return [];
-  return value.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
-    let origin: string | undefined;
-    try {
-      const url = new URL(entry);
-      origin = /^https?:$/.test(url.protocol) ? url.origin : undefined;
-    } catch {
-      origin = undefined;
-    }
-    if (origin !== entry.replace(/\/$/, '')) throw new ConfigError(`ALLOWED_ORIGINS: "${entry}" is not an origin like https://admin.example.com`);
-    return origin;
-  });
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      let origin: string | undefined;
+      try {
+        const url = new URL(entry);
+        origin = /^https?:$/.test(url.protocol) ? url.origin : undefined;
+      } catch {
+        origin = undefined;
+      }
+      if (origin !== entry.replace(/\/$/, ''))
+        throw new ConfigError(`ALLOWED_ORIGINS: "${entry}" is not an origin like https://admin.example.com`);
+      return origin;
+    });
 }
 
 function parseClusterNodes(value: string | undefined): readonly { host: string; port: number }[] {
@@ -121,7 +134,9 @@ function readPem(value: string | undefined, variable: string): string | undefine
     return readFileSync(value, 'utf8');
   } catch (error) {
     // EACCES, EISDIR, …: one line naming the variable and the file, like every config error.
-    throw new ConfigError(`${variable}: cannot read "${value}" (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new ConfigError(
+      `${variable}: cannot read "${value}" (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
 }
 
@@ -129,7 +144,11 @@ function readPem(value: string | undefined, variable: string): string | undefine
 function metadataUrl(value: string | undefined): string | undefined {
   if (!value) return undefined;
   const url = new URL(value);
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname))) return value;
+  if (
+    url.protocol === 'https:' ||
+    (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname))
+  )
+    return value;
   throw new ConfigError('SAML_IDP_METADATA_URL: must be an https:// URL (http:// only for localhost and 127.0.0.1)');
 }
 
@@ -138,22 +157,34 @@ function metadataUrl(value: string | undefined): string | undefined {
 function samlKeys(e: z.infer<typeof EnvSchema>) {
   const idpCert = readPem(e.SAML_IDP_CERT, 'SAML_IDP_CERT');
   const idpMetadataUrl = metadataUrl(e.SAML_IDP_METADATA_URL);
-  const required = { SAML_IDP_CERT: idpCert, SAML_IDP_SSO_URL: e.SAML_IDP_SSO_URL, SAML_IDP_ENTITY_ID: e.SAML_IDP_ENTITY_ID };
+  const required = {
+    SAML_IDP_CERT: idpCert,
+    SAML_IDP_SSO_URL: e.SAML_IDP_SSO_URL,
+    SAML_IDP_ENTITY_ID: e.SAML_IDP_ENTITY_ID,
+  };
   const missing = Object.keys(required).filter((k) => !required[k as keyof typeof required]);
   if (!idpMetadataUrl && missing.length > 0 && missing.length < 3) {
-    throw new ConfigError(`${missing.join(', ')}: required once any of ${Object.keys(required).join(', ')} is set (or set SAML_IDP_METADATA_URL)`);
+    throw new ConfigError(
+      `${missing.join(', ')}: required once any of ${Object.keys(required).join(', ')} is set (or set SAML_IDP_METADATA_URL)`,
+    );
   }
   if (idpMetadataUrl && missing.length === 0) {
-    throw new ConfigError(`SAML_IDP_METADATA_URL: would supply nothing, since ${Object.keys(required).join(', ')} are all set; unset the ones it should supply`);
+    throw new ConfigError(
+      `SAML_IDP_METADATA_URL: would supply nothing, since ${Object.keys(required).join(', ')} are all set; unset the ones it should supply`,
+    );
   }
   if (e.SAML_ROLE_ATTRIBUTE && !e.SAML_ADMIN_VALUES?.trim()) {
-    throw new ConfigError('SAML_ADMIN_VALUES: required with SAML_ROLE_ATTRIBUTE (else the mapping would make every SSO admin a user)');
+    throw new ConfigError(
+      'SAML_ADMIN_VALUES: required with SAML_ROLE_ATTRIBUTE (else the mapping would make every SSO admin a user)',
+    );
   }
   const idpCerts = idpCert ? pemCertificates(idpCert, 'SAML_IDP_CERT') : [];
   const spPrivateKey = readPem(e.SAML_SP_PRIVATE_KEY, 'SAML_SP_PRIVATE_KEY');
   const spCert = readPem(e.SAML_SP_CERT, 'SAML_SP_CERT');
   if (Boolean(spPrivateKey) !== Boolean(spCert)) {
-    throw new ConfigError(`${spPrivateKey ? 'SAML_SP_CERT' : 'SAML_SP_PRIVATE_KEY'}: set both SAML_SP_PRIVATE_KEY and SAML_SP_CERT, or neither`);
+    throw new ConfigError(
+      `${spPrivateKey ? 'SAML_SP_CERT' : 'SAML_SP_PRIVATE_KEY'}: set both SAML_SP_PRIVATE_KEY and SAML_SP_CERT, or neither`,
+    );
   }
   if (spPrivateKey && spCert) {
     const [cert] = pemCertificates(spCert, 'SAML_SP_CERT');
@@ -163,10 +194,15 @@ function samlKeys(e: z.infer<typeof EnvSchema>) {
     } catch {
       throw new ConfigError('SAML_SP_PRIVATE_KEY: not an unencrypted PEM private key');
     }
-    if (!new X509Certificate(cert!).checkPrivateKey(key)) throw new ConfigError('SAML_SP_PRIVATE_KEY: does not match SAML_SP_CERT');
+    if (!new X509Certificate(cert!).checkPrivateKey(key))
+      throw new ConfigError('SAML_SP_PRIVATE_KEY: does not match SAML_SP_CERT');
   }
   const idpMetadata = idpMetadataUrl
-    ? Object.freeze({ url: idpMetadataUrl, refreshSeconds: e.SAML_IDP_METADATA_REFRESH_SECONDS, timeoutMs: e.SAML_IDP_METADATA_TIMEOUT_MS })
+    ? Object.freeze({
+        url: idpMetadataUrl,
+        refreshSeconds: e.SAML_IDP_METADATA_REFRESH_SECONDS,
+        timeoutMs: e.SAML_IDP_METADATA_TIMEOUT_MS,
+      })
     : undefined;
   return { idpCert, idpCerts, spPrivateKey, spCert, idpMetadata };
 }
@@ -205,7 +241,13 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
     host: e.HOST,
     /** METRICS_TOKEN / METRICS_PORT: who may read /metrics, and where it is served. */
     metrics: Object.freeze({ token: e.METRICS_TOKEN, port: e.METRICS_PORT }),
-    trustProxy: /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY,
+    trustProxy: /^\d+$/.test(e.TRUST_PROXY)
+      ? Number(e.TRUST_PROXY)
+      : e.TRUST_PROXY === 'true'
+        ? true
+        : e.TRUST_PROXY === 'false'
+          ? false
+          : e.TRUST_PROXY,
     publicUrl,
     /** Origins besides PUBLIC_URL's trusted for cookie-borne state changes (ALLOWED_ORIGINS). */
     allowedOrigins: Object.freeze(parseAllowedOrigins(e.ALLOWED_ORIGINS)),
@@ -224,7 +266,11 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
     session: Object.freeze({ idleTtlSeconds: e.SESSION_IDLE_TTL, maxTtlSeconds: e.SESSION_MAX_TTL }),
     password: Object.freeze({
       minLength: e.PASSWORD_MIN_LENGTH,
-      argon2: Object.freeze({ memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM }),
+      argon2: Object.freeze({
+        memoryCost: e.ARGON2_MEMORY_KIB,
+        timeCost: e.ARGON2_TIME_COST,
+        parallelism: e.ARGON2_PARALLELISM,
+      }),
       /** How long a temporary password can still be used to sign in (TEMP_PASSWORD_TTL). */
       temporaryTtlSeconds: e.TEMP_PASSWORD_TTL,
     }),
@@ -239,7 +285,12 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
     }),
     audit: Object.freeze({ maxEvents: e.AUDIT_MAX_EVENTS }),
     /** SCIM `roles` values that make a user an admin; empty: role mapping is off. */
-    scim: Object.freeze({ adminRoleValues: (e.SCIM_ADMIN_ROLES ?? '').split(',').map((v) => v.trim()).filter(Boolean) }),
+    scim: Object.freeze({
+      adminRoleValues: (e.SCIM_ADMIN_ROLES ?? '')
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    }),
     saml: Object.freeze({
       idpCert: saml.idpCert,
       idpSsoUrl: e.SAML_IDP_SSO_URL,
@@ -248,7 +299,10 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
       idpMetadata: saml.idpMetadata,
       allowIdpInitiated: e.SAML_ALLOW_IDP_INITIATED,
       roleAttribute: e.SAML_ROLE_ATTRIBUTE,
-      adminValues: (e.SAML_ADMIN_VALUES ?? '').split(',').map((v) => v.trim()).filter(Boolean),
+      adminValues: (e.SAML_ADMIN_VALUES ?? '')
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
       linkPasswordUsers: e.SAML_LINK_PASSWORD_USERS,
       /** SAML_IDP_CERT split into one PEM per certificate (several during a rotation). */
       idpCerts: Object.freeze(saml.idpCerts),

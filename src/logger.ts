@@ -3,9 +3,23 @@ import { pino, stdSerializers, type Logger, type DestinationStream } from 'pino'
 
 // Secrets never reach a log line: these paths are censored wherever they appear.
 export const REDACTED_PATHS = [
-  'password', '*.password', 'newPassword', '*.newPassword', 'currentPassword', '*.currentPassword',
-  'temporaryPassword', '*.temporaryPassword', 'token', '*.token', 'passwordHash', '*.passwordHash',
-  'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'SAMLResponse', '*.SAMLResponse',
+  'password',
+  '*.password',
+  'newPassword',
+  '*.newPassword',
+  'currentPassword',
+  '*.currentPassword',
+  'temporaryPassword',
+  '*.temporaryPassword',
+  'token',
+  '*.token',
+  'passwordHash',
+  '*.passwordHash',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'SAMLResponse',
+  '*.SAMLResponse',
 ];
 
 const CENSOR = '[redacted]';
@@ -17,7 +31,17 @@ const CENSOR = '[redacted]';
 const ARGON2_STRING = /\$argon2(?:id|i|d)\$[A-Za-z0-9+/=,$.-]*/g;
 // password-codec.ts packs 16 bytes of salt and 32 of hash into exactly 64 base64 characters.
 const PACKED_HASH = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{64}(?![A-Za-z0-9+/=])/g;
-const SECRET_KEYS = new Set(['args', 'pw', 'pwp', 'passwordHash', 'password', 'newPassword', 'currentPassword', 'temporaryPassword', 'token']);
+const SECRET_KEYS = new Set([
+  'args',
+  'pw',
+  'pwp',
+  'passwordHash',
+  'password',
+  'newPassword',
+  'currentPassword',
+  'temporaryPassword',
+  'token',
+]);
 const MAX_DEPTH = 8;
 
 const scrubText = (text: string) => text.replace(ARGON2_STRING, CENSOR).replace(PACKED_HASH, CENSOR);
@@ -75,7 +99,12 @@ function stdoutFor(format: LogFormat): DestinationStream | undefined {
   if (!pretty) return undefined;
   return pino.transport({
     target: 'pino-pretty',
-    options: { destination: 1, colorize: process.stdout.isTTY === true, translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l', ignore: 'pid,hostname' },
+    options: {
+      destination: 1,
+      colorize: process.stdout.isTTY === true,
+      translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l',
+      ignore: 'pid,hostname',
+    },
   }) as DestinationStream;
 }
 

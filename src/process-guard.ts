@@ -7,7 +7,8 @@ import type { Logger } from './logger.js';
 // and exits non-zero, for the supervisor to restart it.
 
 // Frames Node puts under a listener of a response's 'finish' (onFinish) or 'close' (emitCloseNT).
-const RESPONSE_EVENT = /at ServerResponse\.emit \(node:events[\s\S]*at (onFinish \(node:_http_outgoing|emitCloseNT \(node:_http_server)/;
+const RESPONSE_EVENT =
+  /at ServerResponse\.emit \(node:events[\s\S]*at (onFinish \(node:_http_outgoing|emitCloseNT \(node:_http_server)/;
 // prom-client refusing a label (an inherited property turned into a label name).
 const METRICS_LABEL = /is not included in initial labelset|Invalid label name/;
 

@@ -51,7 +51,8 @@ export function openRuntime(config: Config, logger: Logger, options: { jobs?: bo
   });
   const jobs = options.jobs ? new JobRunner(config, logger) : undefined;
   // Each validation carries the settings of its moment (they change with the IdP's metadata).
-  const samlPool = options.jobs && samlConfigured(config) ? new SamlValidationPool(undefined, config.saml.poolSize) : undefined;
+  const samlPool =
+    options.jobs && samlConfigured(config) ? new SamlValidationPool(undefined, config.saml.poolSize) : undefined;
   const metadata = config.saml.idpMetadata;
   const samlIdp = options.jobs && metadata ? new IdpMetadataRefresher({ ...metadata, logger }) : undefined;
   const scimTokens = options.jobs
@@ -83,7 +84,13 @@ export function serverDeps(runtime: Runtime): AppDeps {
   if (!runtime.jobs || !runtime.scimTokens) throw new Error('the HTTP server needs a runtime opened with jobs: true');
   const { samlIdp } = runtime;
   const details = samlIdp && (() => ({ saml: { metadata: samlIdp.status() } }));
-  return { ...runtime, jobs: runtime.jobs, scimTokens: runtime.scimTokens, samlPool: runtime.samlPool, health: { shuttingDown: false, details } };
+  return {
+    ...runtime,
+    jobs: runtime.jobs,
+    scimTokens: runtime.scimTokens,
+    samlPool: runtime.samlPool,
+    health: { shuttingDown: false, details },
+  };
 }
 
 export interface RunningServer {
@@ -95,7 +102,10 @@ export interface RunningServer {
 }
 
 /** Starts the HTTP server; close() stops accepting, finishes in-flight requests, then closes Redis. */
-export async function startServer(runtime: Runtime, options: { port?: number; host?: string } = {}): Promise<RunningServer> {
+export async function startServer(
+  runtime: Runtime,
+  options: { port?: number; host?: string } = {},
+): Promise<RunningServer> {
   const deps = serverDeps(runtime);
   const { health } = deps;
   const metrics = createMetrics(runtime.directory, { logger: runtime.logger, token: runtime.config.metrics.token });
@@ -160,7 +170,7 @@ export class StartupError extends Error {
 
 const LISTEN_REASONS: Record<string, string> = {
   EADDRINUSE: 'the port is already in use',
-  EADDRNOTAVAIL: 'the address is not one of this machine\'s (HOST)',
+  EADDRNOTAVAIL: "the address is not one of this machine's (HOST)",
   EACCES: 'permission denied (ports below 1024 need privileges)',
   ENOTFOUND: 'the host name does not resolve (HOST)',
   EAI_AGAIN: 'the host name does not resolve (HOST)',
@@ -170,5 +180,7 @@ function listenFailure(error: unknown, host: string, port: number, variable: 'PO
   const code = (error as NodeJS.ErrnoException)?.code;
   if (!code) return error as Error;
   const what = variable === 'PORT' ? 'HTTP' : '/metrics';
-  return new StartupError(`cannot listen for ${what} on ${host}:${port} (HOST, ${variable}): ${LISTEN_REASONS[code] ?? code} [${code}]`);
+  return new StartupError(
+    `cannot listen for ${what} on ${host}:${port} (HOST, ${variable}): ${LISTEN_REASONS[code] ?? code} [${code}]`,
+  );
 }

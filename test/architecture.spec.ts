@@ -10,7 +10,7 @@ const ROOTS = ['src', 'workers', 'config'];
 async function readModules(): Promise<madge.MadgeInstance> {
   const modules = await madge(ROOTS, { fileExtensions: ['ts'], tsConfig: 'tsconfig.json' });
   // Without this, a graph madge failed to resolve (every import skipped) would pass every check.
-  expect(modules.obj()['src/http/app.ts'], 'madge resolved the app\'s imports').to.include('src/admin/users.routes.ts');
+  expect(modules.obj()['src/http/app.ts'], "madge resolved the app's imports").to.include('src/admin/users.routes.ts');
   expect(modules.warnings().skipped, 'imports madge could not resolve').to.deep.equal([]);
   return modules;
 }
@@ -38,7 +38,9 @@ describe('architecture', function () {
   it('lets no router import the app that assembles the routers', () => {
     const routers = Object.entries(graph).filter(([file]) => file.endsWith('.routes.ts'));
     expect(routers.length).to.be.greaterThan(5);
-    expect(routers.filter(([, imports]) => imports.includes('src/http/app.ts')).map(([file]) => file)).to.deep.equal([]);
+    expect(routers.filter(([, imports]) => imports.includes('src/http/app.ts')).map(([file]) => file)).to.deep.equal(
+      [],
+    );
   });
 
   it('shows users, sessions and SCIM tokens from one folder: auth and the CLI import no presenter of the admin API', () => {

@@ -30,7 +30,10 @@ describe('config', () => {
   }
 
   it('refuses an idle timeout longer than the absolute one', () => {
-    expect(() => loadConfig({ SESSION_IDLE_TTL: '100', SESSION_MAX_TTL: '10' })).to.throw(ConfigError, 'SESSION_IDLE_TTL');
+    expect(() => loadConfig({ SESSION_IDLE_TTL: '100', SESSION_MAX_TTL: '10' })).to.throw(
+      ConfigError,
+      'SESSION_IDLE_TTL',
+    );
   });
 
   it('reads TRUST_PROXY as a hop count, a boolean or addresses, and trusts no proxy by default', () => {
@@ -42,8 +45,14 @@ describe('config', () => {
   });
 
   it('parses cluster nodes and trims the public URL', () => {
-    const config = loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7001', PUBLIC_URL: 'https://id.example.test/' });
-    expect(config.redis.clusterNodes).to.deep.equal([{ host: '10.0.0.1', port: 7000 }, { host: '10.0.0.2', port: 7001 }]);
+    const config = loadConfig({
+      REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7001',
+      PUBLIC_URL: 'https://id.example.test/',
+    });
+    expect(config.redis.clusterNodes).to.deep.equal([
+      { host: '10.0.0.1', port: 7000 },
+      { host: '10.0.0.2', port: 7001 },
+    ]);
     expect(config.publicUrl).to.equal('https://id.example.test');
   });
 });

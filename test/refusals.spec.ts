@@ -1,6 +1,13 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { expect } from 'chai';
-import { REFUSALS, REFUSAL_CODES, codesRaisedBy, problemType, type RefusalCode, type RefusalSpec } from '../src/refusals.js';
+import {
+  REFUSALS,
+  REFUSAL_CODES,
+  codesRaisedBy,
+  problemType,
+  type RefusalCode,
+  type RefusalSpec,
+} from '../src/refusals.js';
 import { DirectoryError, type DirectoryErrorCode } from '../src/directory/index.js';
 import { DIRECTORY_ERROR_CODES, fromScriptError } from '../src/directory/errors.js';
 import { decodeRefusal, encodeRefusal } from '../src/directory/refusal-codec.js';
@@ -22,13 +29,15 @@ const SCRIPTS = new URL('../src/directory/scripts/', import.meta.url);
 function luaRefusalCodes(): Set<string> {
   const codes = new Set<string>();
   for (const file of readdirSync(SCRIPTS).filter((name) => name.endsWith('.lua'))) {
-    for (const match of readFileSync(new URL(file, SCRIPTS), 'utf8').matchAll(/fail\('([a-z_]+)'/g)) codes.add(match[1]!);
+    for (const match of readFileSync(new URL(file, SCRIPTS), 'utf8').matchAll(/fail\('([a-z_]+)'/g))
+      codes.add(match[1]!);
   }
   return codes;
 }
 
 const spec = (code: RefusalCode): RefusalSpec => REFUSALS[code];
-const retryAfter = (code: RefusalCode) => (spec(code).retryAfter === undefined ? undefined : String(spec(code).retryAfter));
+const retryAfter = (code: RefusalCode) =>
+  spec(code).retryAfter === undefined ? undefined : String(spec(code).retryAfter);
 
 function expectProblemOf(code: RefusalCode, problem: ReturnType<typeof toProblem>) {
   expect(problem, code).not.to.equal(undefined);
@@ -61,7 +70,10 @@ describe('one refusal table', () => {
       detail: 'the user is signed in;\nreally',
     });
     expect(decodeRefusal('ERR some redis failure')).to.equal(undefined);
-    expect(parseRefusal(encodeRefusal('last_active_admin', 'x'))).to.deep.equal({ code: 'last_active_admin', detail: 'x' });
+    expect(parseRefusal(encodeRefusal('last_active_admin', 'x'))).to.deep.equal({
+      code: 'last_active_admin',
+      detail: 'x',
+    });
   });
 
   it('each directory refusal reads the same on the admin API, the job outcomes and SCIM', () => {
@@ -84,13 +96,13 @@ describe('one refusal table', () => {
     }
   });
 
-  it('each sign-in refusal is a problem document with the table\'s status and type', () => {
+  it("each sign-in refusal is a problem document with the table's status and type", () => {
     for (const code of codesRaisedBy('auth') as AuthErrorCode[]) {
       expectProblemOf(code, toProblem(new AuthError(code, spec(code).message)));
     }
   });
 
-  it('each SAML refusal is a problem document with the table\'s status, type and Retry-After', () => {
+  it("each SAML refusal is a problem document with the table's status, type and Retry-After", () => {
     for (const code of codesRaisedBy('saml') as SamlErrorCode[]) {
       const refused = new SamlError(code, spec(code).message);
       expectProblemOf(code, refused.toProblem());
@@ -127,10 +139,12 @@ describe('one refusal table', () => {
 
   describe('a refusal raised in Lua, through the lib.lua last-admin helper', () => {
     let t: TestDirectory;
-    before(() => { t = testDirectory({ label: 'refusals' }); });
+    before(() => {
+      t = testDirectory({ label: 'refusals' });
+    });
     after(() => t.cleanup());
 
-    it('reaches people in the table\'s words and status, for deactivating, demoting and deleting', async () => {
+    it("reaches people in the table's words and status, for deactivating, demoting and deleting", async () => {
       const admin = await makeAdmin(t.directory);
       const attempts = [
         t.directory.deactivateUser(admin.id, SYSTEM),
@@ -138,7 +152,12 @@ describe('one refusal table', () => {
         t.directory.deleteUser(admin.id, SYSTEM),
       ];
       for (const attempt of attempts) {
-        const problem = toProblem(await attempt.then(() => undefined, (error: unknown) => error));
+        const problem = toProblem(
+          await attempt.then(
+            () => undefined,
+            (error: unknown) => error,
+          ),
+        );
         expect(problem?.body()).to.include({
           status: 409,
           code: 'last_active_admin',

@@ -16,7 +16,10 @@ export function deactivationProcessor(directory: Directory) {
     const sessionsRevoked = await directory.deleteEndedSessions(userId, (revoked) => job.updateProgress({ revoked }));
     const deleted = (await directory.getUser(userId)) === null;
     if (sessionsRevoked > 0) {
-      await directory.appendAudit(actor, 'sessions.revoked', userId, { count: sessionsRevoked, reason: deleted ? 'deletion' : 'deactivation' });
+      await directory.appendAudit(actor, 'sessions.revoked', userId, {
+        count: sessionsRevoked,
+        reason: deleted ? 'deletion' : 'deactivation',
+      });
     }
     return { userId, sessionsRevoked, deleted };
   };

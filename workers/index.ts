@@ -29,7 +29,8 @@ export function startWorkers(config: Config, directory: Directory, logger: Logge
       stalledInterval: config.jobs.stalledIntervalMs,
     });
     worker.on('failed', (job, error) =>
-      logger.warn({ queue: name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'));
+      logger.warn({ queue: name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'),
+    );
     worker.on('completed', (job) => logger.info({ queue: name, jobId: job.id }, 'job completed'));
     // Connection failures (the worker's own blocking connection included) are one throttled line.
     worker.on('error', (error) => reportRedisError(config, logger, `worker:${name}`, error));
@@ -41,7 +42,10 @@ export function startWorkers(config: Config, directory: Directory, logger: Logge
     async close() {
       const graceful = Promise.all(workers.map((w) => w.close()));
       if ((await withinTime(graceful, config.jobs.shutdownTimeoutMs)) === 'timeout') {
-        logger.warn({ timeoutMs: config.jobs.shutdownTimeoutMs }, 'jobs still running at shutdown; leaving them to stalled-job recovery');
+        logger.warn(
+          { timeoutMs: config.jobs.shutdownTimeoutMs },
+          'jobs still running at shutdown; leaving them to stalled-job recovery',
+        );
         await withinTime(Promise.all(workers.map((w) => w.close(true))), 2000);
       }
       await closeRedis(connection);

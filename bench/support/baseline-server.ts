@@ -12,7 +12,9 @@ export const BARE_PATH = '/bare';
 
 /** Forks the baseline process; answers its origin and the op that loads it. */
 export async function startBaseline(res: Resources): Promise<{ url: string; pid?: number; op: Op }> {
-  const child = res.process(new LoadProcess<never, { type: 'listening'; port: number }>('baseline-server.ts', 'the baseline server'));
+  const child = res.process(
+    new LoadProcess<never, { type: 'listening'; port: number }>('baseline-server.ts', 'the baseline server'),
+  );
   const { port } = await child.next('listening', 30_000);
   const url = `http://127.0.0.1:${port}`;
   return { url, pid: child.pid, op: { name: 'bare', url, path: BARE_PATH, status: 200, bodyHas: '"ok":true' } };

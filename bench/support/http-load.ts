@@ -59,7 +59,15 @@ export interface ThroughputResult {
 }
 
 export type ParentMessage =
-  | { type: 'prepare-saml'; id: number; url: string; count: number; users: number; attributes: Record<string, string | string[]>; sign: string }
+  | {
+      type: 'prepare-saml';
+      id: number;
+      url: string;
+      count: number;
+      users: number;
+      attributes: Record<string, string | string[]>;
+      sign: string;
+    }
   | ThroughputCommand
   | { type: 'latency'; id: number; ops: Op[]; rounds: number; warmupRounds: number };
 
@@ -89,10 +97,14 @@ function request(url: URL, method: string, headers: http.OutgoingHttpHeaders, bo
     const req = http.request(url, { method, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({
-        status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), cookies: res.headers['set-cookie'] ?? [],
-        location: res.headers.location,
-      }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          text: Buffer.concat(chunks).toString('utf8'),
+          cookies: res.headers['set-cookie'] ?? [],
+          location: res.headers.location,
+        }),
+      );
       res.on('error', reject);
     });
     req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
@@ -113,17 +125,30 @@ async function attempt(op: Op): Promise<Attempt | undefined> {
     headers = { ...headers, ...next.headers };
   }
   if (Array.isArray(path)) path = path[Math.floor(Math.random() * path.length)]!;
-  if (body !== undefined) headers = { 'content-type': 'application/json', ...headers, 'content-length': String(Buffer.byteLength(body)) };
+  if (body !== undefined)
+    headers = { 'content-type': 'application/json', ...headers, 'content-length': String(Buffer.byteLength(body)) };
   const method = op.method ?? 'GET';
   const started = performance.now();
   try {
     const a = await request(new URL(path, op.url), method, headers, body);
     const ms = performance.now() - started;
-    const ok = a.status === op.status && (!op.bodyHas || a.text.includes(op.bodyHas)) &&
+    const ok =
+      a.status === op.status &&
+      (!op.bodyHas || a.text.includes(op.bodyHas)) &&
       (!op.setsCookie || a.cookies.some((c) => c.startsWith(`${op.setsCookie}=`)));
-    return { ok, status: String(a.status), ms, ...(ok ? {} : { error: `${op.name}: ${method} ${path}: ${a.status} ${a.text.slice(0, 200)}` }) };
+    return {
+      ok,
+      status: String(a.status),
+      ms,
+      ...(ok ? {} : { error: `${op.name}: ${method} ${path}: ${a.status} ${a.text.slice(0, 200)}` }),
+    };
   } catch (error) {
-    return { ok: false, status: 'error', ms: performance.now() - started, error: `${op.name}: ${error instanceof Error ? error.message : error}` };
+    return {
+      ok: false,
+      status: 'error',
+      ms: performance.now() - started,
+      error: `${op.name}: ${error instanceof Error ? error.message : error}`,
+    };
   }
 }
 
@@ -131,23 +156,36 @@ async function throughput(cmd: ThroughputCommand, send: (m: ChildMessage) => voi
   const windowStart = performance.now() + cmd.warmupMs;
   const windowEnd = windowStart + cmd.durationMs;
   const r: ThroughputResult = {
-    windowMs: cmd.durationMs, okInWindow: 0, latencyMs: [], statuses: {}, failures: 0, warmupFailures: 0, errors: [],
-    exhausted: false, sampleMs: [], sampleFailures: 0, cores: 0,
+    windowMs: cmd.durationMs,
+    okInWindow: 0,
+    latencyMs: [],
+    statuses: {},
+    failures: 0,
+    warmupFailures: 0,
+    errors: [],
+    exhausted: false,
+    sampleMs: [],
+    sampleFailures: 0,
+    cores: 0,
   };
   // The window's edges are timers: the parent measures the server between them.
   let cpu0 = process.cpuUsage();
   const edges = Promise.all([
-    new Promise<void>((resolve) => setTimeout(() => {
-      cpu0 = process.cpuUsage();
-      send({ type: 'window-start', id: cmd.id });
-      resolve();
-    }, cmd.warmupMs)),
-    new Promise<void>((resolve) => setTimeout(() => {
-      const cpu = process.cpuUsage(cpu0);
-      r.cores = (cpu.user + cpu.system) / 1000 / cmd.durationMs;
-      send({ type: 'window-end', id: cmd.id });
-      resolve();
-    }, cmd.warmupMs + cmd.durationMs)),
+    new Promise<void>((resolve) =>
+      setTimeout(() => {
+        cpu0 = process.cpuUsage();
+        send({ type: 'window-start', id: cmd.id });
+        resolve();
+      }, cmd.warmupMs),
+    ),
+    new Promise<void>((resolve) =>
+      setTimeout(() => {
+        const cpu = process.cpuUsage(cpu0);
+        r.cores = (cpu.user + cpu.system) / 1000 / cmd.durationMs;
+        send({ type: 'window-end', id: cmd.id });
+        resolve();
+      }, cmd.warmupMs + cmd.durationMs),
+    ),
   ]);
   const loop = async () => {
     for (let at = performance.now(); at < windowEnd; at = performance.now()) {
@@ -173,14 +211,18 @@ async function throughput(cmd: ThroughputCommand, send: (m: ChildMessage) => voi
     }
   };
   const sampled: Promise<void>[] = [];
-  const sampler = cmd.sampler && setInterval(() => {
-    const at = performance.now();
-    if (at < windowStart || at >= windowEnd) return;
-    sampled.push(attempt(cmd.sampler!.op).then((a) => {
-      if (a?.ok) r.sampleMs.push(a.ms);
-      else r.sampleFailures++;
-    }));
-  }, 1000 / cmd.sampler.perSecond);
+  const sampler =
+    cmd.sampler &&
+    setInterval(() => {
+      const at = performance.now();
+      if (at < windowStart || at >= windowEnd) return;
+      sampled.push(
+        attempt(cmd.sampler!.op).then((a) => {
+          if (a?.ok) r.sampleMs.push(a.ms);
+          else r.sampleFailures++;
+        }),
+      );
+    }, 1000 / cmd.sampler.perSecond);
   await Promise.all(Array.from({ length: cmd.concurrency }, loop));
   clearInterval(sampler);
   await Promise.all([edges, ...sampled]);
@@ -211,23 +253,31 @@ async function latency(cmd: Extract<ParentMessage, { type: 'latency' }>) {
 async function prepareSaml(cmd: Extract<ParentMessage, { type: 'prepare-saml' }>): Promise<void> {
   const { idpResponse } = await import('../../test/saml/support/test-idp.js');
   let next = 0;
-  await Promise.all(Array.from({ length: 4 }, async () => {
-    while (next < cmd.count) {
-      const i = next++;
-      const login = await request(new URL('/saml/login?RelayState=%2Fhome', cmd.url), 'GET', {});
-      const cookie = login.cookies.find((c) => c.startsWith('rune_saml_login='))?.split(';')[0];
-      const deflated = login.location && new URL(login.location).searchParams.get('SAMLRequest');
-      if (login.status !== 302 || !cookie || !deflated) throw new Error(`GET /saml/login answered ${login.status}`);
-      const inResponseTo = /\sID="([^"]+)"/.exec(inflateRawSync(Buffer.from(deflated, 'base64')).toString('utf8'))?.[1];
-      const { base64 } = await idpResponse({
-        inResponseTo, nameId: `person${i % cmd.users}@bench.test`, attributes: cmd.attributes, sign: cmd.sign as 'assertion',
-      });
-      prepared.push({
-        path: '/saml/acs', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ SAMLResponse: base64, RelayState: '/home' }).toString(),
-      });
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < cmd.count) {
+        const i = next++;
+        const login = await request(new URL('/saml/login?RelayState=%2Fhome', cmd.url), 'GET', {});
+        const cookie = login.cookies.find((c) => c.startsWith('rune_saml_login='))?.split(';')[0];
+        const deflated = login.location && new URL(login.location).searchParams.get('SAMLRequest');
+        if (login.status !== 302 || !cookie || !deflated) throw new Error(`GET /saml/login answered ${login.status}`);
+        const inResponseTo = /\sID="([^"]+)"/.exec(
+          inflateRawSync(Buffer.from(deflated, 'base64')).toString('utf8'),
+        )?.[1];
+        const { base64 } = await idpResponse({
+          inResponseTo,
+          nameId: `person${i % cmd.users}@bench.test`,
+          attributes: cmd.attributes,
+          sign: cmd.sign as 'assertion',
+        });
+        prepared.push({
+          path: '/saml/acs',
+          headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ SAMLResponse: base64, RelayState: '/home' }).toString(),
+        });
+      }
+    }),
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -235,9 +285,15 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   process.on('disconnect', () => process.exit(0));
   const send = (m: ChildMessage) => void process.send!(m);
   process.on('message', (m: ParentMessage) => {
-    const failed = (error: unknown) => send({ type: 'failed', id: m.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    const failed = (error: unknown) =>
+      send({
+        type: 'failed',
+        id: m.id,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
     if (m.type === 'prepare-saml') prepareSaml(m).then(() => send({ type: 'ok', id: m.id }), failed);
-    else if (m.type === 'throughput') throughput(m, send).then((result) => send({ type: 'throughput-done', id: m.id, result }), failed);
+    else if (m.type === 'throughput')
+      throughput(m, send).then((result) => send({ type: 'throughput-done', id: m.id, result }), failed);
     else latency(m).then((r) => send({ type: 'latency-done', id: m.id, ...r }), failed);
   });
 }

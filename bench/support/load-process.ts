@@ -24,7 +24,10 @@ export class LoadProcess<Parent extends object, Child extends { type: string }> 
    * `script`: a file of bench/support, e.g. 'http-load.ts'. `during` says what an interruption
    * or an early exit interrupted, e.g. 'a load pass'.
    */
-  constructor(script: string, private readonly during: string) {
+  constructor(
+    script: string,
+    private readonly during: string,
+  ) {
     this.child = fork(fileURLToPath(new URL(`./${script}`, import.meta.url)), [], {
       cwd: PROJECT_ROOT,
       execArgv: ['--import', 'tsx'],
@@ -53,7 +56,11 @@ export class LoadProcess<Parent extends object, Child extends { type: string }> 
   }
 
   /** The next message of `type` (and, with `match`, matching it); a 'failed' answer that matches throws. */
-  async next<T extends Child['type']>(type: T, timeoutMs: number, match: (m: Child) => boolean = () => true): Promise<Extract<Child, { type: T }>> {
+  async next<T extends Child['type']>(
+    type: T,
+    timeoutMs: number,
+    match: (m: Child) => boolean = () => true,
+  ): Promise<Extract<Child, { type: T }>> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const i = this.inbox.findIndex((m) => (m.type === type || m.type === 'failed') && match(m));

@@ -22,8 +22,11 @@ const config = loadConfig();
 const connection = createRedis(config, { forBullmq: true });
 const worker = new Worker(
   queueName,
-  async (job: Job<DeactivationJob>): Promise<DeactivationResult> =>
-    ({ userId: job.data.userId, sessionsRevoked: 0, deleted: false }),
+  async (job: Job<DeactivationJob>): Promise<DeactivationResult> => ({
+    userId: job.data.userId,
+    sessionsRevoked: 0,
+    deleted: false,
+  }),
   {
     connection,
     prefix: bullPrefix(config.redis.prefix),
@@ -56,7 +59,10 @@ process.stdin.on('error', () => void shutdown(0));
 process.stdin.resume();
 
 worker.waitUntilReady().then(
-  () => process.stdout.write(`noop worker started (queue ${queueName}, concurrency ${config.jobs.concurrency}, pid ${process.pid})\n`),
+  () =>
+    process.stdout.write(
+      `noop worker started (queue ${queueName}, concurrency ${config.jobs.concurrency}, pid ${process.pid})\n`,
+    ),
   (error: unknown) => {
     process.stderr.write(`noop-worker: ${error instanceof Error ? error.message : String(error)}\n`);
     void shutdown(1);

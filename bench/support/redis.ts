@@ -31,11 +31,17 @@ export interface PrefixScope {
  * `<label><hex>` of exactly that many characters, for benches where key-name length counts
  * (memory per user: the production default prefix `rune` has 4).
  */
-export async function isolatedPrefix(redis: Redis, label: string, options: { length?: number } = {}): Promise<PrefixScope> {
+export async function isolatedPrefix(
+  redis: Redis,
+  label: string,
+  options: { length?: number } = {},
+): Promise<PrefixScope> {
   const hexChars = options.length === undefined ? 6 : options.length - label.length;
   if (hexChars < 2) throw new Error(`prefix length ${options.length} leaves too little room after "${label}"`);
   for (let attempt = 0; attempt < 20; attempt++) {
-    const hex = randomBytes(Math.ceil(hexChars / 2)).toString('hex').slice(0, hexChars);
+    const hex = randomBytes(Math.ceil(hexChars / 2))
+      .toString('hex')
+      .slice(0, hexChars);
     const prefix = options.length === undefined ? `bench-${label}-${hex}` : `${label}${hex}`;
     const pattern = `{${prefix}}*`;
     const markerKey = `{${prefix}}:bench-owner`;
@@ -64,7 +70,11 @@ export async function isolatedPrefix(redis: Redis, label: string, options: { len
 }
 
 /** Calls `each` with every batch of keys matching a pattern. */
-export async function scanKeys(redis: Redis, pattern: string, each: (keys: string[]) => Promise<void> | void): Promise<void> {
+export async function scanKeys(
+  redis: Redis,
+  pattern: string,
+  each: (keys: string[]) => Promise<void> | void,
+): Promise<void> {
   let cursor = '0';
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);

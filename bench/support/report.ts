@@ -20,7 +20,10 @@ export function table(headers: readonly string[], rows: readonly (readonly (stri
   const cells = rows.map((row) => row.map(String));
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
   const line = (row: readonly string[]) =>
-    row.map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+    row
+      .map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 
@@ -37,34 +40,56 @@ export interface Target {
  * shown beside the ratio; `failures` (answers that failed their check) fail the target outright.
  */
 export function ratioTarget(
-  name: string, ours: number, baseline: number, limit: { atLeast: number } | { atMost: number }, unit: string, failures = 0,
+  name: string,
+  ours: number,
+  baseline: number,
+  limit: { atLeast: number } | { atMost: number },
+  unit: string,
+  failures = 0,
 ): Target {
   const ratio = ours / baseline;
   const fmt = (n: number) => (unit === 'ms' ? fmtMs(n) : n >= 100 ? fmtInt(n) : n.toFixed(1));
   const pass = failures === 0 && ('atLeast' in limit ? ratio >= limit.atLeast : ratio <= limit.atMost);
   return {
-    name, measured: `${fmtRatio(ratio)} (${fmt(ours)} / ${fmt(baseline)} ${unit})${failures > 0 ? `, ${fmtInt(failures)} failed` : ''}`,
-    limit: 'atLeast' in limit ? `>= ${limit.atLeast}×` : `<= ${limit.atMost}×`, pass,
+    name,
+    measured: `${fmtRatio(ratio)} (${fmt(ours)} / ${fmt(baseline)} ${unit})${failures > 0 ? `, ${fmtInt(failures)} failed` : ''}`,
+    limit: 'atLeast' in limit ? `>= ${limit.atLeast}×` : `<= ${limit.atMost}×`,
+    pass,
   };
 }
 
 /** The closing table of every bench: each target, what was measured, its limit, PASS or FAIL. */
 export const targetsTable = (targets: readonly Target[]) =>
-  table(['target', '>measured', '>limit', 'result'], targets.map((x) => [x.name, x.measured, x.limit, x.pass ? 'PASS' : 'FAIL']));
+  table(
+    ['target', '>measured', '>limit', 'result'],
+    targets.map((x) => [x.name, x.measured, x.limit, x.pass ? 'PASS' : 'FAIL']),
+  );
 
 /** Node, Redis, the CPUs and the load average: the first line of every bench. */
 export const environmentLine = (redisVersion: string) =>
   `Node ${process.version}, Redis ${redisVersion}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'}); load average ${loadAverage()}`;
 
 /** The 1, 5 and 15 minute load averages, for the console. */
-export const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+export const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 /** Writes bench/results/<name>.json (what a bench returned, and where it ran) and answers its path. */
 export async function writeResults(name: string, data: object): Promise<string> {
   const dir = new URL('../results/', import.meta.url);
   await mkdir(dir, { recursive: true });
   const file = new URL(`${name}.json`, dir);
-  const environment = { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model.trim(), loadAverageAtEnd: os.loadavg() };
-  await writeFile(file, `${JSON.stringify({ bench: name, at: new Date().toISOString(), environment, ...data }, null, 2)}\n`);
+  const environment = {
+    node: process.version,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model.trim(),
+    loadAverageAtEnd: os.loadavg(),
+  };
+  await writeFile(
+    file,
+    `${JSON.stringify({ bench: name, at: new Date().toISOString(), environment, ...data }, null, 2)}\n`,
+  );
   return fileURLToPath(file);
 }

@@ -69,7 +69,11 @@ export class Resources {
 
   /** Releases everything (see above); a failure is reported and the rest still runs. */
   async release(): Promise<void> {
-    await Promise.all(this.processes.map((p) => p.stop().catch((error: unknown) => console.error(`stopping ${p.label} failed:`, error))));
+    await Promise.all(
+      this.processes.map((p) =>
+        p.stop().catch((error: unknown) => console.error(`stopping ${p.label} failed:`, error)),
+      ),
+    );
     for (const { what, close } of this.closers.splice(0).reverse()) {
       await close().catch((error: unknown) => console.error(`closing ${what} failed:`, error));
     }
@@ -81,7 +85,9 @@ export class Resources {
         console.error(`cleanup of ${scope.pattern} failed:`, error);
       }
     }
-    console.log(`cleanup: deleted ${fmtInt(deleted)} keys under ${this.scopes.map((s) => s.pattern).join(', ') || '(none)'}`);
+    console.log(
+      `cleanup: deleted ${fmtInt(deleted)} keys under ${this.scopes.map((s) => s.pattern).join(', ') || '(none)'}`,
+    );
     process.off('exit', this.killProcesses);
   }
 }

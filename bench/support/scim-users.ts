@@ -33,8 +33,10 @@ export interface BenchUser {
 
 export function scimStyleUsers(count: number, seed: number): BenchUser[] {
   const random = seededRandom(seed ^ 0x5c1a);
-  const chars = (alphabet: string, n: number) => Array.from({ length: n }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
-  const guid = () => `${chars(HEX, 8)}-${chars(HEX, 4)}-4${chars(HEX, 3)}-${'89ab'[Math.floor(random() * 4)]}${chars(HEX, 3)}-${chars(HEX, 12)}`;
+  const chars = (alphabet: string, n: number) =>
+    Array.from({ length: n }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+  const guid = () =>
+    `${chars(HEX, 8)}-${chars(HEX, 4)}-4${chars(HEX, 3)}-${'89ab'[Math.floor(random() * 4)]}${chars(HEX, 3)}-${chars(HEX, 12)}`;
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
 
   return fakeUsers(count, { seed, adminShare: 0.01, inactiveShare: 0.02 }).map((person, i): BenchUser => {
@@ -48,16 +50,38 @@ export function scimStyleUsers(count: number, seed: number): BenchUser[] {
     if (style === 'okta') {
       const externalId = `00u${chars(BASE62, 17)}`;
       const body = {
-        schemas: [CORE_USER], userName: person.email, name: { givenName: given, familyName: family },
-        emails: [{ primary: true, value: person.email, type: 'work' }], displayName: person.name, locale: 'en-US',
-        externalId, groups: [], password: chars(BASE62, 10), active,
+        schemas: [CORE_USER],
+        userName: person.email,
+        name: { givenName: given, familyName: family },
+        emails: [{ primary: true, value: person.email, type: 'work' }],
+        displayName: person.name,
+        locale: 'en-US',
+        externalId,
+        groups: [],
+        password: chars(BASE62, 10),
+        active,
       };
       const scim = JSON.stringify({
-        schemas: [CORE_USER], name: { familyName: family, givenName: given }, displayName: person.name, locale: 'en-US', emails: [email],
+        schemas: [CORE_USER],
+        name: { familyName: family, givenName: given },
+        displayName: person.name,
+        locale: 'en-US',
+        emails: [email],
       });
       return {
-        style, userName: person.email, body,
-        user: { name: person.name, email: person.email, userName: person.email, externalId, role: 'user', kind: 'sso', status: person.status, scim },
+        style,
+        userName: person.email,
+        body,
+        user: {
+          name: person.name,
+          email: person.email,
+          userName: person.email,
+          externalId,
+          role: 'user',
+          kind: 'sso',
+          status: person.status,
+          scim,
+        },
       };
     }
     // Entra ID: userName is the UPN, the mail attribute the work email.
@@ -66,17 +90,40 @@ export function scimStyleUsers(count: number, seed: number): BenchUser[] {
     const enterprise = { employeeNumber: String(100000 + i), department: pick(DEPARTMENTS) };
     const title = pick(TITLES);
     const body = {
-      schemas: [CORE_USER, ENTERPRISE_USER], externalId, userName: upn, active, displayName: person.name, title,
-      preferredLanguage: 'en-US', name: { formatted: person.name, familyName: family, givenName: given },
-      emails: [{ primary: true, type: 'work', value: person.email }], [ENTERPRISE_USER]: enterprise,
+      schemas: [CORE_USER, ENTERPRISE_USER],
+      externalId,
+      userName: upn,
+      active,
+      displayName: person.name,
+      title,
+      preferredLanguage: 'en-US',
+      name: { formatted: person.name, familyName: family, givenName: given },
+      emails: [{ primary: true, type: 'work', value: person.email }],
+      [ENTERPRISE_USER]: enterprise,
     };
     const scim = JSON.stringify({
-      schemas: [CORE_USER, ENTERPRISE_USER], name: { formatted: person.name, familyName: family, givenName: given },
-      displayName: person.name, title, preferredLanguage: 'en-US', emails: [email], [ENTERPRISE_USER]: enterprise,
+      schemas: [CORE_USER, ENTERPRISE_USER],
+      name: { formatted: person.name, familyName: family, givenName: given },
+      displayName: person.name,
+      title,
+      preferredLanguage: 'en-US',
+      emails: [email],
+      [ENTERPRISE_USER]: enterprise,
     });
     return {
-      style, userName: upn, body,
-      user: { name: person.name, email: person.email, userName: upn, externalId, role: 'user', kind: 'sso', status: person.status, scim },
+      style,
+      userName: upn,
+      body,
+      user: {
+        name: person.name,
+        email: person.email,
+        userName: upn,
+        externalId,
+        role: 'user',
+        kind: 'sso',
+        status: person.status,
+        scim,
+      },
     };
   });
 }
@@ -87,7 +134,11 @@ function canonical(json: string | undefined): string | undefined {
   const sortKeys = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(sortKeys);
     if (value === null || typeof value !== 'object') return value;
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
   };
   return JSON.stringify(sortKeys(JSON.parse(json)));
 }
@@ -102,11 +153,29 @@ export function verifyAgainstScimLayer(users: readonly BenchUser[], sample: numb
   for (const u of users) {
     if (checked >= sample) break;
     if (!u.body) continue;
-    const fields = fromScimResource(coerceUser(normalizeUserBody(structuredClone(u.body)), 'in'), { adminRoleValues: [] });
-    const real = { name: fields.name, email: fields.email, userName: fields.userName, externalId: fields.externalId, status: fields.active ? 'active' : 'inactive', scim: canonical(fields.scim) };
-    const ours = { name: u.user.name, email: u.user.email, userName: u.user.userName, externalId: u.user.externalId, status: u.user.status ?? 'active', scim: canonical(u.user.scim) };
+    const fields = fromScimResource(coerceUser(normalizeUserBody(structuredClone(u.body)), 'in'), {
+      adminRoleValues: [],
+    });
+    const real = {
+      name: fields.name,
+      email: fields.email,
+      userName: fields.userName,
+      externalId: fields.externalId,
+      status: fields.active ? 'active' : 'inactive',
+      scim: canonical(fields.scim),
+    };
+    const ours = {
+      name: u.user.name,
+      email: u.user.email,
+      userName: u.user.userName,
+      externalId: u.user.externalId,
+      status: u.user.status ?? 'active',
+      scim: canonical(u.user.scim),
+    };
     if (JSON.stringify(real) !== JSON.stringify(ours)) {
-      throw new Error(`bench ${u.style} user differs from what the SCIM layer stores:\n  SCIM layer: ${JSON.stringify(real)}\n  bench:      ${JSON.stringify(ours)}`);
+      throw new Error(
+        `bench ${u.style} user differs from what the SCIM layer stores:\n  SCIM layer: ${JSON.stringify(real)}\n  bench:      ${JSON.stringify(ours)}`,
+      );
     }
     checked++;
   }

@@ -31,7 +31,13 @@ export class LoopDelayMonitor {
   /** The delay since the last reset, in ms (raw: timer interval included). */
   read(): LoopDelay {
     const h = this.histogram;
-    return { p50Ms: h.percentile(50) / 1e6, p99Ms: h.percentile(99) / 1e6, maxMs: h.max / 1e6, meanMs: h.mean / 1e6, count: h.count };
+    return {
+      p50Ms: h.percentile(50) / 1e6,
+      p99Ms: h.percentile(99) / 1e6,
+      maxMs: h.max / 1e6,
+      meanMs: h.mean / 1e6,
+      count: h.count,
+    };
   }
 
   disable(): void {

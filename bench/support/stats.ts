@@ -21,7 +21,11 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
 }
 
-export const median = (values: readonly number[]) => percentile([...values].sort((a, b) => a - b), 50);
+export const median = (values: readonly number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 
 export function summarize(samples: readonly number[]): Summary {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -41,7 +45,11 @@ export function summarize(samples: readonly number[]): Summary {
  * lock-step batches). The first failure, or a requested stop, ends the issuing of new tasks;
  * it resolves only once every task already started has settled.
  */
-export async function runBounded(total: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<void> {
+export async function runBounded(
+  total: number,
+  concurrency: number,
+  task: (i: number) => Promise<unknown>,
+): Promise<void> {
   let next = 0;
   let failure: { error: unknown } | undefined;
   const worker = async () => {

@@ -12,7 +12,13 @@ const { getAbsoluteFSPath } = require('swagger-ui-dist') as { getAbsoluteFSPath(
 const BASE = '/api/v1/docs';
 const DOCUMENT_URL = '/api/v1/openapi.json';
 // Only what the page loads; the package's index.html, petstore initializer and OAuth pages are not served.
-const ASSETS = new Set(['/swagger-ui.css', '/swagger-ui-bundle.js', '/index.css', '/favicon-32x32.png', '/favicon-16x16.png']);
+const ASSETS = new Set([
+  '/swagger-ui.css',
+  '/swagger-ui-bundle.js',
+  '/index.css',
+  '/favicon-32x32.png',
+  '/favicon-16x16.png',
+]);
 
 export const DOCS_CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -59,7 +65,11 @@ const INITIALIZER = `window.addEventListener('load', function () {
 `;
 
 const secured: RequestHandler = (_req, res, next) => {
-  res.set({ 'Content-Security-Policy': DOCS_CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
+  res.set({
+    'Content-Security-Policy': DOCS_CONTENT_SECURITY_POLICY,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  });
   next();
 };
 

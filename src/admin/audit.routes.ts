@@ -8,13 +8,19 @@ import { AuditQuery } from './audit.schema.js';
 /** GET /api/v1/audit: who did what to whom, from which source, newest first. */
 export function auditRoutes(deps: Pick<AppDeps, 'directory' | 'config'>): Router {
   const router = Router();
-  router.get('/audit', requireSession(deps.directory, deps.config), requireAdmin, validateQuery(AuditQuery), async (_req, res) => {
-    const query = res.locals.query as z.infer<typeof AuditQuery>;
-    const page = await deps.directory.listAudit({ before: query.cursor, limit: query.limit });
-    res.json({
-      events: page.events.map((e) => ({ ...e, at: e.at.toISOString() })),
-      nextCursor: page.nextCursor,
-    });
-  });
+  router.get(
+    '/audit',
+    requireSession(deps.directory, deps.config),
+    requireAdmin,
+    validateQuery(AuditQuery),
+    async (_req, res) => {
+      const query = res.locals.query as z.infer<typeof AuditQuery>;
+      const page = await deps.directory.listAudit({ before: query.cursor, limit: query.limit });
+      res.json({
+        events: page.events.map((e) => ({ ...e, at: e.at.toISOString() })),
+        nextCursor: page.nextCursor,
+      });
+    },
+  );
   return router;
 }

@@ -24,7 +24,10 @@ export async function respondWithJob<T>(
       throw new Problem(500, 'job_failed', `The job failed: ${outcome.detail}`, { job: outcome.jobId });
     case 'pending': {
       const url = `/api/v1/jobs/${outcome.jobId}`;
-      res.status(202).location(url).json({ ...meanwhile, job: { id: outcome.jobId, state: 'pending', url } });
+      res
+        .status(202)
+        .location(url)
+        .json({ ...meanwhile, job: { id: outcome.jobId, state: 'pending', url } });
     }
   }
 }

@@ -15,7 +15,10 @@ export function scimTokensRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 's
   const { directory } = deps;
   const router = Router();
   router.use('/scim-tokens', requireSession(directory, deps.config), requireAdmin, jsonBody({ limit: '4kb' }));
-  router.param('id', uuidParam(() => notFound('No such SCIM token.')));
+  router.param(
+    'id',
+    uuidParam(() => notFound('No such SCIM token.')),
+  );
 
   router.get('/scim-tokens', async (_req, res) => {
     res.json({ tokens: (await directory.listScimTokens()).map(present) });
@@ -24,14 +27,23 @@ export function scimTokensRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 's
   router.post('/scim-tokens', validateBody(CreateScimToken), async (_req, res) => {
     const { name } = res.locals.body as z.infer<typeof CreateScimToken>;
     const created = await directory.createScimToken(name);
-    await directory.appendAudit({ actorId: authOf(res).user.id, source: 'admin-api' }, 'scim_token.created', created.id, { name });
+    await directory.appendAudit(
+      { actorId: authOf(res).user.id, source: 'admin-api' },
+      'scim_token.created',
+      created.id,
+      { name },
+    );
     res.status(201).set('Cache-Control', 'no-store').json({ id: created.id, name: created.name, token: created.token });
   });
 
   router.delete('/scim-tokens/:id', async (req, res) => {
     // This server forgets it now; the others on the revocation announcement.
     deps.scimTokens.forget(await directory.revokeScimToken(String(req.params.id)));
-    await directory.appendAudit({ actorId: authOf(res).user.id, source: 'admin-api' }, 'scim_token.revoked', String(req.params.id));
+    await directory.appendAudit(
+      { actorId: authOf(res).user.id, source: 'admin-api' },
+      'scim_token.revoked',
+      String(req.params.id),
+    );
     res.status(204).end();
   });
   return router;

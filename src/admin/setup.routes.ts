@@ -13,7 +13,10 @@ export function setupRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'hasher
   const router = Router();
   router.post('/setup', jsonBody({ limit: '16kb' }), validateBody(SetupSchema), async (_req, res) => {
     const body = res.locals.body as z.infer<typeof SetupSchema>;
-    const user = await setUpFirstAdmin({ directory: deps.directory, hasher: deps.hasher, minLength: deps.config.password.minLength }, body);
+    const user = await setUpFirstAdmin(
+      { directory: deps.directory, hasher: deps.hasher, minLength: deps.config.password.minLength },
+      body,
+    );
     res.status(201).json({ user: presentUser(user) });
   });
   router.get('/openapi.json', (_req, res) => {

@@ -20,7 +20,10 @@ export function usersRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'hasher
   const { directory } = deps;
   const router = Router();
   router.use('/users', requireSession(directory, deps.config), requireAdmin, jsonBody({ limit: '16kb' }));
-  router.param('id', uuidParam(() => notFound('No user with this id.')));
+  router.param(
+    'id',
+    uuidParam(() => notFound('No user with this id.')),
+  );
 
   router.get('/users', validateQuery(ListUsersQuery), async (_req, res) => {
     const query = res.locals.query as z.infer<typeof ListUsersQuery>;
@@ -31,7 +34,10 @@ export function usersRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'hasher
   router.post('/users', validateBody(CreateUserSchema), async (_req, res) => {
     const body = res.locals.body as z.infer<typeof CreateUserSchema>;
     const { user, temporaryPassword } = await createPasswordUser(deps, body, adminActor(res));
-    res.status(201).location(`/api/v1/users/${user.id}`).set('Cache-Control', 'no-store')
+    res
+      .status(201)
+      .location(`/api/v1/users/${user.id}`)
+      .set('Cache-Control', 'no-store')
       .json({ user: presentUser(user), temporaryPassword });
   });
 
@@ -60,7 +66,6 @@ export function usersRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'hasher
     res.status(204).end();
   });
 
-
   // Deactivation takes effect here: the rules are checked where the status is written, and
   // every session ends with it. A job then deletes the session keys; the answer waits for it
   // up to JOB_WAIT_MS, and a 202 already shows the user inactive.
@@ -72,7 +77,9 @@ export function usersRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'hasher
       return;
     }
     const outcome = await deps.jobs.cleanUpAfterDeactivation(id, adminActor(res));
-    await respondWithJob(res, outcome, async () => ({ user: presentUser(await current(id)) }), { user: presentUser(user) });
+    await respondWithJob(res, outcome, async () => ({ user: presentUser(await current(id)) }), {
+      user: presentUser(user),
+    });
   });
 
   router.post('/users/:id/activate', async (req, res) => {

@@ -12,12 +12,19 @@ export const CreateUserSchema = z.strictObject({
 export const UpdateUserSchema = z
   .strictObject({ name: NameField.optional(), role: z.enum(ROLES).optional() })
   .meta({ minProperties: 1 })
-  .refine((body) => body.name !== undefined || body.role !== undefined, { message: 'send name, role or both', path: ['body'] });
+  .refine((body) => body.name !== undefined || body.role !== undefined, {
+    message: 'send name, role or both',
+    path: ['body'],
+  });
 
 export const ListUsersQuery = z.strictObject({
   status: z.enum(STATUSES).optional(),
   role: z.enum(ROLES).optional(),
-  q: z.string().max(320).meta({ description: 'Case-insensitive prefix of the email or the name; a full email matches too.' }).optional(),
+  q: z
+    .string()
+    .max(320)
+    .meta({ description: 'Case-insensitive prefix of the email or the name; a full email matches too.' })
+    .optional(),
   cursor: z.string().max(64).meta({ description: 'The nextCursor of the previous page.' }).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
 });

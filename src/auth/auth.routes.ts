@@ -34,7 +34,13 @@ export function authRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'hasher'
     const body = res.locals.body as z.infer<typeof ChangePasswordSchema>;
     const auth = authOf(res);
     const user = await changePassword(
-      { directory, hasher: deps.hasher, jobs: deps.jobs, throttle: deps.throttle, minLength: config.password.minLength },
+      {
+        directory,
+        hasher: deps.hasher,
+        jobs: deps.jobs,
+        throttle: deps.throttle,
+        minLength: config.password.minLength,
+      },
       { ...auth, currentPassword: body.currentPassword, newPassword: body.newPassword },
     );
     res.json({ user: presentUser(user) });

@@ -8,7 +8,10 @@ export const LoginSchema = z.strictObject({
 
 export const ChangePasswordSchema = z
   .strictObject({
-    currentPassword: z.string().max(1024).optional()
+    currentPassword: z
+      .string()
+      .max(1024)
+      .optional()
       .meta({ description: 'Required unless the session was opened with a temporary password.' }),
     newPassword: z.string().min(1).max(1024),
     confirmPassword: z.string().max(1024).optional(),

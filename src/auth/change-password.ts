@@ -6,7 +6,8 @@ import { passwordProblems } from './password-policy.js';
 import { AuthError } from './errors.js';
 import { validationFailed } from '../http/problem.js';
 
-export const CURRENT_PASSWORD_REQUIRED = 'required to change the password of a session not opened with a temporary password';
+export const CURRENT_PASSWORD_REQUIRED =
+  'required to change the password of a session not opened with a temporary password';
 
 export interface ChangePasswordInput {
   user: UserRecord;
@@ -35,7 +36,8 @@ export async function changePassword(
   const forced = input.session.scope === 'password-change';
   if (!forced) {
     // A missing field is a malformed request, not a wrong guess: named, and not counted.
-    if (input.currentPassword === undefined) throw validationFailed([{ field: 'currentPassword', message: CURRENT_PASSWORD_REQUIRED }]);
+    if (input.currentPassword === undefined)
+      throw validationFailed([{ field: 'currentPassword', message: CURRENT_PASSWORD_REQUIRED }]);
     await deps.throttle.consumePasswordCheck(user.id);
     const proven = await hasher.verify(storedHash, input.currentPassword);
     if (!proven) {
@@ -45,7 +47,11 @@ export async function changePassword(
     }
     await deps.throttle.passwordCheckPassed(user.id);
   }
-  const problems = passwordProblems(input.newPassword, { minLength: deps.minLength, email: user.email, name: user.name });
+  const problems = passwordProblems(input.newPassword, {
+    minLength: deps.minLength,
+    email: user.email,
+    name: user.name,
+  });
   if (await hasher.verify(storedHash, input.newPassword)) {
     problems.push(forced ? 'must differ from the temporary password' : 'must differ from the current password');
   }

@@ -29,10 +29,15 @@ const KNOWN_IP_DAYS = 30;
 const hash = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
 
 const TOO_MANY_SIGN_INS = (seconds: number) => `Too many failed sign-ins. Try again in ${seconds} seconds.`;
-const TOO_MANY_PASSWORD_CHECKS = (seconds: number) => `Too many wrong current passwords. Try again in ${seconds} seconds.`;
+const TOO_MANY_PASSWORD_CHECKS = (seconds: number) =>
+  `Too many wrong current passwords. Try again in ${seconds} seconds.`;
 
 /** Consumes one point; a refusal is an answer (the point was still counted), not an error. */
-async function take(limiter: RateLimiterRedis, key: string, options?: { customDuration: number }): Promise<RateLimiterRes> {
+async function take(
+  limiter: RateLimiterRedis,
+  key: string,
+  options?: { customDuration: number },
+): Promise<RateLimiterRes> {
   try {
     return await limiter.consume(key, 1, options);
   } catch (refusal) {
@@ -56,10 +61,18 @@ export class LoginThrottle {
   private readonly limits: { pair: number; ip: number; account: number };
   private readonly keys: DirectoryKeys;
 
-  constructor(private readonly redis: RedisClient, options: ThrottleOptions) {
+  constructor(
+    private readonly redis: RedisClient,
+    options: ThrottleOptions,
+  ) {
     this.keys = directoryKeys(options.prefix);
     const make = (name: Parameters<DirectoryKeys['throttle']>[0], points: number) =>
-      new RateLimiterRedis({ storeClient: redis, keyPrefix: this.keys.throttle(name), points, duration: options.windowSeconds });
+      new RateLimiterRedis({
+        storeClient: redis,
+        keyPrefix: this.keys.throttle(name),
+        points,
+        duration: options.windowSeconds,
+      });
     this.limits = { pair: options.maxFailures, ip: options.maxFailures * 20, account: options.maxFailures * 10 };
     this.pair = make('login-pair', this.limits.pair);
     this.ip = make('login-ip', this.limits.ip);

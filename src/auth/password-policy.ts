@@ -46,8 +46,10 @@ export function passwordProblems(password: string, context: PasswordContext): st
   if (COMMON_PASSWORDS.has(lower)) problems.push('is one of the most commonly used passwords');
   const words = wordsOf(lower);
   const localPart = context.email?.split('@')[0]?.normalize('NFKC').toLowerCase() ?? '';
-  if (containsContextWord(lower, words, [localPart, ...wordsOf(localPart)])) problems.push('must not contain your email address');
-  if (containsContextWord(lower, words, wordsOf((context.name ?? '').normalize('NFKC').toLowerCase()))) problems.push('must not contain your name');
+  if (containsContextWord(lower, words, [localPart, ...wordsOf(localPart)]))
+    problems.push('must not contain your email address');
+  if (containsContextWord(lower, words, wordsOf((context.name ?? '').normalize('NFKC').toLowerCase())))
+    problems.push('must not contain your name');
   if (context.temporaryPassword && normalized === context.temporaryPassword.normalize('NFKC')) {
     problems.push('must differ from the temporary password');
   }

@@ -29,15 +29,26 @@ export async function setUpFirstAdmin(
   deps: { directory: Directory; hasher: PasswordHasher; minLength: number },
   input: { name: string; email: string; password: string },
 ): Promise<UserRecord> {
-  if ((await deps.directory.countUsers()) > 0) throw new AuthError('already_set_up', 'Rune Directory is already set up.');
-  const problems = passwordProblems(input.password, { minLength: deps.minLength, email: input.email, name: input.name });
+  if ((await deps.directory.countUsers()) > 0)
+    throw new AuthError('already_set_up', 'Rune Directory is already set up.');
+  const problems = passwordProblems(input.password, {
+    minLength: deps.minLength,
+    email: input.email,
+    name: input.name,
+  });
   if (problems.length > 0) {
     throw new AuthError('password_rejected', `The password ${problems.join('; ')}.`, {
       requirements: problems.map((p) => `password: ${p}`),
     });
   }
   return deps.directory.createUser(
-    { name: input.name, email: input.email, role: 'admin', kind: 'password', passwordHash: await deps.hasher.hash(input.password) },
+    {
+      name: input.name,
+      email: input.email,
+      role: 'admin',
+      kind: 'password',
+      passwordHash: await deps.hasher.hash(input.password),
+    },
     { source: 'admin-api' },
     { onlyIfEmpty: true },
   );

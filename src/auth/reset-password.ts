@@ -22,7 +22,8 @@ export async function resetPassword(
     user = await deps.directory.setPassword(userId, hash, true, actor);
   } catch (error) {
     // The script refuses an SSO user atomically; for an admin that is a conflict, not a sign-in.
-    if (error instanceof DirectoryError && error.code === 'sso_required') throw new AuthError('sso_user', SSO_USER_HAS_NO_PASSWORD);
+    if (error instanceof DirectoryError && error.code === 'sso_required')
+      throw new AuthError('sso_user', SSO_USER_HAS_NO_PASSWORD);
     throw error;
   }
   await deps.directory.endAllSessions(userId);

@@ -10,17 +10,27 @@ export function readSessionCookie(req: Request): string | undefined {
 
 /** HttpOnly, SameSite=Lax, Secure when the service is public over https; lives as long as the session may. */
 export function setSessionCookie(res: Response, token: string, expires: Date, publicUrl: string): void {
-  res.append('Set-Cookie', serialize(SESSION_COOKIE, token, {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: publicUrl.startsWith('https://'),
-    path: '/',
-    expires,
-  }));
+  res.append(
+    'Set-Cookie',
+    serialize(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: publicUrl.startsWith('https://'),
+      path: '/',
+      expires,
+    }),
+  );
 }
 
 export function clearSessionCookie(res: Response, publicUrl: string): void {
-  res.append('Set-Cookie', serialize(SESSION_COOKIE, '', {
-    httpOnly: true, sameSite: 'lax', secure: publicUrl.startsWith('https://'), path: '/', expires: new Date(0),
-  }));
+  res.append(
+    'Set-Cookie',
+    serialize(SESSION_COOKIE, '', {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: publicUrl.startsWith('https://'),
+      path: '/',
+      expires: new Date(0),
+    }),
+  );
 }

@@ -71,7 +71,12 @@ export function requireSession(
     if (found.session.scope === 'password-change' && !options.allowPasswordChange) {
       throw new AuthError('password_change_required', PASSWORD_CHANGE_REQUIRED);
     }
-    res.locals.auth = { user: found.user, session: found.session, tokenHash: found.tokenHash, via } satisfies AuthContext;
+    res.locals.auth = {
+      user: found.user,
+      session: found.session,
+      tokenHash: found.tokenHash,
+      via,
+    } satisfies AuthContext;
     next();
   };
 }

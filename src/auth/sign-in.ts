@@ -49,10 +49,13 @@ export async function signIn(deps: SignInDeps, email: string, password: string, 
     const opened = await directory.createSession(user.id, user.mustChangePassword ? 'password-change' : 'full', {
       recordLogin: true,
     });
-    await directory.appendAudit({ actorId: user.id, source: 'auth' }, 'user.signed_in', user.id, { method: 'password' });
+    await directory.appendAudit({ actorId: user.id, source: 'auth' }, 'user.signed_in', user.id, {
+      method: 'password',
+    });
     return opened;
   } catch (error) {
-    if (error instanceof DirectoryError && error.code === 'user_inactive') throw new AuthError('user_inactive', USER_INACTIVE);
+    if (error instanceof DirectoryError && error.code === 'user_inactive')
+      throw new AuthError('user_inactive', USER_INACTIVE);
     throw error;
   }
 }

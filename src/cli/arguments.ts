@@ -27,7 +27,9 @@ export const auditCursor = parsedBy(AuditQuery.shape.cursor.unwrap());
 export async function findUser(directory: Directory, idOrEmail: string): Promise<UserRecord> {
   const user = idOrEmail.includes('@')
     ? await directory.findUserByEmail(idOrEmail)
-    : isUuid(idOrEmail) ? await directory.getUser(idOrEmail) : null;
+    : isUuid(idOrEmail)
+      ? await directory.getUser(idOrEmail)
+      : null;
   if (!user) throw new DirectoryError('not_found', `no user with the id or email "${idOrEmail}"`);
   return user;
 }

@@ -24,7 +24,10 @@ export interface CommandRuntime extends Runtime {
 
 export function redisUnreachable(config: Config, why: string): CodedFailure {
   const variable = config.redis.clusterNodes.length > 0 ? 'REDIS_CLUSTER_NODES' : 'REDIS_URL';
-  return new CodedFailure('redis_unreachable', `cannot reach Redis at ${redisTarget(config)} (${why}); is it running? set ${variable}`);
+  return new CodedFailure(
+    'redis_unreachable',
+    `cannot reach Redis at ${redisTarget(config)} (${why}); is it running? set ${variable}`,
+  );
 }
 
 /** The most telling reason among a connection's errors: a system error's code first. */
@@ -45,7 +48,13 @@ async function openChecked(config: Config): Promise<{ runtime: Runtime } | { why
   runtime.redis.on('error', (error: Error) => {
     if (seen.length < 10) seen.push(error);
   });
-  const ping = await withinTime(runtime.redis.ping().then(() => 'ok' as const, (error: Error) => error), PING_WITHIN_MS);
+  const ping = await withinTime(
+    runtime.redis.ping().then(
+      () => 'ok' as const,
+      (error: Error) => error,
+    ),
+    PING_WITHIN_MS,
+  );
   if (ping === 'ok') return { runtime };
   runtime.redis.disconnect();
   return { why: whyUnreachable(ping === 'timeout' ? seen : [...seen, ping]) };

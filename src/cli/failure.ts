@@ -3,7 +3,10 @@
 
 export class CliFailure extends Error {
   override name = 'CliFailure';
-  constructor(message: string, readonly exitCode: 1 | 2 | 78 = 1) {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 | 78 = 1,
+  ) {
     super(message);
   }
 }

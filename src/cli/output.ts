@@ -4,7 +4,11 @@ import { CliFailure } from './failure.js';
 
 /** A failure with a stable code, so that `--json` can name it as the API would. */
 export class CodedFailure extends CliFailure {
-  constructor(readonly code: string, message: string, exitCode: 1 | 2 | 78 = 1) {
+  constructor(
+    readonly code: string,
+    message: string,
+    exitCode: 1 | 2 | 78 = 1,
+  ) {
     super(message, exitCode);
   }
 }
@@ -26,7 +30,10 @@ export function printLines(...lines: string[]): void {
 export function printTable(headers: string[], rows: string[][]): void {
   const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]) =>
-    cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   printLines(line(headers), ...rows.map(line));
 }
 

@@ -38,7 +38,10 @@ interface Ending {
 }
 
 class UsageError extends CliFailure {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message, 2);
   }
 }
@@ -73,7 +76,10 @@ function overrideExits(command: Command): void {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') throw error;
     // A command group or the program without a command: its help is already on stderr.
     if (error.code === 'commander.help') throw error.exitCode === 0 ? error : new UsageError('missing_command', '');
-    const what = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
+    const what = error.message
+      .replace(/^error: /, '')
+      .replace(/\s*\n\s*/g, ' ')
+      .replace(/\.$/, '');
     const code = error.code.replace(/^commander\./, '').replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
     throw new UsageError(code, `${what}; see ${commandPath(command)} --help`);
   });
@@ -83,10 +89,15 @@ function overrideExits(command: Command): void {
 function ending(error: unknown): Ending {
   if (error instanceof UsageError) return { code: error.code, line: error.message, exitCode: 2 };
   if (error instanceof CodedFailure) return { code: error.code, line: error.message, exitCode: error.exitCode };
-  if (error instanceof CliFailure) return { code: error.exitCode === 2 ? 'usage' : 'failed', line: error.message, exitCode: error.exitCode };
+  if (error instanceof CliFailure)
+    return { code: error.exitCode === 2 ? 'usage' : 'failed', line: error.message, exitCode: error.exitCode };
   if (error instanceof ConfigError) {
     const [head, ...variables] = error.message.split(/\n\s*/);
-    return { code: 'invalid_configuration', line: [head, variables.join('; ')].filter(Boolean).join(' '), exitCode: 78 };
+    return {
+      code: 'invalid_configuration',
+      line: [head, variables.join('; ')].filter(Boolean).join(' '),
+      exitCode: 78,
+    };
   }
   // Redis went away during the command (it answered the first PING).
   if (isRedisUnavailable(error)) {
@@ -95,9 +106,11 @@ function ending(error: unknown): Ending {
   }
   // Refusals read as over HTTP: the directory's code and its words, from the one mapping.
   const problem = toProblem(error);
-  if (problem) return { code: problem.code, line: `${problem.code}: ${problem.detail}`, message: problem.detail, exitCode: 1 };
+  if (problem)
+    return { code: problem.code, line: `${problem.code}: ${problem.detail}`, message: problem.detail, exitCode: 1 };
   const message = error instanceof Error ? error.message : String(error);
-  if (/^(debug|trace)$/.test(process.env.LOG_LEVEL ?? '') && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  if (/^(debug|trace)$/.test(process.env.LOG_LEVEL ?? '') && error instanceof Error)
+    process.stderr.write(`${error.stack}\n`);
   return { code: 'unexpected', line: `unexpected failure: ${message.split('\n')[0]}`, exitCode: 1 };
 }
 
@@ -127,7 +140,8 @@ export async function runProgram(argv: string[], io: CliOutput = processOutput):
     if (error instanceof CommanderError) return error.exitCode;
     const end = ending(error);
     if (end.line) io.err(`${NAME}: ${end.line}\n`);
-    if (wantsJson(argv.slice(2))) io.out(`${JSON.stringify({ error: { code: end.code, message: end.message ?? end.line } })}\n`);
+    if (wantsJson(argv.slice(2)))
+      io.out(`${JSON.stringify({ error: { code: end.code, message: end.message ?? end.line } })}\n`);
     return end.exitCode;
   }
 }

@@ -22,9 +22,23 @@ export async function appendAudit(
   details: Record<string, unknown> = {},
 ): Promise<void> {
   await ctx.redis.xadd(
-    ctx.keys.audit, 'MAXLEN', '~', String(ctx.auditMaxEvents), '*',
-    'at', String(Date.now()), 'actor', actor.actorId ?? '', 'source', actor.source,
-    'action', action, 'target', target, 'details', JSON.stringify(details),
+    ctx.keys.audit,
+    'MAXLEN',
+    '~',
+    String(ctx.auditMaxEvents),
+    '*',
+    'at',
+    String(Date.now()),
+    'actor',
+    actor.actorId ?? '',
+    'source',
+    actor.source,
+    'action',
+    action,
+    'target',
+    target,
+    'details',
+    JSON.stringify(details),
   );
 }
 
@@ -54,7 +68,10 @@ export async function listAudit(
   options: { before?: string; limit: number },
 ): Promise<{ events: AuditEvent[]; nextCursor: string | null }> {
   const end = options.before ? `(${options.before}` : '+';
-  const rows = (await ctx.redis.xrevrange(ctx.keys.audit, end, '-', 'COUNT', options.limit + 1)) as [string, string[]][];
+  const rows = (await ctx.redis.xrevrange(ctx.keys.audit, end, '-', 'COUNT', options.limit + 1)) as [
+    string,
+    string[],
+  ][];
   const events = rows.slice(0, options.limit).map(toEvent);
   const nextCursor = rows.length > options.limit ? events[events.length - 1]!.id : null;
   return { events, nextCursor };

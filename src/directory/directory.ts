@@ -5,10 +5,22 @@ import { createUser, type CreateOptions } from './commands/create-user.js';
 import { updateUser, type UpdateOptions } from './commands/update-user.js';
 import { deactivateUser, activateUser } from './commands/set-status.js';
 import { deleteUser, type DeleteOptions } from './commands/delete-user.js';
-import { getUser, findUserByEmail, findUserByUserName, findUserByExternalId, findUserByNameId } from './queries/find-user.js';
+import {
+  getUser,
+  findUserByEmail,
+  findUserByUserName,
+  findUserByExternalId,
+  findUserByNameId,
+} from './queries/find-user.js';
 import { listUsers } from './queries/list-users.js';
 import {
-  createSession, lookupSession, setSessionScope, revokeSession, deleteEndedSessions, endAllSessions, type SessionLifetime,
+  createSession,
+  lookupSession,
+  setSessionScope,
+  revokeSession,
+  deleteEndedSessions,
+  endAllSessions,
+  type SessionLifetime,
 } from './commands/sessions.js';
 import { setPassword, linkSso } from './commands/passwords.js';
 import { getPasswordHash } from './queries/get-password-hash.js';
@@ -60,7 +72,9 @@ export class Directory {
   listUsers = (query?: ListQuery) => listUsers(this.ctx, query);
   countUsers = () => this.ctx.redis.zcard(this.ctx.keys.users);
   countUsersByStatus = async () => {
-    const [active, inactive] = await Promise.all(['active', 'inactive'].map((s) => this.ctx.redis.bitcount(this.ctx.keys.bits(s))));
+    const [active, inactive] = await Promise.all(
+      ['active', 'inactive'].map((s) => this.ctx.redis.bitcount(this.ctx.keys.bits(s))),
+    );
     return { active: active ?? 0, inactive: inactive ?? 0 };
   };
   /** A read for early, friendly refusals; the scripts still decide atomically. */

@@ -15,11 +15,13 @@ export interface Mismatch {
 
 const USER_KEY = /:user:([^:]+)$/;
 
-
-function indexValue(user: Record<string, string>, field: 'email' | 'userName' | 'externalId' | 'nameId'): string | undefined {
+function indexValue(
+  user: Record<string, string>,
+  field: 'email' | 'userName' | 'externalId' | 'nameId',
+): string | undefined {
   const value = user[field];
   if (value === undefined) return undefined;
-  return field === 'email' || field === 'nameId' ? value : user[`${field}Key`] ?? asciiLower(value);
+  return field === 'email' || field === 'nameId' ? value : (user[`${field}Key`] ?? asciiLower(value));
 }
 
 function searchMembers(user: Record<string, string>): string[] {
@@ -28,7 +30,13 @@ function searchMembers(user: Record<string, string>): string[] {
 }
 
 function filterNames(): string[] {
-  return [...STATUSES, ...ROLES, ...STATUSES.flatMap((s) => ROLES.map((r) => `${s}:${r}`)), 'sso', ...STATUSES.map((s) => `${s}:sso`)];
+  return [
+    ...STATUSES,
+    ...ROLES,
+    ...STATUSES.flatMap((s) => ROLES.map((r) => `${s}:${r}`)),
+    'sso',
+    ...STATUSES.map((s) => `${s}:sso`),
+  ];
 }
 
 const matchesFilter = (user: Record<string, string>, filter: string) =>
@@ -71,7 +79,8 @@ export async function checkIndexes(ctx: DirectoryContext): Promise<{ users: numb
   const { redis, keys } = ctx;
   const users = await scanUsers(ctx);
   const mismatches: Mismatch[] = [];
-  const report = (kind: string, key: string, member: string, detail: string) => mismatches.push({ kind, key, member, detail });
+  const report = (kind: string, key: string, member: string, detail: string) =>
+    mismatches.push({ kind, key, member, detail });
 
   // Each index entry points at a user whose value it is.
   const indexes = [
@@ -86,11 +95,13 @@ export async function checkIndexes(ctx: DirectoryContext): Promise<{ users: numb
     for (const [value, id] of Object.entries(entries)) {
       const user = users.get(id);
       if (!user) report('dangling-index', key, value, `points at missing user ${id}`);
-      else if (indexValue(user, field) !== value) report('stale-index', key, value, `user ${id} has ${field} ${user[field]}`);
+      else if (indexValue(user, field) !== value)
+        report('stale-index', key, value, `user ${id} has ${field} ${user[field]}`);
     }
     for (const [id, user] of users) {
       const value = indexValue(user, field);
-      if (value !== undefined && entries[value] !== id) report('missing-index', key, value, `user ${id} is not indexed`);
+      if (value !== undefined && entries[value] !== id)
+        report('missing-index', key, value, `user ${id} is not indexed`);
     }
   }
 
@@ -102,7 +113,8 @@ export async function checkIndexes(ctx: DirectoryContext): Promise<{ users: numb
     bySeq.set(seq, id);
     const user = users.get(id);
     if (!user) report('dangling-list', keys.users, id, 'no such user');
-    else if (Number(user.seq) !== seq) report('stale-list', keys.users, id, `listed at ${seq}, sequence is ${user.seq}`);
+    else if (Number(user.seq) !== seq)
+      report('stale-list', keys.users, id, `listed at ${seq}, sequence is ${user.seq}`);
   }
   for (const [id, user] of users) {
     if (bySeq.get(Number(user.seq)) !== id) report('missing-list', keys.users, id, 'user is not listed');
@@ -113,8 +125,10 @@ export async function checkIndexes(ctx: DirectoryContext): Promise<{ users: numb
     for (const [id, user] of users) {
       const expected = matchesFilter(user, filter);
       const seq = Number(user.seq);
-      if (expected && !bits.has(seq)) report('missing-filter', key, id, `user is ${user.status} ${user.role} ${user.kind}`);
-      if (!expected && bits.has(seq)) report('stale-filter', key, id, `user is ${user.status} ${user.role} ${user.kind}`);
+      if (expected && !bits.has(seq))
+        report('missing-filter', key, id, `user is ${user.status} ${user.role} ${user.kind}`);
+      if (!expected && bits.has(seq))
+        report('stale-filter', key, id, `user is ${user.status} ${user.role} ${user.kind}`);
       bits.delete(seq);
     }
     for (const seq of bits) report('dangling-filter', key, String(seq), 'no user has this sequence');
@@ -123,15 +137,18 @@ export async function checkIndexes(ctx: DirectoryContext): Promise<{ users: numb
   const admins = new Set(await redis.smembers(keys.activeAdmins));
   for (const [id, user] of users) {
     const isActiveAdmin = user.status === 'active' && user.role === 'admin';
-    if (isActiveAdmin !== admins.has(id)) report('active-admins', keys.activeAdmins, id, `user is ${user.status} ${user.role}`);
+    if (isActiveAdmin !== admins.has(id))
+      report('active-admins', keys.activeAdmins, id, `user is ${user.status} ${user.role}`);
   }
   for (const id of admins) if (!users.has(id)) report('active-admins', keys.activeAdmins, id, 'no such user');
 
   const search = new Set(await redis.zrange(keys.search, 0, -1));
   const expectedSearch = new Set<string>();
   for (const user of users.values()) for (const member of searchMembers(user)) expectedSearch.add(member);
-  for (const member of expectedSearch) if (!search.has(member)) report('missing-search', keys.search, member, 'term not indexed');
-  for (const member of search) if (!expectedSearch.has(member)) report('stale-search', keys.search, member, 'term of no user');
+  for (const member of expectedSearch)
+    if (!search.has(member)) report('missing-search', keys.search, member, 'term not indexed');
+  for (const member of search)
+    if (!expectedSearch.has(member)) report('stale-search', keys.search, member, 'term of no user');
 
   return { users: users.size, mismatches };
 }

@@ -3,7 +3,8 @@ import type { UserRecord, Role, Status, Kind } from './types.js';
 /** The raw hash of a user, as a script answers it. */
 export type RawUser = Record<string, string | number | undefined>;
 
-const date = (value: string | number | undefined) => (value === undefined || value === '' ? undefined : new Date(Number(value)));
+const date = (value: string | number | undefined) =>
+  value === undefined || value === '' ? undefined : new Date(Number(value));
 
 export function toUserRecord(raw: RawUser): UserRecord {
   const text = (field: string) => (raw[field] === undefined ? undefined : String(raw[field]));

@@ -16,7 +16,10 @@ import { samlRoutes } from '../saml/saml.routes.js';
 import { apiDocsRoutes } from '../admin/api-docs.routes.js';
 
 /** Assembles the HTTP application from its routers. */
-export function createApp(deps: AppDeps, metrics = createMetrics(deps.directory, { logger: deps.logger, token: deps.config.metrics.token })): Express {
+export function createApp(
+  deps: AppDeps,
+  metrics = createMetrics(deps.directory, { logger: deps.logger, token: deps.config.metrics.token }),
+): Express {
   const app = express();
   app.disable('x-powered-by');
   // Resources carry their own version ETags; a hash of every body is work nobody uses.
@@ -27,7 +30,15 @@ export function createApp(deps: AppDeps, metrics = createMetrics(deps.directory,
   app.use(requestLog(deps.logger), metrics.middleware, wellFormedQuery);
   app.use('/scim/v2', scimRoutes(deps));
   app.use('/auth', authRoutes(deps));
-  app.use('/api/v1', setupRoutes(deps), apiDocsRoutes(), usersRoutes(deps), jobsRoutes(deps), auditRoutes(deps), scimTokensRoutes(deps));
+  app.use(
+    '/api/v1',
+    setupRoutes(deps),
+    apiDocsRoutes(),
+    usersRoutes(deps),
+    jobsRoutes(deps),
+    auditRoutes(deps),
+    scimTokensRoutes(deps),
+  );
   app.use('/saml', samlRoutes(deps));
   app.use(problemNotFound);
   app.use(problemHandler(deps.logger));

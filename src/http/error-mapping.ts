@@ -7,7 +7,8 @@ import { InputRefused } from './input-refused.js';
 // The one mapping from domain refusals and infrastructure failures to problem documents; every
 // status and word comes from the refusal table (src/refusals.ts).
 
-const REDIS_DOWN = /ECONNREFUSED|Connection is closed|Stream isn't writeable|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|CLUSTERDOWN|LOADING|READONLY/;
+const REDIS_DOWN =
+  /ECONNREFUSED|Connection is closed|Stream isn't writeable|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|CLUSTERDOWN|LOADING|READONLY/;
 
 /** True for errors meaning Redis cannot be reached right now (answered as 503, never 404). */
 export function isRedisUnavailable(error: unknown): boolean {
@@ -34,11 +35,13 @@ export interface EdgeRefusal {
 /** The one reading of Redis outages, body-parser errors and Express's 4xx refusals, for every surface. */
 export function edgeRefusal(error: unknown): EdgeRefusal | undefined {
   if (isRedisUnavailable(error)) return { code: 'service_unavailable' };
-  if (error instanceof InputRefused) return { code: error.code, detail: error.message, scimType: error.scimType, field: error.field };
+  if (error instanceof InputRefused)
+    return { code: error.code, detail: error.message, scimType: error.scimType, field: error.field };
   const parser = error as BodyParserError;
   if (parser?.type === 'entity.parse.failed') return { code: 'invalid_json' };
   if (parser?.type === 'entity.too.large') return { code: 'payload_too_large' };
-  if (parser?.type === 'encoding.unsupported' || parser?.type === 'charset.unsupported') return { code: 'unsupported_media_type' };
+  if (parser?.type === 'encoding.unsupported' || parser?.type === 'charset.unsupported')
+    return { code: 'unsupported_media_type' };
   // Express's own 4xx refusals, such as a path segment that does not decode (a lone surrogate).
   if (typeof parser?.status === 'number' && parser.status >= 400 && parser.status < 500) {
     const scimDetail = parser.status === 400 ? REFUSALS.bad_request.message : parser.message;
@@ -71,12 +74,17 @@ export function toProblem(error: unknown): Problem | undefined {
   if (!edge) return undefined;
   const extra = edge.field ? { errors: [{ field: edge.field, message: 'is not valid Unicode text' }] } : {};
   const problem = problemOf(edge.code, edge.detail, extra);
-  return edge.status === undefined ? problem : new Problem(edge.status, problem.code, problem.detail, problem.extra, problem.headers);
+  return edge.status === undefined
+    ? problem
+    : new Problem(edge.status, problem.code, problem.detail, problem.extra, problem.headers);
 }
 
 function splitRequirement(requirement: string) {
   const at = requirement.indexOf(': ');
-  return at < 0 ? { field: 'password', message: requirement } : { field: requirement.slice(0, at), message: requirement.slice(at + 2) };
+  return at < 0
+    ? { field: 'password', message: requirement }
+    : { field: requirement.slice(0, at), message: requirement.slice(at + 2) };
 }
 
-const capitalize = (text: string) => (text ? `${text[0]!.toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}` : text);
+const capitalize = (text: string) =>
+  text ? `${text[0]!.toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}` : text;

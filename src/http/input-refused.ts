@@ -12,7 +12,9 @@ export class InputRefused extends Error {
     message: string,
     /** The field (body path or query parameter) holding the refused text, when known. */
     readonly field?: string,
-    readonly scimType: 'invalidSyntax' | 'invalidValue' | 'invalidFilter' = type === 'entity.too.deep' ? 'invalidSyntax' : 'invalidValue',
+    readonly scimType: 'invalidSyntax' | 'invalidValue' | 'invalidFilter' = type === 'entity.too.deep'
+      ? 'invalidSyntax'
+      : 'invalidValue',
   ) {
     super(message);
   }

@@ -10,7 +10,12 @@ import { Problem } from './problem.js';
 
 export const MAX_JSON_DEPTH = 32;
 
-const QUOTE = 0x22, BACKSLASH = 0x5c, OPEN_ARRAY = 0x5b, OPEN_OBJECT = 0x7b, CLOSE_ARRAY = 0x5d, CLOSE_OBJECT = 0x7d;
+const QUOTE = 0x22,
+  BACKSLASH = 0x5c,
+  OPEN_ARRAY = 0x5b,
+  OPEN_OBJECT = 0x7b,
+  CLOSE_ARRAY = 0x5d,
+  CLOSE_OBJECT = 0x7d;
 
 /**
  * The deepest nesting of arrays and objects in JSON text, ignoring brackets inside strings;
@@ -57,7 +62,11 @@ function malformedText(body: unknown): InputRefused | undefined {
   const path = body === undefined ? undefined : malformedTextPath(body);
   return path === undefined
     ? undefined
-    : new InputRefused('entity.malformed.text', `${path}: is not valid Unicode text (it holds a lone UTF-16 surrogate).`, path);
+    : new InputRefused(
+        'entity.malformed.text',
+        `${path}: is not valid Unicode text (it holds a lone UTF-16 surrogate).`,
+        path,
+      );
 }
 
 const METHODS_WITH_BODIES = new Set(['POST', 'PUT', 'PATCH']);
@@ -69,13 +78,21 @@ function unreadBody(req: express.Request, accepted: string[]): Problem | undefin
   if (req.body !== undefined || !METHODS_WITH_BODIES.has(req.method)) return undefined;
   const length = Number(req.headers['content-length'] ?? 0);
   if (req.headers['transfer-encoding'] === undefined && !(length > 0)) return undefined;
-  const sent = req.headers['content-type'] ? `as ${req.headers['content-type'].split(';')[0]}` : 'without a Content-Type';
-  return new Problem(415, 'unsupported_media_type', `The body was sent ${sent}; send it as ${accepted.join(' or ')}.`, { accepted });
+  const sent = req.headers['content-type']
+    ? `as ${req.headers['content-type'].split(';')[0]}`
+    : 'without a Content-Type';
+  return new Problem(415, 'unsupported_media_type', `The body was sent ${sent}; send it as ${accepted.join(' or ')}.`, {
+    accepted,
+  });
 }
 
 /** express.json with the given limit and media types, plus the depth and text checks; other media types are a 415. */
 export function jsonBody(options: { limit: string; type?: string | string[] }): RequestHandler {
-  const parse = express.json({ limit: options.limit, ...(options.type ? { type: options.type } : {}), verify: checkDepth });
+  const parse = express.json({
+    limit: options.limit,
+    ...(options.type ? { type: options.type } : {}),
+    verify: checkDepth,
+  });
   const accepted = options.type === undefined ? ['application/json'] : [options.type].flat();
   return (req, res, next) => {
     parse(req, res, (error?: unknown) => next(error ?? unreadBody(req, accepted) ?? malformedText(req.body)));

@@ -21,7 +21,9 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 const MOUNTS = ['/api/v1', '/auth', '/scim/v2', '/saml'];
 
 const own = (object: unknown, key: string): unknown =>
-  object !== null && typeof object === 'object' && Object.hasOwn(object, key) ? (object as Record<string, unknown>)[key] : undefined;
+  object !== null && typeof object === 'object' && Object.hasOwn(object, key)
+    ? (object as Record<string, unknown>)[key]
+    : undefined;
 
 function methodLabel(req: Request): string {
   const method = own(req, 'method');
@@ -34,15 +36,18 @@ export function routeLabel(req: Request): string {
   if (typeof path !== 'string') return 'unmatched';
   const baseUrl = own(req, 'baseUrl');
   const originalUrl = own(req, 'originalUrl');
-  const base = (typeof baseUrl === 'string' && baseUrl)
-    || (typeof originalUrl === 'string' && MOUNTS.find((m) => originalUrl.startsWith(`${m}/`)))
-    || '';
+  const base =
+    (typeof baseUrl === 'string' && baseUrl) ||
+    (typeof originalUrl === 'string' && MOUNTS.find((m) => originalUrl.startsWith(`${m}/`))) ||
+    '';
   return `${base}${path}`;
 }
 
 const statusLabel = (res: Response): string => {
   const status = own(res, 'statusCode');
-  return typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : '000';
+  return typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599
+    ? String(status)
+    : '000';
 };
 
 /** A label set with no prototype: nothing inherited can become a label. */
@@ -76,14 +81,23 @@ export function createMetrics(directory: Directory, options: MetricsOptions): Me
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'rune_' });
   const requests = new Counter({
-    name: 'rune_http_requests_total', help: 'HTTP requests answered', labelNames: ['method', 'route', 'status'], registers: [registry],
+    name: 'rune_http_requests_total',
+    help: 'HTTP requests answered',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
   });
   const duration = new Histogram({
-    name: 'rune_http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route'],
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry],
+    name: 'rune_http_request_duration_seconds',
+    help: 'HTTP request duration',
+    labelNames: ['method', 'route'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
   });
   new Gauge({
-    name: 'rune_users', help: 'Users in the directory by status', labelNames: ['status'], registers: [registry],
+    name: 'rune_users',
+    help: 'Users in the directory by status',
+    labelNames: ['status'],
+    registers: [registry],
     async collect() {
       const counts = await directory.countUsersByStatus();
       for (const [status, count] of Object.entries(counts)) this.set(labels({ status }), count);
@@ -108,7 +122,11 @@ export function createMetrics(directory: Directory, options: MetricsOptions): Me
   const routes = Router();
   routes.get('/metrics', async (req, res) => {
     if (token !== undefined && !bearerMatches(req.get('authorization'), token)) {
-      res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('# send Authorization: Bearer <METRICS_TOKEN>\n');
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer realm="metrics"')
+        .type('text/plain')
+        .send('# send Authorization: Bearer <METRICS_TOKEN>\n');
       return;
     }
     try {

@@ -13,7 +13,8 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const problem = toProblem(error);
     if (problem) {
-      if (problem.status === 503) logger.warn({ err: (error as Error).message, path: requestPath(req) }, 'redis unavailable');
+      if (problem.status === 503)
+        logger.warn({ err: (error as Error).message, path: requestPath(req) }, 'redis unavailable');
       sendProblem(res, problem);
       return;
     }

@@ -25,14 +25,30 @@ export class Problem extends Error {
   }
 
   body(): ProblemBody {
-    return { type: problemType(this.code), title: TITLES[this.status] ?? 'Error', status: this.status, code: this.code, detail: this.detail, ...this.extra };
+    return {
+      type: problemType(this.code),
+      title: TITLES[this.status] ?? 'Error',
+      status: this.status,
+      code: this.code,
+      detail: this.detail,
+      ...this.extra,
+    };
   }
 }
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large', 415: 'Unsupported Media Type',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /** The problem document of a refusal in src/refusals.ts: its status, words and Retry-After from there. */
@@ -48,7 +64,8 @@ export function problemOf(
 }
 
 export const notFound = (detail: string = REFUSALS.not_found.message) => problemOf('not_found', detail);
-export const unauthenticated = (detail: string = REFUSALS.unauthenticated.message) => problemOf('unauthenticated', detail);
+export const unauthenticated = (detail: string = REFUSALS.unauthenticated.message) =>
+  problemOf('unauthenticated', detail);
 export const forbidden = (detail: string = REFUSALS.forbidden.message) => problemOf('forbidden', detail);
 export const validationFailed = (errors: { field: string; message: string }[]) =>
   problemOf('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });

@@ -35,9 +35,11 @@ export function malformedTextPath(root: unknown): string | undefined {
       for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], key: i, parent: frame });
     } else if (value !== null && typeof value === 'object') {
       const keys = Object.keys(value);
-      for (const key of keys) if (!isWellFormed(key)) return pathOf({ value: undefined, key: toWellFormed(key), parent: frame });
+      for (const key of keys)
+        if (!isWellFormed(key)) return pathOf({ value: undefined, key: toWellFormed(key), parent: frame });
       // Pushed last to first, so that the first bad field in the document is the one named.
-      for (let i = keys.length - 1; i >= 0; i--) stack.push({ value: (value as Record<string, unknown>)[keys[i]!], key: keys[i]!, parent: frame });
+      for (let i = keys.length - 1; i >= 0; i--)
+        stack.push({ value: (value as Record<string, unknown>)[keys[i]!], key: keys[i]!, parent: frame });
     }
   }
   return undefined;
@@ -77,7 +79,12 @@ const decodedName = (name: string) => {
 };
 
 const queryRefusal = (name: string) =>
-  new InputRefused('entity.malformed.text', `The query parameter ${name} is not valid UTF-8 text.`, name, name === 'filter' ? 'invalidFilter' : 'invalidValue');
+  new InputRefused(
+    'entity.malformed.text',
+    `The query parameter ${name} is not valid UTF-8 text.`,
+    name,
+    name === 'filter' ? 'invalidFilter' : 'invalidValue',
+  );
 
 /**
  * Refuses a query string that is not UTF-8 text. Express's parser turns such bytes into U+FFFD

@@ -4,9 +4,16 @@ import type { Actor } from '../directory/index.js';
 import { createRedis, closeRedis, withinTime, reportRedisError, type RedisClient } from '../redis/connection.js';
 import type { Logger } from '../logger.js';
 import {
-  QUEUES, QUEUE_NAMES, bullPrefix, jobOptions,
-  type QueueName, type DeactivationJob, type DeactivationResult, type SessionRevocationJob,
-  type SessionRevocationResult, type RevocationReason,
+  QUEUES,
+  QUEUE_NAMES,
+  bullPrefix,
+  jobOptions,
+  type QueueName,
+  type DeactivationJob,
+  type DeactivationResult,
+  type SessionRevocationJob,
+  type SessionRevocationResult,
+  type RevocationReason,
 } from './queues.js';
 import { parseRefusal } from './refusal.js';
 
@@ -37,17 +44,24 @@ export class JobRunner {
   private readonly queues: Record<QueueName, Queue>;
   private readonly events: Record<QueueName, QueueEvents>;
 
-  constructor(private readonly config: Config, private readonly logger?: Logger) {
+  constructor(
+    private readonly config: Config,
+    private readonly logger?: Logger,
+  ) {
     this.connection = createRedis(config, { forBullmq: true, logger, name: 'jobs' });
     const prefix = bullPrefix(config.redis.prefix);
     const defaultJobOptions = jobOptions(config.jobs.attempts);
-    this.queues = Object.fromEntries(QUEUE_NAMES.map((name) =>
-      [name, new Queue(name, { connection: this.connection, prefix, defaultJobOptions })])) as Record<QueueName, Queue>;
-    this.events = Object.fromEntries(QUEUE_NAMES.map((name) =>
-      [name, new QueueEvents(name, { connection: this.eventConnection(), prefix })])) as Record<QueueName, QueueEvents>;
+    this.queues = Object.fromEntries(
+      QUEUE_NAMES.map((name) => [name, new Queue(name, { connection: this.connection, prefix, defaultJobOptions })]),
+    ) as Record<QueueName, Queue>;
+    this.events = Object.fromEntries(
+      QUEUE_NAMES.map((name) => [name, new QueueEvents(name, { connection: this.eventConnection(), prefix })]),
+    ) as Record<QueueName, QueueEvents>;
     // Without a listener BullMQ prints each connection failure as a raw multi-line dump.
-    for (const queue of Object.values(this.queues)) queue.on('error', (error) => reportRedisError(config, logger, 'jobs', error));
-    for (const events of Object.values(this.events)) events.on('error', (error) => reportRedisError(config, logger, 'job-events', error));
+    for (const queue of Object.values(this.queues))
+      queue.on('error', (error) => reportRedisError(config, logger, 'jobs', error));
+    for (const events of Object.values(this.events))
+      events.on('error', (error) => reportRedisError(config, logger, 'job-events', error));
   }
 
   // QueueEvents blocks on its connection, so each gets one of its own.
@@ -71,10 +85,22 @@ export class JobRunner {
 
   revokeSessions(userId: string, actor: Actor, reason: RevocationReason, options: { wait?: boolean } = {}) {
     const data: SessionRevocationJob = { userId, actorId: actor.actorId, source: actor.source, reason };
-    return this.run<SessionRevocationResult>(QUEUES.sessionRevocation, 'revoke', data, `revoke:${userId}:${reason}`, options.wait ?? true);
+    return this.run<SessionRevocationResult>(
+      QUEUES.sessionRevocation,
+      'revoke',
+      data,
+      `revoke:${userId}:${reason}`,
+      options.wait ?? true,
+    );
   }
 
-  private async run<T>(queue: QueueName, name: string, data: object, dedupe: string, wait = true): Promise<JobOutcome<T>> {
+  private async run<T>(
+    queue: QueueName,
+    name: string,
+    data: object,
+    dedupe: string,
+    wait = true,
+  ): Promise<JobOutcome<T>> {
     const job = await this.queues[queue].add(name, data, { deduplication: { id: dedupe } });
     const jobId = `${queue}:${job.id}`;
     if (!wait || this.config.jobs.waitMs === 0) return { state: 'pending', jobId };
@@ -107,13 +133,19 @@ export class JobRunner {
       attemptsMade: job.attemptsMade,
       progress: job.progress,
       result: job.returnvalue ?? null,
-      failure: state === 'failed' ? parseRefusal(job.failedReason) ?? { code: 'job_failed', detail: job.failedReason } : null,
+      failure:
+        state === 'failed'
+          ? (parseRefusal(job.failedReason) ?? { code: 'job_failed', detail: job.failedReason })
+          : null,
     };
   }
 
   async close(): Promise<void> {
     // Bounded: with Redis gone, BullMQ's close would wait for it forever.
-    await withinTime(Promise.all([...Object.values(this.events), ...Object.values(this.queues)].map((c) => c.close())), 3000);
+    await withinTime(
+      Promise.all([...Object.values(this.events), ...Object.values(this.queues)].map((c) => c.close())),
+      3000,
+    );
     await Promise.all([this.connection, ...this.eventConnections].map((c) => closeRedis(c)));
   }
 }

@@ -12,22 +12,27 @@ const ERROR_LOG_EVERY_MS = 5_000;
  * Connection errors are never left unhandled (ioredis would print "Unhandled error event"):
  * they become one line, at most every 5 s per Redis address (see reportRedisError).
  */
-export function createRedis(config: Config, options: { forBullmq?: boolean; logger?: Logger; name?: string } = {}): RedisClient {
+export function createRedis(
+  config: Config,
+  options: { forBullmq?: boolean; logger?: Logger; name?: string } = {},
+): RedisClient {
   const redisOptions: RedisOptions = {
     maxRetriesPerRequest: options.forBullmq ? null : 2,
     enableOfflineQueue: true,
     connectionName: 'rune-directory',
   };
-  const client: RedisClient = config.redis.clusterNodes.length > 0
-    ? new Cluster([...config.redis.clusterNodes], { redisOptions, enableOfflineQueue: true })
-    : new Redis(config.redis.url, redisOptions);
+  const client: RedisClient =
+    config.redis.clusterNodes.length > 0
+      ? new Cluster([...config.redis.clusterNodes], { redisOptions, enableOfflineQueue: true })
+      : new Redis(config.redis.url, redisOptions);
   client.on('error', (error: Error) => reportRedisError(config, options.logger, options.name ?? 'directory', error));
   return client;
 }
 
 /** Where Redis is, as a person can check it: never with the URL's password. */
 export function redisTarget(config: Config): string {
-  if (config.redis.clusterNodes.length > 0) return `cluster ${config.redis.clusterNodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
+  if (config.redis.clusterNodes.length > 0)
+    return `cluster ${config.redis.clusterNodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
   try {
     const url = new URL(config.redis.url);
     url.password = '';
@@ -39,7 +44,17 @@ export function redisTarget(config: Config): string {
 }
 
 // Errors that mean "Redis is not there (yet)": ioredis reconnects by itself, so they are news, not failures.
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOENT']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ENOENT',
+]);
 const lastReported = new Map<string, number>();
 
 /**
@@ -49,20 +64,32 @@ const lastReported = new Map<string, number>();
  * (seven of them in `serve`), so that is one line every 5 s per address, not one per connection;
  * any other error is one line every 5 s per connection role and message.
  */
-export function reportRedisError(config: Config, logger: Logger | undefined, role: string, error: Error & { code?: string }): void {
+export function reportRedisError(
+  config: Config,
+  logger: Logger | undefined,
+  role: string,
+  error: Error & { code?: string },
+): void {
   const unreachable = error.code !== undefined && UNREACHABLE.has(error.code);
   const target = redisTarget(config);
   const key = unreachable ? `${target}|${error.code}` : `${target}|${role}|${error.message}`;
   const now = Date.now();
   if (now - (lastReported.get(key) ?? -Infinity) < ERROR_LOG_EVERY_MS) return;
   lastReported.set(key, now);
-  if (unreachable) logger?.warn({ connection: role, redis: target, code: error.code }, `redis unreachable at ${target}: ${error.code}; retrying`);
+  if (unreachable)
+    logger?.warn(
+      { connection: role, redis: target, code: error.code },
+      `redis unreachable at ${target}: ${error.code}; retrying`,
+    );
   else logger?.warn({ connection: role, redis: target, err: error.message }, `redis error (${role}): ${error.message}`);
 }
 
 /** Closes a connection politely, or drops it if Redis does not answer in time. */
 export async function closeRedis(client: RedisClient, timeoutMs = 2000): Promise<void> {
-  const result = await withinTime(client.quit().catch(() => 'failed' as const), timeoutMs);
+  const result = await withinTime(
+    client.quit().catch(() => 'failed' as const),
+    timeoutMs,
+  );
   if (result !== 'OK') client.disconnect();
 }
 

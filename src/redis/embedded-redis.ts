@@ -63,7 +63,10 @@ export async function needsEmbeddedRedis(config: Config): Promise<boolean> {
 export async function startEmbeddedRedisIfNeeded(config: Config, logger: Logger): Promise<EmbeddedRedis | undefined> {
   if (!(await needsEmbeddedRedis(config))) return undefined;
   const binary = findOnPath('redis-server');
-  if (!binary) throw new StartupError(`no Redis at ${redisTarget(config)} (REDIS_URL is not set) and no redis-server on the PATH: ${HOW_TO_GET_REDIS}`);
+  if (!binary)
+    throw new StartupError(
+      `no Redis at ${redisTarget(config)} (REDIS_URL is not set) and no redis-server on the PATH: ${HOW_TO_GET_REDIS}`,
+    );
   return startEmbeddedRedis(config, logger, binary);
 }
 
@@ -84,18 +87,22 @@ async function startEmbeddedRedis(config: Config, logger: Logger, binary: string
     : await loopbackListen();
   const confFile = join(dir, 'redis.conf');
   const logFile = join(dir, 'redis.log');
-  writeFileSync(confFile, [
-    ...listen.lines,
-    // Quoted: redis.conf splits on spaces, and reads "…" with escapes like JSON's.
-    `dir ${JSON.stringify(dir)}`,
-    `logfile ${JSON.stringify(logFile)}`,
-    'daemonize no',
-    'appendonly yes',
-    'appendfsync everysec',
-    'save ""',
-    'maxmemory-policy noeviction',
-    '',
-  ].join('\n'), { mode: 0o600 });
+  writeFileSync(
+    confFile,
+    [
+      ...listen.lines,
+      // Quoted: redis.conf splits on spaces, and reads "…" with escapes like JSON's.
+      `dir ${JSON.stringify(dir)}`,
+      `logfile ${JSON.stringify(logFile)}`,
+      'daemonize no',
+      'appendonly yes',
+      'appendfsync everysec',
+      'save ""',
+      'maxmemory-policy noeviction',
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
 
   const child = spawn('sh', ['-c', WATCHDOG, 'redis-watchdog', binary, confFile], {
     // Its own process group: a terminal's Ctrl-C reaches us, and we stop Redis after our own connections.
@@ -117,9 +124,14 @@ async function startEmbeddedRedis(config: Config, logger: Logger, binary: string
   if (!ready) {
     killOnExit();
     process.off('exit', killOnExit);
-    throw new StartupError(`the embedded redis-server (${binary}) did not start: ${lastLine(logFile)} (see ${logFile})`);
+    throw new StartupError(
+      `the embedded redis-server (${binary}) did not start: ${lastLine(logFile)} (see ${logFile})`,
+    );
   }
-  logger.info({ redis: listen.where, binary, redisPid: pid, dataDir: dir }, `started its own Redis (REDIS_URL is unset, nothing answers at ${redisTarget(config)}): ${binary}, pid ${pid}, at ${listen.where}, data in ${dir}`);
+  logger.info(
+    { redis: listen.where, binary, redisPid: pid, dataDir: dir },
+    `started its own Redis (REDIS_URL is unset, nothing answers at ${redisTarget(config)}): ${binary}, pid ${pid}, at ${listen.where}, data in ${dir}`,
+  );
   return {
     config: { ...config, redis: { ...config.redis, url } },
     pid,
@@ -128,7 +140,10 @@ async function startEmbeddedRedis(config: Config, logger: Logger, binary: string
       if (child.exitCode === null && child.signalCode === null) {
         signal(child, pid);
         if ((await withinTime(exited, STOP_WITHIN_MS)) === 'timeout') {
-          logger.warn({ redisPid: pid }, `its own Redis did not stop within ${STOP_WITHIN_MS / 1000} s of SIGTERM; killing it`);
+          logger.warn(
+            { redisPid: pid },
+            `its own Redis did not stop within ${STOP_WITHIN_MS / 1000} s of SIGTERM; killing it`,
+          );
           signal(child, pid, 'SIGKILL');
           await exited;
         } else {
@@ -160,7 +175,9 @@ function claimDataDir(dataDir: string, dir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(file, 'utf8').trim());
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
-        throw new StartupError(`DATA_DIR ${dataDir} is in use by another rune-directory serve (pid ${owner}); stop it, or give this one another DATA_DIR or a REDIS_URL`);
+        throw new StartupError(
+          `DATA_DIR ${dataDir} is in use by another rune-directory serve (pid ${owner}); stop it, or give this one another DATA_DIR or a REDIS_URL`,
+        );
       }
       unlinkSync(file);
     }
@@ -218,7 +235,9 @@ async function firstLine(child: ChildProcess, exited: Promise<unknown>): Promise
 
 async function waitUntilAnswers(url: string, exited: Promise<unknown>): Promise<boolean> {
   let gone = false;
-  void exited.then(() => { gone = true; });
+  void exited.then(() => {
+    gone = true;
+  });
   const deadline = Date.now() + READY_WITHIN_MS;
   while (!gone && Date.now() < deadline) {
     if (await answers(url)) return true;
@@ -229,7 +248,13 @@ async function waitUntilAnswers(url: string, exited: Promise<unknown>): Promise<
 
 /** One bounded PING, no retries and no error left unhandled. */
 async function answers(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000, enableOfflineQueue: false });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 1000,
+    enableOfflineQueue: false,
+  });
   probe.on('error', () => undefined);
   try {
     await probe.connect();
@@ -259,7 +284,13 @@ function findOnPath(name: string): string | undefined {
 
 function lastLine(file: string): string {
   try {
-    return readFileSync(file, 'utf8').trim().split('\n').at(-1)?.replace(/^\d+:\w \d+ \w+ \d+ [\d:.]+ [#*.-] /, '') ?? 'no log';
+    return (
+      readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .at(-1)
+        ?.replace(/^\d+:\w \d+ \w+ \d+ [\d:.]+ [#*.-] /, '') ?? 'no log'
+    );
   } catch {
     return 'no log';
   }

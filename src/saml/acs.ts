@@ -1,7 +1,14 @@
 import { DirectoryError, type Directory, type OpenedSession } from '../directory/index.js';
 import type { Logger } from '../logger.js';
 import {
-  SamlError, NAMEID_TRANSIENT, REPLAY, REQUEST_COOKIE_MISSING, REQUEST_OTHER_BROWSER, REQUEST_UNKNOWN, UNSOLICITED, USER_INACTIVE,
+  SamlError,
+  NAMEID_TRANSIENT,
+  REPLAY,
+  REQUEST_COOKIE_MISSING,
+  REQUEST_OTHER_BROWSER,
+  REQUEST_UNKNOWN,
+  UNSOLICITED,
+  USER_INACTIVE,
 } from './errors.js';
 import { ssoUserFor } from './jit-user.js';
 import { safeRelayPath } from './relay-state.js';
@@ -61,7 +68,8 @@ export async function completeSamlLogin(deps: AcsDeps, posted: PostedResponse): 
     opened = await directory.createSession(user.id, 'full', { recordLogin: true });
   } catch (error) {
     // Deactivated between the lookup and now: the session script refuses atomically.
-    if (error instanceof DirectoryError && error.code === 'user_inactive') throw new SamlError('user_inactive', USER_INACTIVE);
+    if (error instanceof DirectoryError && error.code === 'user_inactive')
+      throw new SamlError('user_inactive', USER_INACTIVE);
     throw error;
   }
   await directory.appendAudit({ actorId: user.id, source: 'saml' }, 'user.signed_in', user.id, {
@@ -72,7 +80,12 @@ export async function completeSamlLogin(deps: AcsDeps, posted: PostedResponse): 
 }
 
 /** Spends the login request this response answers, and answers where the browser goes next. */
-async function claimLoginRequest(deps: AcsDeps, settings: SamlSettings, assertion: VerifiedAssertion, posted: PostedResponse): Promise<string> {
+async function claimLoginRequest(
+  deps: AcsDeps,
+  settings: SamlSettings,
+  assertion: VerifiedAssertion,
+  posted: PostedResponse,
+): Promise<string> {
   if (assertion.inResponseTo === undefined) {
     if (!settings.allowIdpInitiated) throw new SamlError('saml_unsolicited', UNSOLICITED);
     return safeRelayPath(posted.relayState);

@@ -74,8 +74,10 @@ export class IdpMetadataRefresher {
       const fresh = await fetchIdpMetadata(url, { timeoutMs, signal: this.stop.signal });
       if (!this.closed) {
         if (!sameMetadata(this.copy, fresh)) {
-          logger.info({ url: shownUrl(url), entityId: fresh.entityId, ssoUrl: fresh.ssoUrl, certificates: fresh.certs.length },
-            this.copy ? 'SAML IdP metadata changed' : 'SAML IdP metadata loaded');
+          logger.info(
+            { url: shownUrl(url), entityId: fresh.entityId, ssoUrl: fresh.ssoUrl, certificates: fresh.certs.length },
+            this.copy ? 'SAML IdP metadata changed' : 'SAML IdP metadata loaded',
+          );
         }
         this.copy = fresh;
         this.lastSuccessAt = new Date();
@@ -84,12 +86,21 @@ export class IdpMetadataRefresher {
       }
     } catch (error) {
       if (this.closed) return false;
-      const reason = error instanceof IdpMetadataError ? error.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
+      const reason =
+        error instanceof IdpMetadataError
+          ? error.message
+          : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
       this.lastError = reason;
-      logger.warn({ url: shownUrl(url), reason },
-        this.copy ? 'SAML IdP metadata refresh failed; keeping the last good copy' : 'SAML IdP metadata unavailable; SAML sign-in waits for it');
+      logger.warn(
+        { url: shownUrl(url), reason },
+        this.copy
+          ? 'SAML IdP metadata refresh failed; keeping the last good copy'
+          : 'SAML IdP metadata unavailable; SAML sign-in waits for it',
+      );
     }
-    this.schedule(taken ? this.options.refreshSeconds : Math.min(this.options.refreshSeconds, RETRY_AFTER_FAILURE_SECONDS));
+    this.schedule(
+      taken ? this.options.refreshSeconds : Math.min(this.options.refreshSeconds, RETRY_AFTER_FAILURE_SECONDS),
+    );
     return taken;
   }
 

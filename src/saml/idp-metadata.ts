@@ -35,11 +35,17 @@ export interface FetchOptions {
 
 /** Fetches and parses the metadata; any failure is an IdpMetadataError saying why. */
 export async function fetchIdpMetadata(url: string, options: FetchOptions): Promise<IdpMetadata> {
-  const signal = options.signal ? AbortSignal.any([AbortSignal.timeout(options.timeoutMs), options.signal]) : AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal
+    ? AbortSignal.any([AbortSignal.timeout(options.timeoutMs), options.signal])
+    : AbortSignal.timeout(options.timeoutMs);
   let xml: string;
   try {
     // A redirect is refused rather than followed: it could lead off https.
-    const response = await fetch(url, { signal, redirect: 'error', headers: { accept: 'application/samlmetadata+xml, application/xml, text/xml' } });
+    const response = await fetch(url, {
+      signal,
+      redirect: 'error',
+      headers: { accept: 'application/samlmetadata+xml, application/xml, text/xml' },
+    });
     if (!response.ok) {
       await response.body?.cancel();
       throw new IdpMetadataError(`the server answered HTTP ${response.status}`);
@@ -92,11 +98,14 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new IdpMetadataError('a DOCTYPE is not allowed in SAML metadata');
   const problems: string[] = [];
   const complain = (message: string) => void problems.push(message.split('\n')[0]!.replace(/^\[xmldom \w+\]\s*/, ''));
-  const doc = new DOMParser({ locator: {}, errorHandler: { warning: complain, error: complain, fatalError: complain } })
-    .parseFromString(xml, 'text/xml');
+  const doc = new DOMParser({
+    locator: {},
+    errorHandler: { warning: complain, error: complain, fatalError: complain },
+  }).parseFromString(xml, 'text/xml');
   if (problems.length > 0) throw new IdpMetadataError(`the document is not well-formed XML: ${problems[0]}`);
   for (let i = 0; i < doc.childNodes.length; i++) {
-    if (doc.childNodes.item(i)?.nodeType === DOCUMENT_TYPE) throw new IdpMetadataError('a DOCTYPE is not allowed in SAML metadata');
+    if (doc.childNodes.item(i)?.nodeType === DOCUMENT_TYPE)
+      throw new IdpMetadataError('a DOCTYPE is not allowed in SAML metadata');
   }
   const root = doc.documentElement;
   if (!root || root.namespaceURI !== MD || root.localName !== 'EntityDescriptor') {
@@ -105,16 +114,20 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
   const entityId = root.getAttribute('entityID')?.trim();
   if (!entityId) throw new IdpMetadataError('the EntityDescriptor has no entityID');
 
-  const idp = children(root, MD, 'IDPSSODescriptor')
-    .find((d) => (d.getAttribute('protocolSupportEnumeration') ?? '').split(/\s+/).includes(SAML2_PROTOCOL));
+  const idp = children(root, MD, 'IDPSSODescriptor').find((d) =>
+    (d.getAttribute('protocolSupportEnumeration') ?? '').split(/\s+/).includes(SAML2_PROTOCOL),
+  );
   if (!idp) throw new IdpMetadataError('no IDPSSODescriptor for SAML 2.0');
 
   // Our SP-initiated login sends the AuthnRequest by redirect (authn-request.ts): a POST-only IdP
   // needs SAML_IDP_SSO_URL set by hand.
   const ssoUrl = children(idp, MD, 'SingleSignOnService')
-    .find((s) => s.getAttribute('Binding') === REDIRECT_BINDING)?.getAttribute('Location')?.trim();
+    .find((s) => s.getAttribute('Binding') === REDIRECT_BINDING)
+    ?.getAttribute('Location')
+    ?.trim();
   if (!ssoUrl) throw new IdpMetadataError('no SingleSignOnService with the HTTP-Redirect binding');
-  if (!/^https?:\/\//i.test(ssoUrl) || !URL.canParse(ssoUrl)) throw new IdpMetadataError(`the SingleSignOnService Location "${ssoUrl}" is not a URL`);
+  if (!/^https?:\/\//i.test(ssoUrl) || !URL.canParse(ssoUrl))
+    throw new IdpMetadataError(`the SingleSignOnService Location "${ssoUrl}" is not a URL`);
 
   const certs = signingCertificates(idp);
   if (certs.length === 0) throw new IdpMetadataError('no signing certificate in the IDPSSODescriptor');

@@ -17,13 +17,22 @@ export interface JitOptions {
 }
 
 /** The active user this identity signs in as, created or linked if need be, role mapped. */
-export async function ssoUserFor(directory: Directory, identity: SamlIdentity, options: JitOptions): Promise<UserRecord> {
+export async function ssoUserFor(
+  directory: Directory,
+  identity: SamlIdentity,
+  options: JitOptions,
+): Promise<UserRecord> {
   const user = await findOrCreate(directory, identity, options, true);
   if (user.status !== 'active') throw new SamlError('user_inactive', USER_INACTIVE);
   return applyRoleMapping(directory, user, identity.admin, options.logger);
 }
 
-async function findOrCreate(directory: Directory, identity: SamlIdentity, options: JitOptions, mayCreate: boolean): Promise<UserRecord> {
+async function findOrCreate(
+  directory: Directory,
+  identity: SamlIdentity,
+  options: JitOptions,
+  mayCreate: boolean,
+): Promise<UserRecord> {
   const byNameId = await directory.findUserByNameId(identity.nameId);
   if (byNameId) return byNameId;
   if (!identity.email) throw new SamlError('saml_email_missing', EMAIL_MISSING);
@@ -32,7 +41,13 @@ async function findOrCreate(directory: Directory, identity: SamlIdentity, option
   if (!mayCreate) throw new DirectoryError('conflict', 'the user changed while signing in; try again');
   try {
     return await directory.createUser(
-      { name: identity.name ?? identity.email, email: identity.email, role: identity.admin ? 'admin' : 'user', kind: 'sso', nameId: identity.nameId },
+      {
+        name: identity.name ?? identity.email,
+        email: identity.email,
+        role: identity.admin ? 'admin' : 'user',
+        kind: 'sso',
+        nameId: identity.nameId,
+      },
       SAML,
     );
   } catch (error) {
@@ -55,7 +70,8 @@ async function link(directory: Directory, user: UserRecord, nameId: string, opti
     return await directory.linkSso(user.id, nameId, SAML);
   } catch (error) {
     // Another assertion bound them since the lookup: the script refused atomically.
-    if (error instanceof DirectoryError && error.code === 'saml_account_bound') return refuseBinding(directory, user, nameId);
+    if (error instanceof DirectoryError && error.code === 'saml_account_bound')
+      return refuseBinding(directory, user, nameId);
     throw error;
   }
 }
@@ -67,7 +83,12 @@ async function refuseBinding(directory: Directory, user: UserRecord, attemptedNa
 
 // The mapping may promote and demote, but never demotes the last active admin: that login
 // still succeeds, keeping the role, because locking everyone out of the admin API is worse.
-async function applyRoleMapping(directory: Directory, user: UserRecord, admin: boolean | undefined, logger: Logger): Promise<UserRecord> {
+async function applyRoleMapping(
+  directory: Directory,
+  user: UserRecord,
+  admin: boolean | undefined,
+  logger: Logger,
+): Promise<UserRecord> {
   if (admin === undefined) return user;
   const role = admin ? 'admin' : 'user';
   if (user.role === role) return user;

@@ -21,11 +21,14 @@ export function loginSecret(req: Request): string {
 }
 
 export function setLoginCookie(res: Response, secret: string, maxAgeSeconds: number): void {
-  res.append('Set-Cookie', serialize(LOGIN_COOKIE, secret, {
-    httpOnly: true,
-    secure: true,
-    sameSite: 'none',
-    path: '/saml',
-    maxAge: maxAgeSeconds,
-  }));
+  res.append(
+    'Set-Cookie',
+    serialize(LOGIN_COOKIE, secret, {
+      httpOnly: true,
+      secure: true,
+      sameSite: 'none',
+      path: '/saml',
+      maxAge: maxAgeSeconds,
+    }),
+  );
 }

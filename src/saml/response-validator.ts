@@ -48,10 +48,14 @@ export class ResponseValidator {
     const status = checkStatus(guarded.response);
     if (status) return status;
     if (!guarded.responseSigned && !guarded.assertionSigned) {
-      return refusal('saml_signature_invalid', 'The response is not signed: the IdP must sign the assertion, the response, or both.');
+      return refusal(
+        'saml_signature_invalid',
+        'The response is not signed: the IdP must sign the assertion, the response, or both.',
+      );
     }
 
-    const parts: SignedParts = guarded.responseSigned && guarded.assertionSigned ? 'both' : guarded.responseSigned ? 'response' : 'assertion';
+    const parts: SignedParts =
+      guarded.responseSigned && guarded.assertionSigned ? 'both' : guarded.responseSigned ? 'response' : 'assertion';
     let signedAssertionXml: string;
     try {
       const { profile } = await this.saml[parts].validatePostResponseAsync({ SAMLResponse: samlResponse });
@@ -89,18 +93,27 @@ function checkEnvelope(guarded: GuardedResponse, settings: ValidationSettings): 
   if (issuers.length > 1) return refusal('saml_response_malformed', 'The Response has more than one Issuer.');
   const issuer = issuers[0] ? text(issuers[0]) : undefined;
   if (issuer === undefined ? responseSigned : issuer !== settings.idpEntityId) {
-    return refusal('saml_issuer_mismatch', `The Response was issued by "${issuer ?? '(none)'}", not by the configured IdP "${settings.idpEntityId}".`);
+    return refusal(
+      'saml_issuer_mismatch',
+      `The Response was issued by "${issuer ?? '(none)'}", not by the configured IdP "${settings.idpEntityId}".`,
+    );
   }
   const destination = response.getAttribute('Destination') || undefined;
   if (destination === undefined ? responseSigned : destination !== settings.acsUrl) {
-    return refusal('saml_destination_mismatch', `The Response is for "${destination ?? '(none)'}", not this ACS (${settings.acsUrl}).`);
+    return refusal(
+      'saml_destination_mismatch',
+      `The Response is for "${destination ?? '(none)'}", not this ACS (${settings.acsUrl}).`,
+    );
   }
   return undefined;
 }
 
 // The signed SubjectConfirmationData says which request this answers; an unsigned Response may
 // repeat it but not contradict it, nor add one the assertion does not sign.
-function crossCheckInResponseTo(guarded: GuardedResponse, assertion: VerifiedAssertion): VerifiedAssertion | SamlRefusal {
+function crossCheckInResponseTo(
+  guarded: GuardedResponse,
+  assertion: VerifiedAssertion,
+): VerifiedAssertion | SamlRefusal {
   const onResponse = guarded.response.getAttribute('InResponseTo') || undefined;
   if (onResponse === undefined || onResponse === assertion.inResponseTo) return assertion;
   if (assertion.inResponseTo === undefined && guarded.responseSigned) return { ...assertion, inResponseTo: onResponse };
@@ -109,7 +122,11 @@ function crossCheckInResponseTo(guarded: GuardedResponse, assertion: VerifiedAss
 
 function fromNodeSaml(error: unknown): SamlRefusal {
   const message = error instanceof Error ? error.message : String(error);
-  if (/signature/i.test(message)) return refusal('saml_signature_invalid', `The signature does not verify with the configured IdP certificate (${message}).`);
+  if (/signature/i.test(message))
+    return refusal(
+      'saml_signature_invalid',
+      `The signature does not verify with the configured IdP certificate (${message}).`,
+    );
   if (/audience/i.test(message)) return refusal('saml_audience_mismatch', message);
   if (/not yet valid/i.test(message)) return refusal('saml_not_yet_valid', message);
   if (/expired/i.test(message)) return refusal('saml_expired', message);

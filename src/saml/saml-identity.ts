@@ -13,10 +13,30 @@ const EMAIL_ADDRESS_FORMATS = new Set([
 export const TRANSIENT_FORMAT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient';
 
 const ATTRIBUTE_NAMES = {
-  email: ['email', 'mail', 'urn:oid:0.9.2342.19200300.100.1.3', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress'],
-  displayName: ['displayName', 'urn:oid:2.16.840.1.113730.3.1.241', 'http://schemas.microsoft.com/identity/claims/displayname'],
-  firstName: ['firstName', 'givenName', 'urn:oid:2.5.4.42', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname'],
-  lastName: ['lastName', 'sn', 'surname', 'urn:oid:2.5.4.4', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname'],
+  email: [
+    'email',
+    'mail',
+    'urn:oid:0.9.2342.19200300.100.1.3',
+    'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
+  ],
+  displayName: [
+    'displayName',
+    'urn:oid:2.16.840.1.113730.3.1.241',
+    'http://schemas.microsoft.com/identity/claims/displayname',
+  ],
+  firstName: [
+    'firstName',
+    'givenName',
+    'urn:oid:2.5.4.42',
+    'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname',
+  ],
+  lastName: [
+    'lastName',
+    'sn',
+    'surname',
+    'urn:oid:2.5.4.4',
+    'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname',
+  ],
 } as const;
 
 export interface SamlIdentity {
@@ -36,7 +56,8 @@ export interface RoleMapping {
 
 export function samlIdentity(assertion: VerifiedAssertion, mapping: RoleMapping): SamlIdentity {
   const first = (names: readonly string[]) => names.map((n) => assertion.attributes.get(n)?.[0]).find(Boolean);
-  const fromNameId = assertion.nameIdFormat && EMAIL_ADDRESS_FORMATS.has(assertion.nameIdFormat) ? assertion.nameId : undefined;
+  const fromNameId =
+    assertion.nameIdFormat && EMAIL_ADDRESS_FORMATS.has(assertion.nameIdFormat) ? assertion.nameId : undefined;
   const found = fromNameId ?? first(ATTRIBUTE_NAMES.email);
   const email = (found === undefined ? '' : canonicalEmail(found)) || undefined;
   // Control characters would make the directory refuse the whole user over a display name.

@@ -41,7 +41,8 @@ export interface SamlSettings extends SpSettings, ValidationSettings {
 }
 
 /** Whether SAML is on: an IdP given by hand (all three SAML_IDP_*) or by its metadata URL. */
-export const samlConfigured = (config: Config): boolean => Boolean(config.saml.idpMetadata) || config.saml.idpCerts.length > 0;
+export const samlConfigured = (config: Config): boolean =>
+  Boolean(config.saml.idpMetadata) || config.saml.idpCerts.length > 0;
 
 /** The SP side of the settings, or undefined when SAML is not configured. */
 export function spSettings(config: Config): SpSettings | undefined {
@@ -74,7 +75,7 @@ export function samlSettings(config: Config, idp?: IdpMetadata): SamlSettings | 
   const { saml } = config;
   const idpEntityId = saml.idpEntityId ?? idp?.entityId;
   const idpSsoUrl = saml.idpSsoUrl ?? idp?.ssoUrl;
-  const idpCerts = saml.idpCerts.length > 0 ? saml.idpCerts : idp?.certs ?? [];
+  const idpCerts = saml.idpCerts.length > 0 ? saml.idpCerts : (idp?.certs ?? []);
   if (!sp || !idpEntityId || !idpSsoUrl || idpCerts.length === 0) return undefined;
   return Object.freeze({ ...sp, idpEntityId, idpSsoUrl, idpCerts });
 }

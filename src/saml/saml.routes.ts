@@ -16,7 +16,9 @@ const missing = (what: string): never => {
 };
 
 /** /saml: SP metadata, SP-initiated login, and the assertion consumer. */
-export function samlRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'redis' | 'logger' | 'samlPool' | 'samlIdp'>): Router {
+export function samlRoutes(
+  deps: Pick<AppDeps, 'directory' | 'config' | 'redis' | 'logger' | 'samlPool' | 'samlIdp'>,
+): Router {
   const router = Router();
   const sp = spSettings(deps.config);
   if (!sp) {
@@ -25,7 +27,10 @@ export function samlRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'redis' 
   }
   const store = new SamlRequestStore(deps.redis, deps.directory.keys);
   // With SAML_IDP_METADATA_URL, whom we trust is what the refresher last fetched.
-  const settings = currentSamlSettings(deps.config, deps.config.saml.idpMetadata ? deps.samlIdp ?? missing('IdP metadata refresher') : undefined);
+  const settings = currentSamlSettings(
+    deps.config,
+    deps.config.saml.idpMetadata ? (deps.samlIdp ?? missing('IdP metadata refresher')) : undefined,
+  );
   const acs: AcsDeps = {
     directory: deps.directory,
     store,
@@ -43,24 +48,34 @@ export function samlRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'redis' 
     const now = settings();
     const requestId = newRequestId();
     const secret = loginSecret(req);
-    const issued = await store.issue(requestId, secret, { relayState: safeRelayPath(req.query.RelayState) }, LOGIN_REQUEST_TTL_SECONDS);
+    const issued = await store.issue(
+      requestId,
+      secret,
+      { relayState: safeRelayPath(req.query.RelayState) },
+      LOGIN_REQUEST_TTL_SECONDS,
+    );
     if (!issued) throw new Error('SAML request id collision');
     const idpUrl = await loginRedirectUrl(now, requestId);
     setLoginCookie(res, secret, LOGIN_REQUEST_TTL_SECONDS);
     res.set('Cache-Control', 'no-store').redirect(302, idpUrl);
   });
 
-  router.post('/acs', express.urlencoded({ extended: false, limit: ACS_BODY_LIMIT_BYTES, parameterLimit: 10 }), async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    if (typeof body.SAMLResponse !== 'string' || body.SAMLResponse === '') throw new SamlError('saml_response_missing', RESPONSE_MISSING);
-    const login = await completeSamlLogin(acs, {
-      samlResponse: body.SAMLResponse,
-      relayState: body.RelayState,
-      browserSecret: readLoginCookie(req),
-    });
-    setSessionCookie(res, login.token, login.session.absoluteExpiresAt, deps.config.publicUrl);
-    res.set('Cache-Control', 'no-store').redirect(302, login.redirectTo);
-  });
+  router.post(
+    '/acs',
+    express.urlencoded({ extended: false, limit: ACS_BODY_LIMIT_BYTES, parameterLimit: 10 }),
+    async (req, res) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      if (typeof body.SAMLResponse !== 'string' || body.SAMLResponse === '')
+        throw new SamlError('saml_response_missing', RESPONSE_MISSING);
+      const login = await completeSamlLogin(acs, {
+        samlResponse: body.SAMLResponse,
+        relayState: body.RelayState,
+        browserSecret: readLoginCookie(req),
+      });
+      setSessionCookie(res, login.token, login.session.absoluteExpiresAt, deps.config.publicUrl);
+      res.set('Cache-Control', 'no-store').redirect(302, login.redirectTo);
+    },
+  );
 
   router.use(samlRefusals(deps.logger));
   return router;
@@ -69,11 +84,17 @@ export function samlRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'redis' 
 // A refused response is answered here and now, as a problem document: never a redirect.
 function samlRefusals(logger: Logger): ErrorRequestHandler {
   return (error, req, _res, next) => {
-    const refused = error instanceof SamlError ? error
-      : (error as { type?: string })?.type === 'entity.too.large' ? new SamlError('saml_response_too_large', RESPONSE_TOO_LARGE)
-        : undefined;
+    const refused =
+      error instanceof SamlError
+        ? error
+        : (error as { type?: string })?.type === 'entity.too.large'
+          ? new SamlError('saml_response_too_large', RESPONSE_TOO_LARGE)
+          : undefined;
     if (!refused) return next(error);
-    logger.warn({ code: refused.code, detail: refused.message, path: req.originalUrl, ip: req.ip }, 'saml sign-in refused');
+    logger.warn(
+      { code: refused.code, detail: refused.message, path: req.originalUrl, ip: req.ip },
+      'saml sign-in refused',
+    );
     next(refused.toProblem());
   };
 }

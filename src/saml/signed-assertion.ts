@@ -23,9 +23,15 @@ export interface VerifiedAssertion {
   attributes: Map<string, string[]>;
 }
 
-export function readSignedAssertion(signedXml: string, settings: ValidationSettings, nowMs: number): VerifiedAssertion | SamlRefusal {
+export function readSignedAssertion(
+  signedXml: string,
+  settings: ValidationSettings,
+  nowMs: number,
+): VerifiedAssertion | SamlRefusal {
   const malformed = (detail: string) => refusal('saml_response_malformed', detail);
-  const doc = new DOMParser({ errorHandler: { warning: () => {}, error: () => {}, fatalError: () => {} } }).parseFromString(signedXml, 'text/xml');
+  const doc = new DOMParser({
+    errorHandler: { warning: () => {}, error: () => {}, fatalError: () => {} },
+  }).parseFromString(signedXml, 'text/xml');
   const assertion = doc.documentElement;
   if (!assertion || assertion.namespaceURI !== NS.assertion || assertion.localName !== 'Assertion') {
     return malformed('The signed content is not an assertion.');
@@ -35,14 +41,18 @@ export function readSignedAssertion(signedXml: string, settings: ValidationSetti
 
   const issuer = text(children(assertion, NS.assertion, 'Issuer')[0]);
   if (issuer !== settings.idpEntityId) {
-    return refusal('saml_issuer_mismatch', `The assertion was issued by "${issuer}", not by the configured IdP "${settings.idpEntityId}".`);
+    return refusal(
+      'saml_issuer_mismatch',
+      `The assertion was issued by "${issuer}", not by the configured IdP "${settings.idpEntityId}".`,
+    );
   }
 
   const [subject, ...moreSubjects] = children(assertion, NS.assertion, 'Subject');
   if (!subject || moreSubjects.length > 0) return malformed('The assertion must have exactly one Subject.');
   const nameIds = children(subject, NS.assertion, 'NameID');
   const nameId = text(nameIds[0]);
-  if (nameIds.length !== 1 || !nameId || nameId.length > 1024) return malformed('The Subject must have exactly one non-empty NameID.');
+  if (nameIds.length !== 1 || !nameId || nameId.length > 1024)
+    return malformed('The Subject must have exactly one non-empty NameID.');
   const nameIdFormat = nameIds[0]!.getAttribute('Format') || undefined;
 
   const confirmation = bearerConfirmation(subject, settings, nowMs);
@@ -63,12 +73,16 @@ export function readSignedAssertion(signedXml: string, settings: ValidationSetti
 
 /** A bearer SubjectConfirmation addressed to our ACS and valid now; the first problem otherwise. */
 function bearerConfirmation(subject: Element, settings: ValidationSettings, nowMs: number) {
-  const bearers = children(subject, NS.assertion, 'SubjectConfirmation').filter((c) => c.getAttribute('Method') === BEARER);
+  const bearers = children(subject, NS.assertion, 'SubjectConfirmation').filter(
+    (c) => c.getAttribute('Method') === BEARER,
+  );
   if (bearers.length === 0) return refusal('saml_response_malformed', 'The Subject has no bearer SubjectConfirmation.');
   let first: SamlRefusal | undefined;
   for (const bearer of bearers) {
     const data = children(bearer, NS.assertion, 'SubjectConfirmationData')[0];
-    const outcome = data ? checkConfirmationData(data, settings, nowMs) : refusal('saml_response_malformed', 'SubjectConfirmationData is missing.');
+    const outcome = data
+      ? checkConfirmationData(data, settings, nowMs)
+      : refusal('saml_response_malformed', 'SubjectConfirmationData is missing.');
     if (!('code' in outcome)) return outcome;
     first ??= outcome;
   }
@@ -78,19 +92,24 @@ function bearerConfirmation(subject: Element, settings: ValidationSettings, nowM
 function checkConfirmationData(data: Element, settings: ValidationSettings, nowMs: number) {
   const recipient = data.getAttribute('Recipient') ?? '';
   if (recipient !== settings.acsUrl) {
-    return refusal('saml_recipient_mismatch', `The assertion is for the recipient "${recipient}", not this ACS (${settings.acsUrl}).`);
+    return refusal(
+      'saml_recipient_mismatch',
+      `The assertion is for the recipient "${recipient}", not this ACS (${settings.acsUrl}).`,
+    );
   }
   const window = checkWindow(data, 'SubjectConfirmationData', settings, nowMs);
   if ('code' in window) return window;
   // A bearer assertion must say until when it may be used: it is how replays are bounded.
-  if (window.notOnOrAfterMs === undefined) return refusal('saml_response_malformed', 'SubjectConfirmationData has no NotOnOrAfter.');
+  if (window.notOnOrAfterMs === undefined)
+    return refusal('saml_response_malformed', 'SubjectConfirmationData has no NotOnOrAfter.');
   return { notOnOrAfterMs: window.notOnOrAfterMs, inResponseTo: data.getAttribute('InResponseTo') || undefined };
 }
 
 function checkConditions(assertion: Element, settings: ValidationSettings, nowMs: number) {
   const all = children(assertion, NS.assertion, 'Conditions');
   const conditions = all[0];
-  if (all.length !== 1 || !conditions) return refusal('saml_response_malformed', 'The assertion must have exactly one Conditions element.');
+  if (all.length !== 1 || !conditions)
+    return refusal('saml_response_malformed', 'The assertion must have exactly one Conditions element.');
   const window = checkWindow(conditions, 'Conditions', settings, nowMs);
   if ('code' in window) return window;
   const restrictions = children(conditions, NS.assertion, 'AudienceRestriction');
@@ -98,7 +117,10 @@ function checkConditions(assertion: Element, settings: ValidationSettings, nowMs
   for (const restriction of restrictions) {
     const audiences = children(restriction, NS.assertion, 'Audience').map(text);
     if (!audiences.includes(settings.spEntityId)) {
-      return refusal('saml_audience_mismatch', `The assertion is for the audience "${audiences.join('", "')}", not ${settings.spEntityId}.`);
+      return refusal(
+        'saml_audience_mismatch',
+        `The assertion is for the audience "${audiences.join('", "')}", not ${settings.spEntityId}.`,
+      );
     }
   }
   return window;
@@ -110,7 +132,8 @@ function checkWindow(el: Element, what: string, settings: ValidationSettings, no
   const notOnOrAfter = el.getAttribute('NotOnOrAfter') || undefined;
   const notBeforeMs = notBefore === undefined ? undefined : parseDateTime(notBefore);
   const notOnOrAfterMs = notOnOrAfter === undefined ? undefined : parseDateTime(notOnOrAfter);
-  if (Number.isNaN(notBeforeMs) || Number.isNaN(notOnOrAfterMs)) return refusal('saml_response_malformed', `${what} has an invalid time.`);
+  if (Number.isNaN(notBeforeMs) || Number.isNaN(notOnOrAfterMs))
+    return refusal('saml_response_malformed', `${what} has an invalid time.`);
   if (notBeforeMs !== undefined && nowMs + settings.clockSkewMs < notBeforeMs) {
     return refusal('saml_not_yet_valid', `The assertion is not valid before ${notBefore} (${what}).`);
   }

@@ -32,7 +32,10 @@ export class SamlValidationPool {
   private readonly piscina: Piscina<ValidationTask, ValidationOutcome>;
 
   /** `settings`: the default for tasks that bring none (a fixed IdP, as in the bench). */
-  constructor(private readonly settings: ValidationSettings | undefined, size: number) {
+  constructor(
+    private readonly settings: ValidationSettings | undefined,
+    size: number,
+  ) {
     this.piscina = new Piscina({
       filename: VALIDATION_WORKER_FILE,
       // Threads start with the first login, not with every server that has SAML configured.

@@ -29,30 +29,42 @@ export interface GuardedResponse {
 export function decodeSamlResponse(base64: string, maxXmlBytes: number): string | SamlRefusal {
   if (!BASE64.test(base64)) return refusal('saml_response_malformed', 'SAMLResponse is not base64.');
   const bytes = Buffer.from(base64, 'base64');
-  if (bytes.length > maxXmlBytes) return refusal('saml_response_too_large', 'The SAML response is larger than this service accepts.');
+  if (bytes.length > maxXmlBytes)
+    return refusal('saml_response_too_large', 'The SAML response is larger than this service accepts.');
   return bytes.toString('utf8');
 }
 
 /** Parses strictly (any parser complaint refuses) and checks the structure described above. */
 export function guardResponseXml(xml: string): GuardedResponse | SamlRefusal {
   // No DTD is needed by SAML, and entity declarations are how XML bombs and XXE begin.
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return refusal('saml_response_malformed', 'A DOCTYPE is not allowed in a SAML response.');
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml))
+    return refusal('saml_response_malformed', 'A DOCTYPE is not allowed in a SAML response.');
   const problems: string[] = [];
   const complain = (message: string) => void problems.push(message.split('\n')[0]!.replace(/^\[xmldom \w+\]\s*/, ''));
-  const doc = new DOMParser({ locator: {}, errorHandler: { warning: complain, error: complain, fatalError: complain } })
-    .parseFromString(xml, 'text/xml');
-  if (problems.length > 0) return refusal('saml_response_malformed', `The SAML response is not well-formed XML: ${problems[0]}`);
+  const doc = new DOMParser({
+    locator: {},
+    errorHandler: { warning: complain, error: complain, fatalError: complain },
+  }).parseFromString(xml, 'text/xml');
+  if (problems.length > 0)
+    return refusal('saml_response_malformed', `The SAML response is not well-formed XML: ${problems[0]}`);
 
   const topLevel = [...nodes(doc.childNodes)];
-  if (topLevel.some((n) => n.nodeType === DOCUMENT_TYPE)) return refusal('saml_response_malformed', 'A DOCTYPE is not allowed in a SAML response.');
+  if (topLevel.some((n) => n.nodeType === DOCUMENT_TYPE))
+    return refusal('saml_response_malformed', 'A DOCTYPE is not allowed in a SAML response.');
   const roots = topLevel.filter(isElement);
   const response = roots[0];
-  if (roots.length !== 1 || !response) return refusal('saml_response_malformed', 'A SAML response has exactly one root element.');
+  if (roots.length !== 1 || !response)
+    return refusal('saml_response_malformed', 'A SAML response has exactly one root element.');
   if (!is(response, NS.protocol, 'Response')) {
     return refusal('saml_response_malformed', `Expected a samlp:Response, got ${response.nodeName}.`);
   }
 
-  const found = { assertions: [] as Element[], encrypted: 0, signatures: [] as Element[], signedInfos: [] as Element[] };
+  const found = {
+    assertions: [] as Element[],
+    encrypted: 0,
+    signatures: [] as Element[],
+    signedInfos: [] as Element[],
+  };
   walk(response, (el) => {
     if (el.localName === 'Assertion') found.assertions.push(el);
     else if (el.localName === 'EncryptedAssertion') found.encrypted++;
@@ -60,11 +72,17 @@ export function guardResponseXml(xml: string): GuardedResponse | SamlRefusal {
     else if (el.localName === 'SignedInfo') found.signedInfos.push(el);
   });
   if (found.encrypted > 0) {
-    return refusal('saml_encrypted_assertion', 'Encrypted assertions are not supported: turn assertion encryption off at the IdP.');
+    return refusal(
+      'saml_encrypted_assertion',
+      'Encrypted assertions are not supported: turn assertion encryption off at the IdP.',
+    );
   }
   const assertion = found.assertions[0];
   if (found.assertions.length !== 1 || !assertion) {
-    return refusal('saml_response_malformed', `A SAML response must carry exactly one assertion (found ${found.assertions.length}).`);
+    return refusal(
+      'saml_response_malformed',
+      `A SAML response must carry exactly one assertion (found ${found.assertions.length}).`,
+    );
   }
   if (assertion.parentNode !== response || !is(assertion, NS.assertion, 'Assertion')) {
     return refusal('saml_response_malformed', 'The assertion must be a saml:Assertion directly inside the Response.');
@@ -78,7 +96,12 @@ export function guardResponseXml(xml: string): GuardedResponse | SamlRefusal {
 
 // Signatures sit only where they are verified, once per element, with one SignedInfo free of
 // comments (CVE-2025-29774 hid a second SignedInfo, CVE-2025-29775 a digest in a comment).
-function checkSignatures(signatures: Element[], signedInfos: Element[], response: Element, assertion: Element): SamlRefusal | undefined {
+function checkSignatures(
+  signatures: Element[],
+  signedInfos: Element[],
+  response: Element,
+  assertion: Element,
+): SamlRefusal | undefined {
   const bad = (detail: string) => refusal('saml_signature_invalid', detail);
   const parents = new Set<Node>();
   for (const signature of signatures) {

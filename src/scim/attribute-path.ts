@@ -16,7 +16,11 @@ export const SCHEMA_URNS: readonly string[] = [CORE_USER, ENTERPRISE_USER];
 // \w without the u flag is ASCII [A-Za-z0-9_]: exactly nameChar minus "-".
 const ATTRNAME = /^(?:[A-Za-z][\w-]*|\$ref)$/;
 // Names that reach or shadow Object.prototype when used as keys: never attribute names.
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype', ...Object.getOwnPropertyNames(Object.prototype)].map((n) => n.toLowerCase()));
+const FORBIDDEN = new Set(
+  ['__proto__', 'constructor', 'prototype', ...Object.getOwnPropertyNames(Object.prototype)].map((n) =>
+    n.toLowerCase(),
+  ),
+);
 
 /** True for keys that must never be used on a plain object built from input (case-insensitive). */
 export const isForbiddenKey = (key: string): boolean => FORBIDDEN.has(key.toLowerCase());
@@ -38,7 +42,9 @@ export function parseAttributePath(text: string, options: { bareSchema?: boolean
   let schema: string | undefined;
   if (text.slice(0, 4).toLowerCase() === 'urn:') {
     const lower = text.toLowerCase();
-    schema = SCHEMA_URNS.find((urn) => lower.startsWith(urn.toLowerCase()) && (lower.length === urn.length || lower[urn.length] === ':'));
+    schema = SCHEMA_URNS.find(
+      (urn) => lower.startsWith(urn.toLowerCase()) && (lower.length === urn.length || lower[urn.length] === ':'),
+    );
     if (schema === undefined) return undefined;
     if (text.length === schema.length) return options.bareSchema ? { schema } : undefined;
     rest = text.slice(schema.length + 1);
@@ -51,7 +57,11 @@ export function parseAttributePath(text: string, options: { bareSchema?: boolean
 const shown = (text: string) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 
 export const notAPath = (text: string, place: string) =>
-  new ScimError(400, `${place}: ${shown(text)} is not an attribute path (an attribute name, optionally after a schema URN of this service and with one sub-attribute, at most ${MAX_PATH_LENGTH} characters).`, 'invalidPath');
+  new ScimError(
+    400,
+    `${place}: ${shown(text)} is not an attribute path (an attribute name, optionally after a schema URN of this service and with one sub-attribute, at most ${MAX_PATH_LENGTH} characters).`,
+    'invalidPath',
+  );
 
 /** Throws 400 invalidPath unless `text` is an attribute path; `place` names the parameter. */
 export function checkAttributePath(text: string, place: string): AttributePath {
@@ -65,9 +75,14 @@ export function checkAttributeList(list: string, place: string): string[] {
   if (list.length > MAX_PATHS * (MAX_PATH_LENGTH + 1)) {
     throw new ScimError(400, `${place} is too long: at most ${MAX_PATHS} attribute names.`, 'invalidValue');
   }
-  const names = list.split(',').map((name) => name.trim()).filter(Boolean);
-  if (names.length === 0) throw new ScimError(400, 'attributes and excludedAttributes take a comma-separated list.', 'invalidValue');
-  if (names.length > MAX_PATHS) throw new ScimError(400, `${place} names more than ${MAX_PATHS} attributes.`, 'invalidValue');
+  const names = list
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  if (names.length === 0)
+    throw new ScimError(400, 'attributes and excludedAttributes take a comma-separated list.', 'invalidValue');
+  if (names.length > MAX_PATHS)
+    throw new ScimError(400, `${place} names more than ${MAX_PATHS} attributes.`, 'invalidValue');
   for (const name of names) if (!parseAttributePath(name, { bareSchema: true })) throw notAPath(name, place);
   return names;
 }

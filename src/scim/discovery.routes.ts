@@ -11,7 +11,10 @@ type Json = Record<string, unknown>;
 export function discoveryRoutes(baseUrl: string): Router {
   declareScimSchemas();
   const router = Router();
-  const locate = (resource: Json, path: string) => ({ ...resource, meta: { ...(resource.meta as Json), location: `${baseUrl}/${path}` } });
+  const locate = (resource: Json, path: string) => ({
+    ...resource,
+    meta: { ...(resource.meta as Json), location: `${baseUrl}/${path}` },
+  });
   const listOf = (resources: Json[]) => ({
     schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
     totalResults: resources.length,
@@ -19,12 +22,16 @@ export function discoveryRoutes(baseUrl: string): Router {
     itemsPerPage: resources.length,
     Resources: resources,
   });
-  const read = async (resource: { read(): Promise<unknown> }) => JSON.parse(JSON.stringify(await resource.read())) as Json;
+  const read = async (resource: { read(): Promise<unknown> }) =>
+    JSON.parse(JSON.stringify(await resource.read())) as Json;
 
   router.get('/ServiceProviderConfig', async (_req, res) => {
     sendScim(res, 200, locate(await read(new SCIMMY.Resources.ServiceProviderConfig()), 'ServiceProviderConfig'));
   });
-  for (const [path, Resource] of [['Schemas', SCIMMY.Resources.Schema], ['ResourceTypes', SCIMMY.Resources.ResourceType]] as const) {
+  for (const [path, Resource] of [
+    ['Schemas', SCIMMY.Resources.Schema],
+    ['ResourceTypes', SCIMMY.Resources.ResourceType],
+  ] as const) {
     router.get(`/${path}`, async (_req, res) => {
       const list = await read(new Resource());
       const resources = (list.Resources as Json[]).map((r) => locate(r, `${path}/${String(r.id)}`));

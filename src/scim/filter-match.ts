@@ -41,7 +41,8 @@ const present = (v: unknown) => v !== undefined && v !== null && v !== '' && !(A
 function compare(actual: unknown, operator: Operator, expected: Literal | undefined, caseExact: boolean): boolean {
   if (operator === 'pr') return present(actual);
   if (actual === undefined || actual === null) return operator === 'ne' ? expected !== null : false;
-  if (typeof actual === 'boolean' && typeof expected === 'string') expected = expected.toLowerCase() === 'true' ? true : expected.toLowerCase() === 'false' ? false : expected;
+  if (typeof actual === 'boolean' && typeof expected === 'string')
+    expected = expected.toLowerCase() === 'true' ? true : expected.toLowerCase() === 'false' ? false : expected;
   if (typeof actual === 'string' && typeof expected === 'string') {
     if (ISO_DATE.test(actual) && ISO_DATE.test(expected) && ['gt', 'ge', 'lt', 'le', 'eq', 'ne'].includes(operator)) {
       const [a, b] = [Date.parse(actual), Date.parse(expected)];
@@ -49,32 +50,51 @@ function compare(actual: unknown, operator: Operator, expected: Literal | undefi
     }
     const [a, b] = caseExact ? [actual, expected] : [actual.toLowerCase(), expected.toLowerCase()];
     switch (operator) {
-      case 'eq': return a === b;
-      case 'ne': return a !== b;
-      case 'co': return a.includes(b);
-      case 'sw': return a.startsWith(b);
-      case 'ew': return a.endsWith(b);
-      case 'gt': return a > b;
-      case 'ge': return a >= b;
-      case 'lt': return a < b;
-      case 'le': return a <= b;
-      default: return false;
+      case 'eq':
+        return a === b;
+      case 'ne':
+        return a !== b;
+      case 'co':
+        return a.includes(b);
+      case 'sw':
+        return a.startsWith(b);
+      case 'ew':
+        return a.endsWith(b);
+      case 'gt':
+        return a > b;
+      case 'ge':
+        return a >= b;
+      case 'lt':
+        return a < b;
+      case 'le':
+        return a <= b;
+      default:
+        return false;
     }
   }
   switch (operator) {
-    case 'eq': return actual === expected;
-    case 'ne': return actual !== expected;
-    case 'gt': return typeof actual === typeof expected && (actual as number) > (expected as number);
-    case 'ge': return typeof actual === typeof expected && (actual as number) >= (expected as number);
-    case 'lt': return typeof actual === typeof expected && (actual as number) < (expected as number);
-    case 'le': return typeof actual === typeof expected && (actual as number) <= (expected as number);
-    default: return false;
+    case 'eq':
+      return actual === expected;
+    case 'ne':
+      return actual !== expected;
+    case 'gt':
+      return typeof actual === typeof expected && (actual as number) > (expected as number);
+    case 'ge':
+      return typeof actual === typeof expected && (actual as number) >= (expected as number);
+    case 'lt':
+      return typeof actual === typeof expected && (actual as number) < (expected as number);
+    case 'le':
+      return typeof actual === typeof expected && (actual as number) <= (expected as number);
+    default:
+      return false;
   }
 }
 
 /** A multi-valued attribute of simple values matches if any value does. */
 const compareValue = (actual: unknown, op: Operator, expected: Literal | undefined, caseExact: boolean) =>
-  Array.isArray(actual) && op !== 'pr' ? actual.some((v) => compare(v, op, expected, caseExact)) : compare(actual, op, expected, caseExact);
+  Array.isArray(actual) && op !== 'pr'
+    ? actual.some((v) => compare(v, op, expected, caseExact))
+    : compare(actual, op, expected, caseExact);
 
 /** Some value of a multi-valued complex attribute, or the complex attribute itself, matches. */
 function someValue(actual: unknown, matches: (value: Json) => boolean): boolean {
@@ -84,10 +104,14 @@ function someValue(actual: unknown, matches: (value: Json) => boolean): boolean 
 
 function evaluate(node: FilterNode, resource: Json): boolean {
   switch (node.kind) {
-    case 'and': return node.items.every((item) => evaluate(item, resource));
-    case 'or': return node.items.some((item) => evaluate(item, resource));
-    case 'not': return !evaluate(node.item, resource);
-    case 'valuePath': return someValue(lookup(base(resource, node.path), node.path.name!), (value) => evaluate(node.filter, value));
+    case 'and':
+      return node.items.every((item) => evaluate(item, resource));
+    case 'or':
+      return node.items.some((item) => evaluate(item, resource));
+    case 'not':
+      return !evaluate(node.item, resource);
+    case 'valuePath':
+      return someValue(lookup(base(resource, node.path), node.path.name!), (value) => evaluate(node.filter, value));
     case 'compare': {
       const { path, op, value } = node;
       const actual = lookup(base(resource, path), path.name!);

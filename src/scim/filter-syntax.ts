@@ -20,7 +20,11 @@ export type FilterNode =
   /** attr[filter]: some value of the multi-valued (or the complex) attribute matches the filter. */
   | { kind: 'valuePath'; path: AttributePath; filter: FilterNode };
 
-type Token = { kind: '(' | ')' | '[' | ']' | 'value' | 'op' | 'logic' | 'not' | 'sub' | 'attr'; text: string; value?: Literal };
+type Token = {
+  kind: '(' | ')' | '[' | ']' | 'value' | 'op' | 'logic' | 'not' | 'sub' | 'attr';
+  text: string;
+  value?: Literal;
+};
 
 const OPS = new Set<string>(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'lt', 'ge', 'le', 'pr']);
 const LITERALS: Record<string, Literal> = { true: true, false: false, null: null };
@@ -37,7 +41,11 @@ const invalidFilter: Refuse = (why) => new ScimError(400, `Invalid filter: ${why
  * A JSON string literal (RFC 8259 §7, as RFC 7644 says filter strings are) starting at the quote
  * at `at`: its value and the index after its closing quote. One pass, no backtracking.
  */
-export function readStringLiteral(text: string, at: number, refuse: Refuse = invalidFilter): { value: string; end: number } {
+export function readStringLiteral(
+  text: string,
+  at: number,
+  refuse: Refuse = invalidFilter,
+): { value: string; end: number } {
   let value = '';
   let chunk = at + 1;
   for (let i = chunk; i < text.length;) {
@@ -47,7 +55,10 @@ export function readStringLiteral(text: string, at: number, refuse: Refuse = inv
       if (LONE_SURROGATE.test(value)) throw refuse('a string holds a lone surrogate');
       return { value, end: i + 1 };
     }
-    if (code < 0x20) throw refuse(`a control character (such as a tab or a newline) inside a string must be escaped, at position ${i + 1}`);
+    if (code < 0x20)
+      throw refuse(
+        `a control character (such as a tab or a newline) inside a string must be escaped, at position ${i + 1}`,
+      );
     if (code !== 0x5c) {
       i++;
       continue;
@@ -112,7 +123,10 @@ const near = (token: Token | undefined) =>
 /** Recursive descent over the tokens; every level of nesting is counted against MAX_FILTER_DEPTH. */
 class Parser {
   private i = 0;
-  constructor(private readonly tokens: Token[], private readonly refuse: Refuse) {}
+  constructor(
+    private readonly tokens: Token[],
+    private readonly refuse: Refuse,
+  ) {}
 
   private peek = () => this.tokens[this.i];
   private take(kind: Token['kind'], what: string): Token {
@@ -179,7 +193,8 @@ class Parser {
   subAttribute(): AttributePath {
     const { text } = this.take('sub', 'a sub-attribute');
     const path = parseAttributePath(text);
-    if (!path || path.schema !== undefined || path.sub !== undefined) throw this.refuse(`".${text.slice(0, 40)}" is not a sub-attribute`);
+    if (!path || path.schema !== undefined || path.sub !== undefined)
+      throw this.refuse(`".${text.slice(0, 40)}" is not a sub-attribute`);
     return path;
   }
 

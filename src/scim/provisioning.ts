@@ -26,19 +26,32 @@ export interface ProvisioningDeps {
 }
 
 export class ScimProvisioner {
-  constructor(private readonly deps: ProvisioningDeps, private readonly baseUrl: string) {}
+  constructor(
+    private readonly deps: ProvisioningDeps,
+    private readonly baseUrl: string,
+  ) {}
 
   /** A body as directory fields; against `current` (a PUT), a body without `active` keeps the status. */
   private map(body: unknown, current?: UserRecord): DirectoryFields {
     const resource = checkResourceLimits(coerceUser(normalizeUserBody(body), 'in'));
-    return fromScimResource(resource, { adminRoleValues: this.deps.config.scim.adminRoleValues, currentStatus: current?.status });
+    return fromScimResource(resource, {
+      adminRoleValues: this.deps.config.scim.adminRoleValues,
+      currentStatus: current?.status,
+    });
   }
 
   /** The user as SCIM may see them: a password user is a 404, like no user at all (DESIGN.md rule 8). */
   private async current(id: string, ifMatch?: string): Promise<UserRecord> {
     const user = await this.deps.directory.getUser(id);
     if (!user || !managedByScim(user)) throw new ScimError(404, `No User with id ${id}.`);
-    if (ifMatch !== undefined && ifMatch.trim() !== '*' && !ifMatch.split(',').map((t) => t.trim()).includes(etagOf(user.version))) {
+    if (
+      ifMatch !== undefined &&
+      ifMatch.trim() !== '*' &&
+      !ifMatch
+        .split(',')
+        .map((t) => t.trim())
+        .includes(etagOf(user.version))
+    ) {
       throw new ScimError(412, `The User changed: its version is ${etagOf(user.version)}.`);
     }
     return user;
@@ -47,16 +60,19 @@ export class ScimProvisioner {
   async create(body: unknown): Promise<UserRecord> {
     const fields = this.map(body);
     try {
-      return await this.deps.directory.createUser({
-        name: fields.name,
-        email: fields.email,
-        userName: fields.userName,
-        externalId: fields.externalId,
-        role: fields.role ?? 'user',
-        kind: 'sso',
-        status: fields.active ? 'active' : 'inactive',
-        scim: fields.scim,
-      }, SCIM);
+      return await this.deps.directory.createUser(
+        {
+          name: fields.name,
+          email: fields.email,
+          userName: fields.userName,
+          externalId: fields.externalId,
+          role: fields.role ?? 'user',
+          kind: 'sso',
+          status: fields.active ? 'active' : 'inactive',
+          scim: fields.scim,
+        },
+        SCIM,
+      );
     } catch (error) {
       if (await this.collidesWithPasswordUser(error, fields)) throw new ScimError(409, HAND_OVER_DETAIL, 'uniqueness');
       throw error;
@@ -68,10 +84,13 @@ export class ScimProvisioner {
     if (!(error instanceof DirectoryError)) return false;
     const { directory } = this.deps;
     const holder =
-      error.code === 'email_taken' ? await directory.findUserByEmail(fields.email)
-      : error.code === 'username_taken' ? await directory.findUserByUserName(fields.userName)
-      : error.code === 'external_id_taken' && fields.externalId ? await directory.findUserByExternalId(fields.externalId)
-      : null;
+      error.code === 'email_taken'
+        ? await directory.findUserByEmail(fields.email)
+        : error.code === 'username_taken'
+          ? await directory.findUserByUserName(fields.userName)
+          : error.code === 'external_id_taken' && fields.externalId
+            ? await directory.findUserByExternalId(fields.externalId)
+            : null;
     return holder !== null && !managedByScim(holder);
   }
 
@@ -84,7 +103,8 @@ export class ScimProvisioner {
     if (!Array.isArray(message.schemas) || message.schemas.length !== 1 || message.schemas[0] !== PATCH_OP) {
       throw new ScimError(400, `A PATCH body must have schemas ["${PATCH_OP}"].`, 'invalidSyntax');
     }
-    if (!Array.isArray(message.Operations)) throw new ScimError(400, 'A PATCH body needs an Operations array.', 'invalidValue');
+    if (!Array.isArray(message.Operations))
+      throw new ScimError(400, 'A PATCH body needs an Operations array.', 'invalidValue');
     // Entra ID sends empty PATCHes; there is nothing to do.
     if (message.Operations.length === 0) return this.current(id, ifMatch);
     return this.write(id, ifMatch, async (user) => {
@@ -94,7 +114,9 @@ export class ScimProvisioner {
       const User = userSchema();
       const patched = await patch.apply(new User(resource, 'out') as never);
       if (!patched) return undefined;
-      return fromScimResource(checkResourceLimits(coerceUser(toPlain(patched), 'in')), { adminRoleValues: this.deps.config.scim.adminRoleValues });
+      return fromScimResource(checkResourceLimits(coerceUser(toPlain(patched), 'in')), {
+        adminRoleValues: this.deps.config.scim.adminRoleValues,
+      });
     });
   }
 
@@ -104,22 +126,31 @@ export class ScimProvisioner {
    * all survive. With If-Match, a change in between is the client's 412 instead. Profile and
    * status go in one write, so a refusal (the last active admin) leaves everything as it was.
    */
-  private async write(id: string, ifMatch: string | undefined, compute: (user: UserRecord) => Promise<DirectoryFields | undefined>) {
+  private async write(
+    id: string,
+    ifMatch: string | undefined,
+    compute: (user: UserRecord) => Promise<DirectoryFields | undefined>,
+  ) {
     for (let attempt = 0; ; attempt++) {
       const user = await this.current(id, ifMatch);
       const fields = await compute(user);
       if (!fields) return user;
       let written: UserRecord;
       try {
-        written = await this.deps.directory.updateUser(id, {
-          name: fields.name,
-          email: fields.email,
-          userName: fields.userName,
-          externalId: fields.externalId ?? '',
-          scim: fields.scim,
-          ...(fields.role ? { role: fields.role } : {}),
-          status: fields.active ? 'active' : 'inactive',
-        }, SCIM, { expectedVersion: user.version, keepLastAdminRole: true });
+        written = await this.deps.directory.updateUser(
+          id,
+          {
+            name: fields.name,
+            email: fields.email,
+            userName: fields.userName,
+            externalId: fields.externalId ?? '',
+            scim: fields.scim,
+            ...(fields.role ? { role: fields.role } : {}),
+            status: fields.active ? 'active' : 'inactive',
+          },
+          SCIM,
+          { expectedVersion: user.version, keepLastAdminRole: true },
+        );
       } catch (error) {
         const raced = error instanceof DirectoryError && error.code === 'version_mismatch';
         if (raced && ifMatch === undefined && attempt < MAX_ATTEMPTS) continue;

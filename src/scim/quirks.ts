@@ -10,7 +10,8 @@ import { checkPatchPath } from './filter-syntax.js';
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** "True"/"False" (any case) to booleans. */
 export function booleanish(value: unknown): unknown {
@@ -35,9 +36,11 @@ function inspect(root: unknown): boolean {
     const { value, depth } = stack.pop()!;
     if (value === null) hasNull = true;
     if (typeof value !== 'object' || value === null) continue;
-    if (depth >= MAX_VALUE_DEPTH) throw new ScimError(400, `A value nests deeper than ${MAX_VALUE_DEPTH} levels.`, 'invalidValue');
+    if (depth >= MAX_VALUE_DEPTH)
+      throw new ScimError(400, `A value nests deeper than ${MAX_VALUE_DEPTH} levels.`, 'invalidValue');
     for (const [key, item] of Object.entries(value)) {
-      if (!Array.isArray(value) && isForbiddenKey(key)) throw new ScimError(400, `"${key}" is not an attribute name.`, 'invalidValue');
+      if (!Array.isArray(value) && isForbiddenKey(key))
+        throw new ScimError(400, `"${key}" is not an attribute name.`, 'invalidValue');
       stack.push({ value: item, depth: depth + 1 });
     }
   }
@@ -52,7 +55,11 @@ function withoutNulls(value: unknown): unknown {
 function stripNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.filter((v) => v !== null).map(stripNulls);
   if (!isObject(value)) return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, stripNulls(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, stripNulls(v)]),
+  );
 }
 
 const managerOf = (value: unknown) => (typeof value === 'string' ? (value ? { value } : undefined) : value);
@@ -92,7 +99,8 @@ const MANAGER_PATH = `${ENTERPRISE_USER}:manager`.toLowerCase();
 export function normalizePatchOperations(operations: unknown, current: Json): PatchOperation[] {
   if (!Array.isArray(operations)) return operations as PatchOperation[];
   return operations.map((raw) => {
-    if (!isObject(raw)) throw new ScimError(400, 'Each PATCH operation is an object with op, and path or value.', 'invalidValue');
+    if (!isObject(raw))
+      throw new ScimError(400, 'Each PATCH operation is an object with op, and path or value.', 'invalidValue');
     const op = typeof raw.op === 'string' ? raw.op.toLowerCase() : (raw.op as string);
     const path = raw.path as string | undefined;
     // scimmy splits and resolves paths with regexes that are quadratic or backtrack: bounded
@@ -103,11 +111,13 @@ export function normalizePatchOperations(operations: unknown, current: Json): Pa
 
     if (typeof path === 'string' && path.toLowerCase() === 'active') value = booleanish(value);
     if (path === undefined && isObject(value)) {
-      value = Object.fromEntries(Object.entries(value).map(([k, v]) => {
-        if (k.toLowerCase() === 'active') return [k, booleanish(v)];
-        if (k.toLowerCase() === MANAGER_PATH) return [k, managerOf(v)];
-        return [k, v];
-      }));
+      value = Object.fromEntries(
+        Object.entries(value).map(([k, v]) => {
+          if (k.toLowerCase() === 'active') return [k, booleanish(v)];
+          if (k.toLowerCase() === MANAGER_PATH) return [k, managerOf(v)];
+          return [k, v];
+        }),
+      );
       const enterprise = (value as Json)[ENTERPRISE_USER];
       if (isObject(enterprise) && 'manager' in enterprise) enterprise.manager = managerOf(enterprise.manager);
     }
@@ -122,7 +132,8 @@ export function normalizePatchOperations(operations: unknown, current: Json): Pa
       const exists = entries.some((entry) => String(entry.type ?? '').toLowerCase() === type!.toLowerCase());
       if (!exists) {
         const entry: Json = { type, [sub!]: value };
-        if (entries.length === 0 && ['emails', 'phonenumbers', 'addresses'].includes(key.toLowerCase())) entry.primary = true;
+        if (entries.length === 0 && ['emails', 'phonenumbers', 'addresses'].includes(key.toLowerCase()))
+          entry.primary = true;
         return { op: 'add', path: key, value: [entry] };
       }
     }

@@ -12,7 +12,8 @@ export const MAX_RESOURCE_BYTES = 64 * 1024;
 const tooBig = (path: string, what: string) => new ScimError(400, `${path}: ${what}.`, 'invalidValue');
 
 // SCIM names an extension's attribute "urn:…:User:department", a sub-attribute "name.givenName".
-const child = (parent: string, key: string) => (parent === '' ? key : parent.startsWith('urn:') && !parent.includes('.') ? `${parent}:${key}` : `${parent}.${key}`);
+const child = (parent: string, key: string) =>
+  parent === '' ? key : parent.startsWith('urn:') && !parent.includes('.') ? `${parent}:${key}` : `${parent}.${key}`;
 
 /** Refuses (400 invalidValue naming the attribute) a coerced User resource over the limits; else answers it. */
 export function checkResourceLimits<T>(resource: T): T {
@@ -21,9 +22,11 @@ export function checkResourceLimits<T>(resource: T): T {
     const { value, path } = stack.pop()!;
     if (typeof value === 'string') {
       const bytes = Buffer.byteLength(value, 'utf8');
-      if (bytes > MAX_STRING_BYTES) throw tooBig(path || 'value', `at most ${MAX_STRING_BYTES} bytes of text (got ${bytes})`);
+      if (bytes > MAX_STRING_BYTES)
+        throw tooBig(path || 'value', `at most ${MAX_STRING_BYTES} bytes of text (got ${bytes})`);
     } else if (Array.isArray(value)) {
-      if (value.length > MAX_VALUES) throw tooBig(path || 'value', `at most ${MAX_VALUES} values (got ${value.length})`);
+      if (value.length > MAX_VALUES)
+        throw tooBig(path || 'value', `at most ${MAX_VALUES} values (got ${value.length})`);
       value.forEach((item, i) => stack.push({ value: item, path: `${path}[${i}]` }));
     } else if (value !== null && typeof value === 'object') {
       for (const [key, item] of Object.entries(value)) stack.push({ value: item, path: child(path, key) });

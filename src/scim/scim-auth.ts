@@ -12,7 +12,10 @@ export function scimAuth(directory: Directory, tokens: ScimTokenCache): RequestH
     if (!token) throw new ScimError(401, 'Send a SCIM token as Authorization: Bearer <token>.');
     if (!(await tokens.verify(token))) {
       if (await directory.sessionExists(token)) {
-        throw new ScimError(403, 'This is a sign-in session token; SCIM needs a SCIM token (POST /api/v1/scim-tokens).');
+        throw new ScimError(
+          403,
+          'This is a sign-in session token; SCIM needs a SCIM token (POST /api/v1/scim-tokens).',
+        );
       }
       throw new ScimError(401, 'The SCIM token is not valid or was revoked.');
     }

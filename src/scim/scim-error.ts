@@ -8,7 +8,11 @@ export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 /** A SCIM protocol error (RFC 7644 §3.12): status as a string, scimType where the RFC names one. */
 export class ScimError extends Error {
   override name = 'ScimError';
-  constructor(readonly status: number, readonly detail: string, readonly scimType?: string) {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly scimType?: string,
+  ) {
     super(detail);
   }
 
@@ -42,5 +46,9 @@ export function toScimError(error: unknown): ScimError | undefined {
   if (!edge) return undefined;
   const spec = refusalSpec(edge.code);
   const scim: { status: number; scimType?: string; detail?: string } = spec.scim ?? { status: spec.status };
-  return new ScimError(edge.status ?? scim.status, edge.scimDetail ?? scim.detail ?? edge.detail ?? spec.message, edge.scimType ?? scim.scimType);
+  return new ScimError(
+    edge.status ?? scim.status,
+    edge.scimDetail ?? scim.detail ?? edge.detail ?? spec.message,
+    edge.scimType ?? scim.scimType,
+  );
 }

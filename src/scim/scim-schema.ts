@@ -25,12 +25,15 @@ export function declareScimSchemas(): void {
     etag: { supported: true },
     changePassword: { supported: false },
     bulk: { supported: false },
-    authenticationSchemes: [{
-      type: 'oauthbearertoken',
-      name: 'Bearer token',
-      description: 'A SCIM token created by a Rune admin (POST /api/v1/scim-tokens), sent as Authorization: Bearer <token>.',
-      primary: true,
-    }],
+    authenticationSchemes: [
+      {
+        type: 'oauthbearertoken',
+        name: 'Bearer token',
+        description:
+          'A SCIM token created by a Rune admin (POST /api/v1/scim-tokens), sent as Authorization: Bearer <token>.',
+        primary: true,
+      },
+    ],
   });
   declared = true;
 }
@@ -50,7 +53,8 @@ export function userSchema(): SchemaConstructor {
  * third of the cost (no instance with per-attribute accessors is built).
  */
 export function coerceUser(data: object, direction: 'in' | 'out'): Record<string, unknown> {
-  const definition = (userSchema() as unknown as { definition: { coerce(data: object, direction: string): object } }).definition;
+  const definition = (userSchema() as unknown as { definition: { coerce(data: object, direction: string): object } })
+    .definition;
   try {
     return definition.coerce(data, direction) as Record<string, unknown>;
   } catch (error) {

@@ -30,8 +30,10 @@ const toTarget = (path: AttributePath): Target => ({
   sub: path.sub,
 });
 
-const keyOf = (object: Json, name: string) => Object.keys(object).find((key) => key.toLowerCase() === name.toLowerCase());
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const keyOf = (object: Json, name: string) =>
+  Object.keys(object).find((key) => key.toLowerCase() === name.toLowerCase());
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function containerOf(resource: Json, target: Target): Json | undefined {
   if (!target.extension) return resource;
@@ -102,7 +104,8 @@ export function projector(projection: Projection): ((resource: Json) => Json) | 
   if (list === undefined) return undefined;
   const place = including ? 'attributes' : 'excludedAttributes';
   // RFC 7644 §3.9: with both, attributes wins; the other is still checked, never ignored unread.
-  if (including && projection.excludedAttributes !== undefined) checkAttributeList(String(projection.excludedAttributes), 'excludedAttributes');
+  if (including && projection.excludedAttributes !== undefined)
+    checkAttributeList(String(projection.excludedAttributes), 'excludedAttributes');
   const targets = checkAttributeList(String(list), place).map((name) => {
     const path = parseAttributePath(name, { bareSchema: true });
     if (!path) throw new ScimError(400, `${place}: ${name} is not an attribute path.`, 'invalidPath');

@@ -17,10 +17,16 @@ export class ScimTokenCache {
   private readonly entries = new Map<string, { record: ScimTokenRecord; until: number; touchedAt: number }>();
   private readonly subscriber: RedisClient;
 
-  constructor(private readonly directory: Directory, subscriber: RedisClient, logger: Logger) {
+  constructor(
+    private readonly directory: Directory,
+    subscriber: RedisClient,
+    logger: Logger,
+  ) {
     this.subscriber = subscriber;
     const channel = directory.keys.scimTokenRevocations;
-    subscriber.subscribe(channel).catch((error: Error) => logger.warn({ err: error.message }, 'SCIM token revocations: subscribe failed'));
+    subscriber
+      .subscribe(channel)
+      .catch((error: Error) => logger.warn({ err: error.message }, 'SCIM token revocations: subscribe failed'));
     subscriber.on('message', (from: string, tokenHash: string) => {
       if (from === channel) this.forget(tokenHash);
     });

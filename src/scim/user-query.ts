@@ -33,7 +33,14 @@ const conjuncts = (filter: FilterNode): FilterNode[] => (filter.kind === 'and' ?
 
 /** The value of an `<name> eq <value>` among the terms, for an unprefixed (or core) attribute name. */
 function eqValue(terms: FilterNode[], name: string): Literal | undefined {
-  const term = terms.find((t) => t.kind === 'compare' && t.op === 'eq' && t.path.schema !== ENTERPRISE_USER && t.path.sub === undefined && t.path.name?.toLowerCase() === name);
+  const term = terms.find(
+    (t) =>
+      t.kind === 'compare' &&
+      t.op === 'eq' &&
+      t.path.schema !== ENTERPRISE_USER &&
+      t.path.sub === undefined &&
+      t.path.name?.toLowerCase() === name,
+  );
   return term?.kind === 'compare' ? term.value : undefined;
 }
 
@@ -45,7 +52,8 @@ const eqString = (terms: FilterNode[], name: string) => {
 /** `emails.value eq "x"` and `emails[... and value eq "x"]` both parse to an emails value path. */
 function emailEq(terms: FilterNode[]): string | undefined {
   for (const term of terms) {
-    if (term.kind !== 'valuePath' || term.path.schema === ENTERPRISE_USER || term.path.name?.toLowerCase() !== 'emails') continue;
+    if (term.kind !== 'valuePath' || term.path.schema === ENTERPRISE_USER || term.path.name?.toLowerCase() !== 'emails')
+      continue;
     const value = eqString(conjuncts(term.filter), 'value');
     if (value !== undefined) return value;
   }
@@ -73,7 +81,8 @@ function activeOnly(filter: ParsedFilter): boolean | undefined {
 }
 
 /** The userName of a filter that is exactly `userName eq "…"`: what IdPs send on nearly every request. */
-const userNameOnly = (filter: ParsedFilter): string | undefined => (filter.kind === 'compare' ? eqString([filter], 'username') : undefined);
+const userNameOnly = (filter: ParsedFilter): string | undefined =>
+  filter.kind === 'compare' ? eqString([filter], 'username') : undefined;
 
 function sortResources(resources: Json[], sortBy: string, descending: boolean): Json[] {
   const key = (r: Json) => {
@@ -117,7 +126,8 @@ export async function listScimUsers(directory: Directory, baseUrl: string, param
     }
     const candidate = await indexedCandidate(directory, filter);
     if (candidate !== undefined) {
-      const matches = candidate && managedByScim(candidate) ? present([candidate]).filter((r) => matchesFilter(filter, r)) : [];
+      const matches =
+        candidate && managedByScim(candidate) ? present([candidate]).filter((r) => matchesFilter(filter, r)) : [];
       return { totalResults: matches.length, startIndex, resources: matches.slice(offset, offset + count) };
     }
   }

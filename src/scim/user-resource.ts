@@ -76,7 +76,8 @@ export interface FromScimOptions {
 /** What the directory keeps of a validated SCIM User. */
 export function fromScimResource(resource: Json, options: FromScimOptions): DirectoryFields {
   const email = primaryEmail(resource);
-  if (!email) throw new ScimError(400, 'A user needs an email: send emails, or an email address as userName.', 'invalidValue');
+  if (!email)
+    throw new ScimError(400, 'A user needs an email: send emails, or an email address as userName.', 'invalidValue');
   const name = (resource.name ?? {}) as Json;
   const given = [name.givenName, name.familyName].filter(Boolean).join(' ');
   const fitted = fitName(name.formatted as string, resource.displayName as string, given, email.split('@')[0], email)!;
@@ -88,7 +89,8 @@ export function fromScimResource(resource: Json, options: FromScimOptions): Dire
     const roles = Array.isArray(resource.roles) ? (resource.roles as Json[]) : [];
     role = roles.some((r) => wanted.has(String(r?.value ?? '').toLowerCase())) ? 'admin' : 'user';
   }
-  const active = resource.active === undefined ? (options.currentStatus ?? 'active') === 'active' : resource.active !== false;
+  const active =
+    resource.active === undefined ? (options.currentStatus ?? 'active') === 'active' : resource.active !== false;
   const kept = Object.fromEntries(Object.entries(resource).filter(([key]) => !OWNED.has(key.toLowerCase())));
   return {
     userName: String(resource.userName),

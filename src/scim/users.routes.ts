@@ -22,7 +22,12 @@ const MAX_INTEGER = 1_000_000_000;
  */
 const integer = (value: unknown, name: string): number | undefined => {
   if (value === undefined || value === '') return undefined;
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^[+-]?\d{1,10}$/.test(value) ? Number(value) : NaN;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^[+-]?\d{1,10}$/.test(value)
+        ? Number(value)
+        : NaN;
   if (!Number.isInteger(n) || Math.abs(n) > MAX_INTEGER) {
     throw new ScimError(400, `${name} must be an integer between -${MAX_INTEGER} and ${MAX_INTEGER}.`, 'invalidValue');
   }
@@ -38,7 +43,8 @@ const text = (value: unknown, name: string): string | undefined => {
 /** attributes and excludedAttributes: comma-separated text, or (in a body, or repeated in a query) a list of it. */
 const textList = (value: unknown, name: string): string | undefined => {
   if (!Array.isArray(value)) return text(value, name);
-  if (!value.every((v) => typeof v === 'string')) throw new ScimError(400, `${name} must be a list of attribute names.`, 'invalidValue');
+  if (!value.every((v) => typeof v === 'string'))
+    throw new ScimError(400, `${name} must be a list of attribute names.`, 'invalidValue');
   return value.join(',');
 };
 
@@ -53,9 +59,13 @@ const listParams = (source: Json): ListParams & Projection => {
   const sortBy = text(source.sortBy, 'sortBy');
   if (sortBy !== undefined) checkAttributePath(sortBy, 'sortBy');
   return {
-    filter: text(source.filter, 'filter'), startIndex: integer(source.startIndex, 'startIndex'), count: integer(source.count, 'count'),
-    sortBy, sortOrder: sortOrder(source.sortOrder),
-    attributes: textList(source.attributes, 'attributes'), excludedAttributes: textList(source.excludedAttributes, 'excludedAttributes'),
+    filter: text(source.filter, 'filter'),
+    startIndex: integer(source.startIndex, 'startIndex'),
+    count: integer(source.count, 'count'),
+    sortBy,
+    sortOrder: sortOrder(source.sortOrder),
+    attributes: textList(source.attributes, 'attributes'),
+    excludedAttributes: textList(source.excludedAttributes, 'excludedAttributes'),
   };
 };
 
@@ -63,9 +73,17 @@ const listParams = (source: Json): ListParams & Projection => {
 export function scimUsersRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'jobs'>, baseUrl: string): Router {
   const router = Router();
   const provisioner = new ScimProvisioner(deps, baseUrl);
-  router.param('id', uuidParam((id) => new ScimError(404, `No User with id ${id}.`)));
+  router.param(
+    'id',
+    uuidParam((id) => new ScimError(404, `No User with id ${id}.`)),
+  );
 
-  const sendUser = (req: Request, res: Parameters<Parameters<Router['get']>[1]>[1], status: number, user: UserRecord) => {
+  const sendUser = (
+    req: Request,
+    res: Parameters<Parameters<Router['get']>[1]>[1],
+    status: number,
+    user: UserRecord,
+  ) => {
     const resource = toScimResource(user, baseUrl);
     const shape = projector(req.query as Projection);
     res.set('ETag', etagOf(user.version));

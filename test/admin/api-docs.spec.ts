@@ -8,7 +8,9 @@ import { client } from '../support/http.js';
 
 describe('admin API: the reference page at /api/v1/docs', () => {
   let server: TestServer;
-  before(async () => { server = await startTestServer({}, { workers: false }); });
+  before(async () => {
+    server = await startTestServer({}, { workers: false });
+  });
   after(() => server.close());
 
   const srcs = (html: string) => [...html.matchAll(/\b(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
@@ -27,15 +29,24 @@ describe('admin API: the reference page at /api/v1/docs', () => {
   it('loads only scripts and styles of this origin, and no inline script', async () => {
     const page = await client(server.url).get('/api/v1/docs');
     const loaded = srcs(page.text);
-    expect(loaded.filter((u) => !u.startsWith('/')), 'anything not of this origin').to.deep.equal([]);
+    expect(
+      loaded.filter((u) => !u.startsWith('/')),
+      'anything not of this origin',
+    ).to.deep.equal([]);
     expect(page.text.match(/<script>/g), 'inline scripts (the CSP would block them)').to.equal(null);
     for (const url of loaded) {
       const asset = await fetch(`${server.url}${url}`);
       expect(asset.status, url).to.equal(200);
-      if (url.startsWith('/api/v1/docs/')) expect(asset.headers.get('content-security-policy'), url).to.include("default-src 'self'");
+      if (url.startsWith('/api/v1/docs/'))
+        expect(asset.headers.get('content-security-policy'), url).to.include("default-src 'self'");
       await asset.arrayBuffer();
     }
-    expect(loaded).to.include.members(['/api/v1/docs/swagger-ui-bundle.js', '/api/v1/docs/swagger-ui.css', '/api/v1/docs/initializer.js', '/api/v1/openapi.json']);
+    expect(loaded).to.include.members([
+      '/api/v1/docs/swagger-ui-bundle.js',
+      '/api/v1/docs/swagger-ui.css',
+      '/api/v1/docs/initializer.js',
+      '/api/v1/openapi.json',
+    ]);
   });
 
   it('points Swagger UI at /api/v1/openapi.json, not at the petstore, and sends the document to no validator', async () => {

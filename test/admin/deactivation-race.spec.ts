@@ -25,7 +25,13 @@ describe('admin API: two admins deactivating each other at once @slow', function
     const losers: string[] = [];
     for (let trial = 0; trial < TRIALS; trial++) {
       const newcomer = await directory.createUser(
-        { name: `Racer ${trial}`, email: `racer${trial}@corp.test`, role: 'admin', kind: 'password', passwordHash: PLACEHOLDER_HASH },
+        {
+          name: `Racer ${trial}`,
+          email: `racer${trial}@corp.test`,
+          role: 'admin',
+          kind: 'password',
+          passwordHash: PLACEHOLDER_HASH,
+        },
         { source: 'system' },
       );
       const { token } = await directory.createSession(newcomer.id, 'full');

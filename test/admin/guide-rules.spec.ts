@@ -29,17 +29,26 @@ describe('admin API: the guide’s rules', () => {
     expect(deactivated.body.user).to.include({ status: 'inactive', activeSessions: 0 });
     expect((await t.api.get('/auth/session', { token: t.admin.token })).status).to.equal(401);
     // Hal is now the last active admin and cannot step down or deactivate themselves.
-    expect((await t.api.post(`/api/v1/users/${hal.id}/deactivate`, undefined, as(halToken))).body.code).to.equal('cannot_deactivate_self');
-    expect((await t.api.patch(`/api/v1/users/${hal.id}`, { role: 'user' }, as(halToken))).body.code).to.equal('cannot_change_own_role');
+    expect((await t.api.post(`/api/v1/users/${hal.id}/deactivate`, undefined, as(halToken))).body.code).to.equal(
+      'cannot_deactivate_self',
+    );
+    expect((await t.api.patch(`/api/v1/users/${hal.id}`, { role: 'user' }, as(halToken))).body.code).to.equal(
+      'cannot_change_own_role',
+    );
     // But Hal can bring root back.
-    expect((await t.api.post(`/api/v1/users/${t.admin.id}/activate`, undefined, as(halToken))).body.user.status).to.equal('active');
+    expect(
+      (await t.api.post(`/api/v1/users/${t.admin.id}/activate`, undefined, as(halToken))).body.user.status,
+    ).to.equal('active');
   });
 
   it('a rule refusal is answered in the request: nothing changes and no job is queued', async () => {
     const { directory, redis } = t.server.runtime;
     const hal = await onboardUser(t.api, t.admin.token, { name: 'Hal Helper', email: 'hal@corp.test' }, PASSWORD);
     // Root is the only active admin: deactivating them (by Hal, say) is refused where the status is written.
-    await expectRefusal(directory.deactivateUser(t.admin.id, { actorId: hal.id, source: 'admin-api' }), 'last_active_admin');
+    await expectRefusal(
+      directory.deactivateUser(t.admin.id, { actorId: hal.id, source: 'admin-api' }),
+      'last_active_admin',
+    );
     const jobsAdded = `{${t.server.config.redis.prefix}}:deactivation:id`;
     const before = await redis.get(jobsAdded);
     const refused = await t.api.post(`/api/v1/users/${t.admin.id}/deactivate`, undefined, as(t.admin.token));
@@ -64,12 +73,16 @@ describe('admin API: the guide’s rules', () => {
     expect(inactive.body.users.map((u: { email: string }) => u.email)).to.include('dee@corp.test');
     expect(inactive.body.users.every((u: { status: string }) => u.status === 'inactive')).to.equal(true);
     // Deactivating again changes nothing more.
-    expect((await t.api.post(`/api/v1/users/${user.id}/deactivate`, undefined, as(t.admin.token))).status).to.equal(200);
+    expect((await t.api.post(`/api/v1/users/${user.id}/deactivate`, undefined, as(t.admin.token))).status).to.equal(
+      200,
+    );
   });
 
   it('a reactivated user signs in with their existing password', async () => {
     const dee = await onboardUser(t.api, t.admin.token, { name: 'Dee Active', email: 'dee@corp.test' }, PASSWORD);
-    expect((await t.api.post(`/api/v1/users/${dee.id}/deactivate`, undefined, as(t.admin.token))).body.user.status).to.equal('inactive');
+    expect(
+      (await t.api.post(`/api/v1/users/${dee.id}/deactivate`, undefined, as(t.admin.token))).body.user.status,
+    ).to.equal('inactive');
     const activated = await t.api.post(`/api/v1/users/${dee.id}/activate`, undefined, as(t.admin.token));
     expect(activated.body.user.status).to.equal('active');
     const login = await t.api.post('/auth/login', { email: 'dee@corp.test', password: PASSWORD });
@@ -93,7 +106,11 @@ describe('admin API: the guide’s rules', () => {
 
   it('revokes a user’s sessions on demand', async () => {
     const user = await onboardUser(t.api, t.admin.token, { name: 'Rev Oke', email: 'rev@corp.test' }, PASSWORD);
-    const tokens = await Promise.all([1, 2, 3].map(async () => (await t.api.post('/auth/login', { email: 'rev@corp.test', password: PASSWORD })).body.token));
+    const tokens = await Promise.all(
+      [1, 2, 3].map(
+        async () => (await t.api.post('/auth/login', { email: 'rev@corp.test', password: PASSWORD })).body.token,
+      ),
+    );
     const reply = await t.api.post(`/api/v1/users/${user.id}/revoke-sessions`, undefined, as(t.admin.token));
     expect(reply.status).to.equal(200);
     expect(reply.body.sessionsRevoked).to.equal(4);
@@ -108,7 +125,9 @@ describe('admin API: the guide’s rules', () => {
     expect((await t.api.post('/auth/login', { email: 'aud@corp.test', password: PASSWORD })).status).to.equal(200);
     expect((await t.api.patch(`/api/v1/users/${aud.id}`, { role: 'admin' }, as(t.admin.token))).status).to.equal(200);
     expect((await t.api.patch(`/api/v1/users/${aud.id}`, { role: 'user' }, as(t.admin.token))).status).to.equal(200);
-    expect((await t.api.post(`/api/v1/users/${aud.id}/revoke-sessions`, undefined, as(t.admin.token))).status).to.equal(200);
+    expect((await t.api.post(`/api/v1/users/${aud.id}/revoke-sessions`, undefined, as(t.admin.token))).status).to.equal(
+      200,
+    );
     expect((await t.api.post(`/api/v1/users/${aud.id}/deactivate`, undefined, as(t.admin.token))).status).to.equal(200);
     expect((await t.api.post(`/api/v1/users/${aud.id}/activate`, undefined, as(t.admin.token))).status).to.equal(200);
     expect((await t.api.post(`/api/v1/users/${aud.id}/deactivate`, undefined, as(t.admin.token))).status).to.equal(200);
@@ -122,7 +141,16 @@ describe('admin API: the guide’s rules', () => {
     expect(next.body.events[0].id < times[4]).to.equal(true);
     const all = await t.api.get('/api/v1/audit?limit=200', as(t.admin.token));
     const actions = all.body.events.map((e: { action: string }) => e.action);
-    for (const action of ['user.created', 'user.deactivated', 'user.activated', 'user.deleted', 'user.role_changed', 'sessions.revoked', 'user.password_changed', 'user.signed_in']) {
+    for (const action of [
+      'user.created',
+      'user.deactivated',
+      'user.activated',
+      'user.deleted',
+      'user.role_changed',
+      'sessions.revoked',
+      'user.password_changed',
+      'user.signed_in',
+    ]) {
       expect(actions, action).to.include(action);
     }
     const deactivation = all.body.events.find((e: { action: string }) => e.action === 'user.deactivated');

@@ -23,7 +23,9 @@ interface RouterLayer {
 function routesOf(stack: RouterLayer[], prefix = ''): string[] {
   return stack.flatMap((layer) => {
     if (layer.route) {
-      return Object.keys(layer.route.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${prefix}${layer.route!.path}`);
+      return Object.keys(layer.route.methods)
+        .filter((m) => m !== '_all')
+        .map((m) => `${m.toUpperCase()} ${prefix}${layer.route!.path}`);
     }
     if (layer.handle.stack) {
       const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
@@ -34,14 +36,25 @@ function routesOf(stack: RouterLayer[], prefix = ''): string[] {
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-type Operation = { operationId?: string; security?: unknown[]; responses: Record<string, unknown>; requestBody?: { content: Record<string, { schema: { $ref: string } }> } };
+type Operation = {
+  operationId?: string;
+  security?: unknown[];
+  responses: Record<string, unknown>;
+  requestBody?: { content: Record<string, { schema: { $ref: string } }> };
+};
 
 /** Every operation of a document, with its METHOD /path. */
 const operationsOf = (doc: { paths: Record<string, Record<string, unknown>> }) =>
   Object.entries(doc.paths).flatMap(([path, item]) =>
-    Object.entries(item).filter(([k]) => METHODS.includes(k)).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op: op as Operation })));
+    Object.entries(item)
+      .filter(([k]) => METHODS.includes(k))
+      .map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op: op as Operation })),
+  );
 
-interface LintReport { totals: { errors: number; warnings: number }; problems: { ruleId: string; severity: string; message: string; location: { pointer: string }[] }[] }
+interface LintReport {
+  totals: { errors: number; warnings: number };
+  problems: { ruleId: string; severity: string; message: string; location: { pointer: string }[] }[];
+}
 
 /** redocly lint (the recommended rules) on the document as served. */
 async function redoclyLint(document: unknown): Promise<LintReport> {
@@ -51,8 +64,9 @@ async function redoclyLint(document: unknown): Promise<LintReport> {
     await writeFile(file, JSON.stringify(document, null, 2));
     const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' };
     // rc 1 when there are errors: the report is on stdout either way.
-    const { stdout } = await promisify(execFile)('node_modules/.bin/redocly', ['lint', file, '--format=json'], { env })
-      .catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
+    const { stdout } = await promisify(execFile)('node_modules/.bin/redocly', ['lint', file, '--format=json'], {
+      env,
+    }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
     return JSON.parse(stdout) as LintReport;
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -61,7 +75,10 @@ async function redoclyLint(document: unknown): Promise<LintReport> {
 
 // The health checks answer no 4xx (they run before anything that could refuse), so the
 // recommended rule operation-4xx-response can only warn about them.
-const EXPECTED_WARNINGS = ['operation-4xx-response #/paths/~1healthz/get/responses', 'operation-4xx-response #/paths/~1readyz/get/responses'];
+const EXPECTED_WARNINGS = [
+  'operation-4xx-response #/paths/~1healthz/get/responses',
+  'operation-4xx-response #/paths/~1readyz/get/responses',
+];
 
 describe('admin API: OpenAPI document', () => {
   let server: TestServer;
@@ -76,8 +93,13 @@ describe('admin API: OpenAPI document', () => {
     const reply = await client(server.url).get('/api/v1/openapi.json');
     expect(reply.status).to.equal(200);
     expect(reply.body.openapi).to.equal('3.1.0');
-    const described = new Set(Object.entries(reply.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
-      Object.keys(item).filter((k) => k !== 'parameters').map((method) => `${method.toUpperCase()} ${path}`)));
+    const described = new Set(
+      Object.entries(reply.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
+        Object.keys(item)
+          .filter((k) => k !== 'parameters')
+          .map((method) => `${method.toUpperCase()} ${path}`),
+      ),
+    );
 
     const app = createApp(serverDeps(server.runtime));
     const routes = routesOf((app as unknown as { router: { stack: RouterLayer[] } }).router.stack)
@@ -95,21 +117,40 @@ describe('admin API: OpenAPI document', () => {
   it('passes redocly lint with no errors, and warns only that the health checks have no 4xx', async function () {
     this.timeout(60_000);
     const report = await redoclyLint(document);
-    const errors = report.problems.filter((p) => p.severity === 'error').map((p) => `${p.ruleId} ${p.location[0]?.pointer}: ${p.message}`);
+    const errors = report.problems
+      .filter((p) => p.severity === 'error')
+      .map((p) => `${p.ruleId} ${p.location[0]?.pointer}: ${p.message}`);
     expect(errors, 'redocly lint errors').to.deep.equal([]);
-    const warnings = report.problems.filter((p) => p.severity === 'warn').map((p) => `${p.ruleId} ${p.location[0]?.pointer}`);
+    const warnings = report.problems
+      .filter((p) => p.severity === 'warn')
+      .map((p) => `${p.ruleId} ${p.location[0]?.pointer}`);
     expect(warnings).to.deep.equal(EXPECTED_WARNINGS);
   });
 
   it('names every operation uniquely, documents a 4xx problem on each (but health), and marks the public ones security: []', () => {
     const operations = operationsOf(document);
     const ids = operations.map(({ op }) => op.operationId);
-    expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z]+$/.test(id)), JSON.stringify(ids)).to.equal(true);
+    expect(
+      ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z]+$/.test(id)),
+      JSON.stringify(ids),
+    ).to.equal(true);
     expect(new Set(ids).size).to.equal(ids.length);
-    const without4xx = operations.filter(({ op }) => !Object.keys(op.responses).some((status) => /^4/.test(status))).map((o) => o.route);
+    const without4xx = operations
+      .filter(({ op }) => !Object.keys(op.responses).some((status) => /^4/.test(status)))
+      .map((o) => o.route);
     expect(without4xx).to.deep.equal(['GET /healthz', 'GET /readyz']);
-    const open = operations.filter(({ op }) => Array.isArray(op.security) && op.security.length === 0).map((o) => o.route).sort();
-    expect(open).to.deep.equal(['GET /api/v1/docs', 'GET /api/v1/openapi.json', 'GET /healthz', 'GET /readyz', 'POST /api/v1/setup', 'POST /auth/login']);
+    const open = operations
+      .filter(({ op }) => Array.isArray(op.security) && op.security.length === 0)
+      .map((o) => o.route)
+      .sort();
+    expect(open).to.deep.equal([
+      'GET /api/v1/docs',
+      'GET /api/v1/openapi.json',
+      'GET /healthz',
+      'GET /readyz',
+      'POST /api/v1/setup',
+      'POST /auth/login',
+    ]);
     expect(document.security).to.deep.equal([{ bearer: [] }, { cookie: [] }]);
     expect(document.servers).to.deep.equal([{ url: '/', description: 'This service' }]);
   });
@@ -124,7 +165,10 @@ describe('admin API: OpenAPI document', () => {
 
   it('derives each request body and query from the zod schema its route validates with', () => {
     const asSent = (schema: z.ZodType) => {
-      const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+      const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<
+        string,
+        unknown
+      >;
       return rest;
     };
     const bodies: Record<string, [string, z.ZodType]> = {

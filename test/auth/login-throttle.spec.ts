@@ -21,16 +21,20 @@ describe('auth: sign-in rate limits', () => {
 
   it('answers 429 rate_limited with Retry-After after repeated failures, even to the right password, then recovers', async () => {
     for (let i = 0; i < 3; i++) {
-      expect((await api.post('/auth/login', { email: 'rita@corp.test', password: `wrong guess ${i}` }, from('203.0.113.5'))).status).to.equal(401);
+      expect(
+        (await api.post('/auth/login', { email: 'rita@corp.test', password: `wrong guess ${i}` }, from('203.0.113.5')))
+          .status,
+      ).to.equal(401);
     }
     const limited = await api.post('/auth/login', { email: 'rita@corp.test', password: PASSWORD }, from('203.0.113.5'));
     expect(limited.status).to.equal(429);
     expect(limited.body.code).to.equal('rate_limited');
     expect(Number(limited.headers.get('retry-after'))).to.be.within(1, 2);
     await new Promise((resolve) => setTimeout(resolve, 2100));
-    expect((await api.post('/auth/login', { email: 'rita@corp.test', password: PASSWORD }, from('203.0.113.5'))).status).to.equal(200);
+    expect(
+      (await api.post('/auth/login', { email: 'rita@corp.test', password: PASSWORD }, from('203.0.113.5'))).status,
+    ).to.equal(200);
   });
-
 });
 
 describe('auth: sign-in rate limits across addresses', () => {
@@ -45,12 +49,19 @@ describe('auth: sign-in rate limits across addresses', () => {
   after(() => server.close());
 
   it('slows a distributed attack on one account down without locking the owner out of their usual network', async () => {
-    expect((await api.post('/auth/login', { email: 'rita@corp.test', password: PASSWORD }, from('192.0.2.10'))).status).to.equal(200);
+    expect(
+      (await api.post('/auth/login', { email: 'rita@corp.test', password: PASSWORD }, from('192.0.2.10'))).status,
+    ).to.equal(200);
     // 30 failures (the per-account limit) from 30 addresses, one each.
-    await Promise.all(Array.from({ length: 30 }, (_, i) =>
-      api.post('/auth/login', { email: 'rita@corp.test', password: `spray ${i}` }, from(`198.18.0.${i + 1}`))));
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        api.post('/auth/login', { email: 'rita@corp.test', password: `spray ${i}` }, from(`198.18.0.${i + 1}`)),
+      ),
+    );
     // Past it, an address that keeps guessing gets one attempt and then waits, even with the right password.
-    expect((await api.post('/auth/login', { email: 'rita@corp.test', password: 'one more' }, from('198.18.0.1'))).status).to.equal(401);
+    expect(
+      (await api.post('/auth/login', { email: 'rita@corp.test', password: 'one more' }, from('198.18.0.1'))).status,
+    ).to.equal(401);
     const stranger = await api.post('/auth/login', { email: 'rita@corp.test', password: PASSWORD }, from('198.18.0.1'));
     expect(stranger.status).to.equal(429);
     expect(stranger.body.code).to.equal('rate_limited');

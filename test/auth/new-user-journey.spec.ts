@@ -17,11 +17,21 @@ describe('auth: the new-user journey', () => {
     const admin = await setUpAdmin(api);
 
     // Step 4 of inviting: the temporary password is shown once.
-    const created = await api.post('/api/v1/users', { name: 'Nina New', email: 'Nina.New@Corp.test', role: 'user' }, { token: admin.token });
+    const created = await api.post(
+      '/api/v1/users',
+      { name: 'Nina New', email: 'Nina.New@Corp.test', role: 'user' },
+      { token: admin.token },
+    );
     expect(created.status).to.equal(201);
     const temporaryPassword: string = created.body.temporaryPassword;
     expect(temporaryPassword).to.match(/^[A-Za-z0-9]{16}$/);
-    expect(created.body.user).to.include({ email: 'nina.new@corp.test', role: 'user', status: 'active', kind: 'password', mustChangePassword: true });
+    expect(created.body.user).to.include({
+      email: 'nina.new@corp.test',
+      role: 'user',
+      status: 'active',
+      kind: 'password',
+      mustChangePassword: true,
+    });
     expect(created.headers.get('cache-control')).to.equal('no-store');
     const shown = await api.get(`/api/v1/users/${created.body.user.id}`, { token: admin.token });
     expect(shown.text).not.to.include(temporaryPassword);
@@ -44,19 +54,34 @@ describe('auth: the new-user journey', () => {
     expect(whoami.body.session.scope).to.equal('password-change');
 
     // Step 3: the new password must meet the requirements, and says which it misses.
-    const weak = await api.post('/auth/password', { newPassword: 'password', confirmPassword: 'password' }, { token: first.body.token });
+    const weak = await api.post(
+      '/auth/password',
+      { newPassword: 'password', confirmPassword: 'password' },
+      { token: first.body.token },
+    );
     expect(weak.status).to.equal(400);
     expect(weak.body.code).to.equal('password_rejected');
     expect(weak.body.errors.map((e: { message: string }) => e.message).join(' | '))
-      .to.include('at least 12 characters').and.include('most commonly used');
+      .to.include('at least 12 characters')
+      .and.include('most commonly used');
     const reuse = await api.post('/auth/password', { newPassword: temporaryPassword }, { token: first.body.token });
-    expect(reuse.body.errors.map((e: { message: string }) => e.message)).to.include('must differ from the temporary password');
-    const mismatch = await api.post('/auth/password', { newPassword: 'a long passphrase here', confirmPassword: 'another one' }, { token: first.body.token });
+    expect(reuse.body.errors.map((e: { message: string }) => e.message)).to.include(
+      'must differ from the temporary password',
+    );
+    const mismatch = await api.post(
+      '/auth/password',
+      { newPassword: 'a long passphrase here', confirmPassword: 'another one' },
+      { token: first.body.token },
+    );
     expect(mismatch.status).to.equal(400);
     expect(mismatch.body.errors[0].field).to.equal('confirmPassword');
 
     const newPassword = 'violet tangerine umbrella 42';
-    const changed = await api.post('/auth/password', { newPassword, confirmPassword: newPassword }, { token: first.body.token });
+    const changed = await api.post(
+      '/auth/password',
+      { newPassword, confirmPassword: newPassword },
+      { token: first.body.token },
+    );
     expect(changed.status, changed.text).to.equal(200);
     expect(changed.body.user.mustChangePassword).to.equal(false);
 
@@ -68,7 +93,9 @@ describe('auth: the new-user journey', () => {
     const again = await api.post('/auth/login', { email: 'nina.new@corp.test', password: newPassword });
     expect(again.status).to.equal(200);
     expect(again.body.mustChangePassword).to.equal(false);
-    expect((await api.post('/auth/login', { email: 'nina.new@corp.test', password: temporaryPassword })).status).to.equal(401);
+    expect(
+      (await api.post('/auth/login', { email: 'nina.new@corp.test', password: temporaryPassword })).status,
+    ).to.equal(401);
 
     // The admin sees the last login.
     const listed = await api.get('/api/v1/users?q=nina', { token: admin.token });
@@ -88,7 +115,9 @@ describe('auth: the new-user journey', () => {
     // Nor did any BullMQ job: the password change queued a revocation job carrying ids only.
     const { redis, config } = server.runtime;
     const jobKeys = await redis.keys(`{${config.redis.prefix}}:session-revocation:*`);
-    const jobHashes = await Promise.all(jobKeys.map(async (key) => ((await redis.type(key)) === 'hash' ? redis.hgetall(key) : {})));
+    const jobHashes = await Promise.all(
+      jobKeys.map(async (key) => ((await redis.type(key)) === 'hash' ? redis.hgetall(key) : {})),
+    );
     const jobData = JSON.stringify(jobHashes);
     expect(jobData).to.include('password-change');
     expect(jobData).not.to.include(temporaryPassword);

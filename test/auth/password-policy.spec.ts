@@ -37,37 +37,61 @@ describe('auth: password policy (NIST SP 800-63B)', () => {
     });
 
     it('refuses a 3-character name or local part standing as a word of its own', () => {
-      expect(passwordProblems('dan is the best of all', dan)).to.deep.equal(['must not contain your email address', 'must not contain your name']);
-      expect(passwordProblems('the password of DAN2024', dan), 'a run of letters ends at a digit').to.include('must not contain your name');
+      expect(passwordProblems('dan is the best of all', dan)).to.deep.equal([
+        'must not contain your email address',
+        'must not contain your name',
+      ]);
+      expect(passwordProblems('the password of DAN2024', dan), 'a run of letters ends at a digit').to.include(
+        'must not contain your name',
+      );
     });
 
     it('refuses "dan.smith2024" for Dan Smith, dan.smith@example.com', () => {
-      expect(passwordProblems('dan.smith2024', { ...danSmith, minLength: 8 })).to.deep.equal(['must not contain your email address', 'must not contain your name']);
-      expect(passwordProblems('dan.smith2024', { minLength: 8, name: 'Dan Smith' })).to.deep.equal(['must not contain your name']);
+      expect(passwordProblems('dan.smith2024', { ...danSmith, minLength: 8 })).to.deep.equal([
+        'must not contain your email address',
+        'must not contain your name',
+      ]);
+      expect(passwordProblems('dan.smith2024', { minLength: 8, name: 'Dan Smith' })).to.deep.equal([
+        'must not contain your name',
+      ]);
     });
 
     it('refuses a word of 4 characters or more anywhere, even inside another word', () => {
-      expect(passwordProblems('blacksmithing at midnight', danSmith)).to.deep.equal(['must not contain your email address', 'must not contain your name']);
-      expect(passwordProblems('a long walk on the sandy beach', { minLength: 12, name: 'Andy Li' })).to.include('must not contain your name');
+      expect(passwordProblems('blacksmithing at midnight', danSmith)).to.deep.equal([
+        'must not contain your email address',
+        'must not contain your name',
+      ]);
+      expect(passwordProblems('a long walk on the sandy beach', { minLength: 12, name: 'Andy Li' })).to.include(
+        'must not contain your name',
+      );
     });
 
     it('draws the boundary at 4 characters, and ignores words under 3 (initials)', () => {
       const ann = { minLength: 12, name: 'Ann' };
       const anna = { minLength: 12, name: 'Anna' };
       expect(passwordProblems('a bannister to lean on', ann), '3 characters, inside a word').to.deep.equal([]);
-      expect(passwordProblems('a hosannas to lean on', anna), '4 characters, inside a word').to.deep.equal(['must not contain your name']);
-      expect(passwordProblems('j and k walked a long way', { minLength: 12, name: 'J K Rowling', email: 'jk@corp.test' })).to.deep.equal([]);
+      expect(passwordProblems('a hosannas to lean on', anna), '4 characters, inside a word').to.deep.equal([
+        'must not contain your name',
+      ]);
+      expect(
+        passwordProblems('j and k walked a long way', { minLength: 12, name: 'J K Rowling', email: 'jk@corp.test' }),
+      ).to.deep.equal([]);
     });
 
     it('refuses the whole local part, separators and all, and each of its words', () => {
-      expect(passwordProblems('ask for dsmith77 today', { minLength: 12, email: 'dsmith77@corp.test' })).to.deep.equal(['must not contain your email address']);
-      expect(passwordProblems('my number is 2024 now', { minLength: 12, email: 'dan.2024@corp.test' })).to.deep.equal(['must not contain your email address']);
+      expect(passwordProblems('ask for dsmith77 today', { minLength: 12, email: 'dsmith77@corp.test' })).to.deep.equal([
+        'must not contain your email address',
+      ]);
+      expect(passwordProblems('my number is 2024 now', { minLength: 12, email: 'dan.2024@corp.test' })).to.deep.equal([
+        'must not contain your email address',
+      ]);
     });
   });
 
   it('refuses the temporary password itself', () => {
-    expect(passwordProblems('xK9mP2nQ8vL5wR4t', { ...context, temporaryPassword: 'xK9mP2nQ8vL5wR4t' }))
-      .to.include('must differ from the temporary password');
+    expect(passwordProblems('xK9mP2nQ8vL5wR4t', { ...context, temporaryPassword: 'xK9mP2nQ8vL5wR4t' })).to.include(
+      'must differ from the temporary password',
+    );
   });
 });
 

@@ -13,7 +13,11 @@ describe('auth: sign-in and sessions', () => {
   it('answers an unknown email and a wrong password alike', async () => {
     await onboardUser(t.api, t.admin.token, { name: 'Wendy Wrong', email: 'wendy@corp.test' }, PASSWORD);
     const attempt = (email: string) =>
-      t.api.post('/auth/login', { email, password: 'not the password at all' }, { headers: { 'x-forwarded-for': `198.51.100.${email.length}` } });
+      t.api.post(
+        '/auth/login',
+        { email, password: 'not the password at all' },
+        { headers: { 'x-forwarded-for': `198.51.100.${email.length}` } },
+      );
     const wrong = await attempt('wendy@corp.test');
     const unknown = await attempt('nobody-here@corp.test');
     for (const reply of [wrong, unknown]) {
@@ -34,7 +38,10 @@ describe('auth: sign-in and sessions', () => {
   });
 
   it('tells an SSO user to use the identity provider', async () => {
-    await t.server.runtime.directory.createUser({ name: 'Sam Sso', email: 'sam@corp.test', role: 'user', kind: 'sso' }, { source: 'system' });
+    await t.server.runtime.directory.createUser(
+      { name: 'Sam Sso', email: 'sam@corp.test', role: 'user', kind: 'sso' },
+      { source: 'system' },
+    );
     const reply = await t.api.post('/auth/login', { email: 'sam@corp.test', password: 'anything at all here' });
     expect(reply.status).to.equal(401);
     expect(reply.body.code).to.equal('sso_required');
@@ -48,7 +55,9 @@ describe('auth: sign-in and sessions', () => {
     const stale = await t.api.get('/auth/session', { token: open.body.token });
     expect(stale.status).to.equal(403);
     expect(stale.body.code).to.equal('user_inactive');
-    expect((await t.api.post('/auth/login', { email: 'ivy@corp.test', password: 'wrong password here' })).body.code).to.equal('invalid_credentials');
+    expect(
+      (await t.api.post('/auth/login', { email: 'ivy@corp.test', password: 'wrong password here' })).body.code,
+    ).to.equal('invalid_credentials');
     const right = await t.api.post('/auth/login', { email: 'ivy@corp.test', password: PASSWORD });
     expect(right.status).to.equal(403);
     expect(right.body.code).to.equal('user_inactive');
@@ -79,8 +88,17 @@ describe('auth: sign-in and sessions', () => {
 
     // A cookie-borne state change needs our own Origin (CSRF).
     expect((await t.api.post('/auth/logout', undefined, { cookie: pair })).status).to.equal(403);
-    expect((await t.api.post('/auth/logout', undefined, { cookie: pair, headers: { origin: 'https://evil.test' } })).status).to.equal(403);
-    expect((await t.api.post('/auth/logout', undefined, { cookie: pair, headers: { origin: new URL(t.server.config.publicUrl).origin } })).status).to.equal(204);
+    expect(
+      (await t.api.post('/auth/logout', undefined, { cookie: pair, headers: { origin: 'https://evil.test' } })).status,
+    ).to.equal(403);
+    expect(
+      (
+        await t.api.post('/auth/logout', undefined, {
+          cookie: pair,
+          headers: { origin: new URL(t.server.config.publicUrl).origin },
+        })
+      ).status,
+    ).to.equal(204);
     expect((await t.api.get('/auth/session', { cookie: pair })).status).to.equal(401);
   });
 
@@ -92,13 +110,20 @@ describe('auth: sign-in and sessions', () => {
     expect(bad.status).to.equal(400);
     expect(bad.body.code).to.equal('validation_failed');
     expect(bad.body.errors.map((e: { field: string }) => e.field)).to.have.members(['email', 'password', 'extra']);
-    const broken = await t.api.post('/auth/login', undefined, { raw: '{"email":', headers: { 'content-type': 'application/json' } });
+    const broken = await t.api.post('/auth/login', undefined, {
+      raw: '{"email":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(broken.status).to.equal(400);
     expect(broken.body.code).to.equal('invalid_json');
   });
 
   it('answers 409 to setup once the directory has users', async () => {
-    const again = await t.api.post('/api/v1/setup', { name: 'Second Root', email: 'second@corp.test', password: ADMIN_PASSWORD });
+    const again = await t.api.post('/api/v1/setup', {
+      name: 'Second Root',
+      email: 'second@corp.test',
+      password: ADMIN_PASSWORD,
+    });
     expect(again.status).to.equal(409);
     expect(again.body.code).to.equal('already_set_up');
   });
@@ -106,16 +131,27 @@ describe('auth: sign-in and sessions', () => {
 
 describe('auth: first-admin setup', () => {
   let server: TestServer;
-  before(async () => { server = await startTestServer({ PUBLIC_URL: 'https://id.corp.test' }); });
+  before(async () => {
+    server = await startTestServer({ PUBLIC_URL: 'https://id.corp.test' });
+  });
   after(() => server.close());
 
   it('refuses a weak first password, then creates exactly one admin from racing setups', async () => {
     const api = client(server.url);
-    const weak = await api.post('/api/v1/setup', { name: 'Root Admin', email: 'root@corp.test', password: 'rootadmin123' });
+    const weak = await api.post('/api/v1/setup', {
+      name: 'Root Admin',
+      email: 'root@corp.test',
+      password: 'rootadmin123',
+    });
     expect(weak.status).to.equal(400);
-    expect(weak.body.errors.map((e: { message: string }) => e.message)).to.include('must not contain your email address');
-    const racing = await Promise.all(Array.from({ length: 5 }, (_, i) =>
-      api.post('/api/v1/setup', { name: `Root ${i}`, email: `root${i}@corp.test`, password: ADMIN_PASSWORD })));
+    expect(weak.body.errors.map((e: { message: string }) => e.message)).to.include(
+      'must not contain your email address',
+    );
+    const racing = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        api.post('/api/v1/setup', { name: `Root ${i}`, email: `root${i}@corp.test`, password: ADMIN_PASSWORD }),
+      ),
+    );
     expect(racing.map((r) => r.status).sort()).to.deep.equal([201, 409, 409, 409, 409]);
     const winner = racing.find((r) => r.status === 201)!;
     const login = await api.post('/auth/login', { email: winner.body.user.email, password: ADMIN_PASSWORD });

@@ -15,7 +15,10 @@ describe('cli: admin create and doctor @slow', function () {
   });
 
   it('admin create prints the temporary password once, as JSON for scripts', async () => {
-    const { code, stdout } = await runCli(['admin', 'create', '--email', 'Ops@Corp.test', '--name', 'Ops Admin', '--json'], env);
+    const { code, stdout } = await runCli(
+      ['admin', 'create', '--email', 'Ops@Corp.test', '--name', 'Ops Admin', '--json'],
+      env,
+    );
     expect(code).to.equal(0);
     const out = JSON.parse(stdout);
     expect(out).to.include({ email: 'ops@corp.test', name: 'Ops Admin', role: 'admin' });
@@ -23,7 +26,9 @@ describe('cli: admin create and doctor @slow', function () {
     const directory = new Directory(redis, { prefix, session: { idleTtlSeconds: 60, maxTtlSeconds: 120 } });
     const user = await directory.findUserByEmail('ops@corp.test');
     expect(user?.mustChangePassword).to.equal(true);
-    expect(await new PasswordHasher().verify((await directory.getPasswordHash(user!.id))!, out.temporaryPassword)).to.equal(true);
+    expect(
+      await new PasswordHasher().verify((await directory.getPasswordHash(user!.id))!, out.temporaryPassword),
+    ).to.equal(true);
   });
 
   it('admin create refuses a taken email with one line naming the refusal, and exit code 1', async () => {

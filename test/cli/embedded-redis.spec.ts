@@ -18,10 +18,13 @@ describe('cli: the embedded Redis of serve @slow', function () {
   let redis: ChildProcess;
   before(async () => {
     mkdirSync(join(dataDir, 'redis'));
-    redis = spawn('redis-server', ['--port', '0', '--unixsocket', socket, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    redis = spawn('redis-server', ['--port', '0', '--unixsocket', socket, '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     const probe = new Redis(socket, { maxRetriesPerRequest: 1 });
     probe.on('error', () => undefined); // until redis-server has made its socket
-    for (let i = 0; i < 50 && (await probe.ping().catch(() => 'no')) !== 'PONG'; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && (await probe.ping().catch(() => 'no')) !== 'PONG'; i++)
+      await new Promise((r) => setTimeout(r, 100));
     probe.disconnect();
   });
   after(async () => {
@@ -33,7 +36,12 @@ describe('cli: the embedded Redis of serve @slow', function () {
   it('with REDIS_URL unset and nothing at the default address, a command uses the socket under DATA_DIR', async () => {
     const prefix = testPrefix('cli-embedded');
     // '' is unset for the configuration; the default address is a port nothing listens on.
-    const env = { REDIS_URL: '', REDIS_DEFAULT_URL: `redis://127.0.0.1:${await freePort()}`, DATA_DIR: dataDir, REDIS_PREFIX: prefix };
+    const env = {
+      REDIS_URL: '',
+      REDIS_DEFAULT_URL: `redis://127.0.0.1:${await freePort()}`,
+      DATA_DIR: dataDir,
+      REDIS_PREFIX: prefix,
+    };
     const created = await runCli(['admin', 'create', '--email', 'ops@corp.test', '--name', 'Ops Admin', '--json'], env);
     expect(created.code, created.stderr).to.equal(0);
     const listed = JSON.parse((await runCli(['users', 'list', '--json'], env)).stdout);
@@ -45,7 +53,11 @@ describe('cli: the embedded Redis of serve @slow', function () {
 
   it('without that socket, the line names the default address it tried', async () => {
     const port = await freePort();
-    const run = await runCli(['users', 'list'], { REDIS_URL: '', REDIS_DEFAULT_URL: `redis://127.0.0.1:${port}`, DATA_DIR: join(dataDir, 'elsewhere') });
+    const run = await runCli(['users', 'list'], {
+      REDIS_URL: '',
+      REDIS_DEFAULT_URL: `redis://127.0.0.1:${port}`,
+      DATA_DIR: join(dataDir, 'elsewhere'),
+    });
     expect(run.code).to.equal(1);
     expect(run.stderr).to.include(`cannot reach Redis at redis://127.0.0.1:${port} (ECONNREFUSED)`);
   });

@@ -38,14 +38,21 @@ describe('cli: scim-token @slow', function () {
     expect(status).to.equal(401);
 
     const audit = await api.get('/api/v1/audit?limit=5', { token: admin.token });
-    expect(audit.body.events.find((e: { action: string }) => e.action === 'scim_token.revoked')).to.include({ source: 'cli', target: id });
+    expect(audit.body.events.find((e: { action: string }) => e.action === 'scim_token.revoked')).to.include({
+      source: 'cli',
+      target: id,
+    });
   });
 
   it('scim-token list --json answers what GET /api/v1/scim-tokens answers, and never a token', async () => {
-    const created = JSON.parse((await runCli(['scim-token', 'create', '--name', 'Entra', '--json'], env)).stdout) as { token: string };
+    const created = JSON.parse((await runCli(['scim-token', 'create', '--name', 'Entra', '--json'], env)).stdout) as {
+      token: string;
+    };
     const listed = await runCli(['scim-token', 'list', '--json'], env);
     expect(listed.code, listed.stderr).to.equal(0);
-    expect(JSON.parse(listed.stdout)).to.deep.equal((await api.get('/api/v1/scim-tokens', { token: admin.token })).body);
+    expect(JSON.parse(listed.stdout)).to.deep.equal(
+      (await api.get('/api/v1/scim-tokens', { token: admin.token })).body,
+    );
     expect(listed.stdout).not.to.include(created.token);
     const table = await runCli(['scim-token', 'list'], env);
     expect(lines(table.stdout)[0]).to.match(/^NAME\s+ID\s+CREATED\s+LAST USED$/);

@@ -6,7 +6,14 @@ import { runProgram } from '../../src/cli/program.js';
 async function inProcess(args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await runProgram(['node', 'rune-directory', ...args], { out: (t) => { stdout += t; }, err: (t) => { stderr += t; } });
+  const code = await runProgram(['node', 'rune-directory', ...args], {
+    out: (t) => {
+      stdout += t;
+    },
+    err: (t) => {
+      stderr += t;
+    },
+  });
   return { code, stdout, stderr };
 }
 
@@ -20,19 +27,49 @@ const COMMANDS: [string[], string[]][] = [
   [['worker'], []],
   [['doctor'], ['--json']],
   [['admin'], ['create']],
-  [['admin', 'create'], ['--email', '--name', '--json']],
+  [
+    ['admin', 'create'],
+    ['--email', '--name', '--json'],
+  ],
   [['users'], ['list', 'show', 'set-role', 'deactivate', 'activate', 'delete', 'reset-password']],
-  [['users', 'list'], ['--status', '--role', '--q', '--limit', '--cursor', '--json']],
-  [['users', 'show'], ['<user>', '--json']],
-  [['users', 'set-role'], ['<user>', '<role>', '--json']],
-  [['users', 'deactivate'], ['<user>', '--json']],
-  [['users', 'activate'], ['<user>', '--json']],
-  [['users', 'delete'], ['<user>', '--yes', '--json']],
-  [['users', 'reset-password'], ['<user>', '--json']],
+  [
+    ['users', 'list'],
+    ['--status', '--role', '--q', '--limit', '--cursor', '--json'],
+  ],
+  [
+    ['users', 'show'],
+    ['<user>', '--json'],
+  ],
+  [
+    ['users', 'set-role'],
+    ['<user>', '<role>', '--json'],
+  ],
+  [
+    ['users', 'deactivate'],
+    ['<user>', '--json'],
+  ],
+  [
+    ['users', 'activate'],
+    ['<user>', '--json'],
+  ],
+  [
+    ['users', 'delete'],
+    ['<user>', '--yes', '--json'],
+  ],
+  [
+    ['users', 'reset-password'],
+    ['<user>', '--json'],
+  ],
   [['scim-token'], ['create', 'list', 'revoke']],
-  [['scim-token', 'create'], ['--name', '--json']],
+  [
+    ['scim-token', 'create'],
+    ['--name', '--json'],
+  ],
   [['scim-token', 'list'], ['--json']],
-  [['scim-token', 'revoke'], ['<id>', '--json']],
+  [
+    ['scim-token', 'revoke'],
+    ['<id>', '--json'],
+  ],
   [['audit'], ['--limit', '--cursor', '--json']],
 ];
 
@@ -52,15 +89,18 @@ describe('cli: usage @slow', function () {
     }
   });
 
-  it('rune-directory --help and a subcommand\'s --help, as a process, print the help with exit code 0', async () => {
-    const [top, sub] = await Promise.all([runCli(['--help'], NO_REDIS), runCli(['users', 'reset-password', '--help'], NO_REDIS)]);
+  it("rune-directory --help and a subcommand's --help, as a process, print the help with exit code 0", async () => {
+    const [top, sub] = await Promise.all([
+      runCli(['--help'], NO_REDIS),
+      runCli(['users', 'reset-password', '--help'], NO_REDIS),
+    ]);
     expect(top.code).to.equal(0);
     expect(top.stdout).to.include('Usage: rune-directory').and.to.include('scim-token');
     expect(sub.code).to.equal(0);
     expect(sub.stdout).to.include('Usage: rune-directory users reset-password').and.to.include('--json');
   });
 
-  it('a command group without its command prints the group\'s help on stderr, exit code 2', async () => {
+  it("a command group without its command prints the group's help on stderr, exit code 2", async () => {
     const run = await inProcess(['users']);
     expect(run.code).to.equal(2);
     expect(run.stdout).to.equal('');
@@ -83,16 +123,22 @@ describe('cli: usage @slow', function () {
     const run = await runCli(['frobnicate'], NO_REDIS);
     expect(run.code).to.equal(2);
     expect(run.stdout).to.equal('');
-    expect(lines(run.stderr)).to.deep.equal(["rune-directory: unknown command 'frobnicate'; see rune-directory --help"]);
+    expect(lines(run.stderr)).to.deep.equal([
+      "rune-directory: unknown command 'frobnicate'; see rune-directory --help",
+    ]);
   });
 
   it('an unknown subcommand or option is one line naming it and the command whose help to read, exit code 2', async () => {
     const subcommand = await inProcess(['users', 'frobnicate']);
     const option = await inProcess(['users', 'list', '--frobnicate']);
     expect(subcommand.code).to.equal(2);
-    expect(lines(subcommand.stderr)).to.deep.equal(["rune-directory: unknown command 'frobnicate'; see rune-directory users --help"]);
+    expect(lines(subcommand.stderr)).to.deep.equal([
+      "rune-directory: unknown command 'frobnicate'; see rune-directory users --help",
+    ]);
     expect(option.code).to.equal(2);
-    expect(lines(option.stderr)).to.deep.equal(["rune-directory: unknown option '--frobnicate'; see rune-directory users list --help"]);
+    expect(lines(option.stderr)).to.deep.equal([
+      "rune-directory: unknown option '--frobnicate'; see rune-directory users list --help",
+    ]);
   });
 
   it('a missing required option or argument, or a value out of its choices, is one line and exit code 2', async () => {

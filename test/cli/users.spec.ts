@@ -26,7 +26,7 @@ describe('cli: users @slow', function () {
     return { id: created.body.user.id as string, temporaryPassword: created.body.temporaryPassword as string };
   };
 
-  it('users deactivate of the last active admin is refused with the API\'s code, last_active_admin, in one line (rc 1)', async () => {
+  it("users deactivate of the last active admin is refused with the API's code, last_active_admin, in one line (rc 1)", async () => {
     const run = await runCli(['users', 'deactivate', admin.email], env);
     expect(run.code).to.equal(1);
     expect(lines(run.stderr)).to.have.length(1);
@@ -42,23 +42,34 @@ describe('cli: users @slow', function () {
     const run = await runCli(['users', 'reset-password', 'reset.me@corp.test', '--json'], env);
     expect(run.code, run.stderr).to.equal(0);
     const out = JSON.parse(run.stdout);
-    expect(out.temporaryPassword).to.match(/^[A-Za-z0-9]{16}$/).and.not.to.equal(user.temporaryPassword);
+    expect(out.temporaryPassword)
+      .to.match(/^[A-Za-z0-9]{16}$/)
+      .and.not.to.equal(user.temporaryPassword);
     expect(out.user).to.include({ id: user.id, mustChangePassword: true, activeSessions: 0 });
 
     expect((await api.get('/auth/session', { token: before.body.token })).status).to.equal(401);
-    expect((await api.post('/auth/login', { email: 'reset.me@corp.test', password: user.temporaryPassword })).status).to.equal(401);
+    expect(
+      (await api.post('/auth/login', { email: 'reset.me@corp.test', password: user.temporaryPassword })).status,
+    ).to.equal(401);
     const signIn = await api.post('/auth/login', { email: 'reset.me@corp.test', password: out.temporaryPassword });
     expect(signIn.status, signIn.text).to.equal(200);
     expect(signIn.body.mustChangePassword).to.equal(true);
-    expect((await api.get('/api/v1/users', { token: signIn.body.token })).body.code).to.equal('password_change_required');
+    expect((await api.get('/api/v1/users', { token: signIn.body.token })).body.code).to.equal(
+      'password_change_required',
+    );
   });
 
   it('users list --json answers exactly what GET /api/v1/users answers, filters included', async () => {
-    const [all, apiAll] = [await runCli(['users', 'list', '--json'], env), await api.get('/api/v1/users', { token: admin.token })];
+    const [all, apiAll] = [
+      await runCli(['users', 'list', '--json'], env),
+      await api.get('/api/v1/users', { token: admin.token }),
+    ];
     expect(all.code, all.stderr).to.equal(0);
     expect(JSON.parse(all.stdout)).to.deep.equal(apiAll.body);
     const admins = await runCli(['users', 'list', '--role', 'admin', '--limit', '1', '--json'], env);
-    expect(JSON.parse(admins.stdout)).to.deep.equal((await api.get('/api/v1/users?role=admin&limit=1', { token: admin.token })).body);
+    expect(JSON.parse(admins.stdout)).to.deep.equal(
+      (await api.get('/api/v1/users?role=admin&limit=1', { token: admin.token })).body,
+    );
   });
 
   it('users list prints a table with the last login, or "never"', async () => {
@@ -66,10 +77,12 @@ describe('cli: users @slow', function () {
     expect(run.code, run.stderr).to.equal(0);
     const [header, row] = lines(run.stdout);
     expect(header).to.match(/^NAME\s+EMAIL\s+ROLE\s+STATUS\s+KIND\s+LAST LOGIN$/);
-    expect(row).to.match(/^Cli Subject\s+reset\.me@corp\.test\s+user\s+active\s+password\s+\d{4}-\d\d-\d\d \d\d:\d\dZ$/);
+    expect(row).to.match(
+      /^Cli Subject\s+reset\.me@corp\.test\s+user\s+active\s+password\s+\d{4}-\d\d-\d\d \d\d:\d\dZ$/,
+    );
   });
 
-  it('users deactivate ends the user\'s sessions at once and queues the clean-up; activate and set-role work by id or email', async () => {
+  it("users deactivate ends the user's sessions at once and queues the clean-up; activate and set-role work by id or email", async () => {
     const user = await createUser('cycle@corp.test');
     const session = await api.post('/auth/login', { email: 'cycle@corp.test', password: user.temporaryPassword });
 
@@ -83,14 +96,19 @@ describe('cli: users @slow', function () {
     expect((await runCli(['users', 'activate', 'cycle@corp.test'], env)).code).to.equal(0);
     const promoted = await runCli(['users', 'set-role', 'cycle@corp.test', 'admin'], env);
     expect(promoted.stdout).to.include('is now an admin');
-    expect((await api.get(`/api/v1/users/${user.id}`, { token: admin.token })).body.user).to.include({ status: 'active', role: 'admin' });
+    expect((await api.get(`/api/v1/users/${user.id}`, { token: admin.token })).body.user).to.include({
+      status: 'active',
+      role: 'admin',
+    });
   });
 
   it('users delete asks for --yes when nobody can answer a prompt, then deletes; a signed-in user is refused', async () => {
     const user = await createUser('gone@corp.test');
     const unconfirmed = await runCli(['users', 'delete', 'gone@corp.test'], env);
     expect(unconfirmed.code).to.equal(2);
-    expect(lines(unconfirmed.stderr)).to.deep.equal(['rune-directory: deleting Cli Subject <gone@corp.test> cannot be undone: add --yes to confirm']);
+    expect(lines(unconfirmed.stderr)).to.deep.equal([
+      'rune-directory: deleting Cli Subject <gone@corp.test> cannot be undone: add --yes to confirm',
+    ]);
     expect((await api.get(`/api/v1/users/${user.id}`, { token: admin.token })).status).to.equal(200);
 
     const session = await api.post('/auth/login', { email: 'gone@corp.test', password: user.temporaryPassword });
@@ -106,19 +124,23 @@ describe('cli: users @slow', function () {
     expect((await api.get(`/api/v1/users/${user.id}`, { token: admin.token })).status).to.equal(404);
   });
 
-  it('users show answers the API\'s { user }, and an unknown user is one not_found line (rc 1)', async () => {
+  it("users show answers the API's { user }, and an unknown user is one not_found line (rc 1)", async () => {
     const shown = await runCli(['users', 'show', admin.email, '--json'], env);
-    expect(JSON.parse(shown.stdout)).to.deep.equal((await api.get(`/api/v1/users/${admin.id}`, { token: admin.token })).body);
+    expect(JSON.parse(shown.stdout)).to.deep.equal(
+      (await api.get(`/api/v1/users/${admin.id}`, { token: admin.token })).body,
+    );
     const missing = await runCli(['users', 'show', 'nobody@corp.test'], env);
     expect(missing.code).to.equal(1);
     expect(lines(missing.stderr)).to.have.length(1);
     expect(missing.stderr).to.match(/^rune-directory: not_found: /);
   });
 
-  it('audit --limit 5 --json lists the CLI\'s own changes, newest first, with source cli', async () => {
+  it("audit --limit 5 --json lists the CLI's own changes, newest first, with source cli", async () => {
     const run = await runCli(['audit', '--limit', '5', '--json'], env);
     expect(run.code, run.stderr).to.equal(0);
-    const { events } = JSON.parse(run.stdout) as { events: { at: string; source: string; action: string; target: string }[] };
+    const { events } = JSON.parse(run.stdout) as {
+      events: { at: string; source: string; action: string; target: string }[];
+    };
     expect(events).to.have.length(5);
     const times = events.map((e) => Date.parse(e.at));
     expect(times).to.deep.equal([...times].sort((a, b) => b - a));

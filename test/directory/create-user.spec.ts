@@ -5,13 +5,18 @@ import { expectRefusal } from '../support/expect-refusal.js';
 
 describe('directory: creating users', () => {
   let t: TestDirectory;
-  beforeEach(() => { t = testDirectory({ label: 'create' }); });
+  beforeEach(() => {
+    t = testDirectory({ label: 'create' });
+  });
   afterEach(() => t.cleanup());
 
   const base = () => ({ name: 'Ada Lovelace', email: uniqueEmail(), role: 'user' as const, kind: 'sso' as const });
 
   it('trims the name and lower-cases the email', async () => {
-    const user = await t.directory.createUser({ ...base(), name: '  Ada   Lovelace ', email: ' Ada.L@Example.TEST ' }, SYSTEM);
+    const user = await t.directory.createUser(
+      { ...base(), name: '  Ada   Lovelace ', email: ' Ada.L@Example.TEST ' },
+      SYSTEM,
+    );
     expect(user.name).to.equal('Ada Lovelace');
     expect(user.email).to.equal('ada.l@example.test');
     expect(user.status).to.equal('active');
@@ -29,14 +34,20 @@ describe('directory: creating users', () => {
   });
 
   it('refuses names shorter than 3 or longer than 40 after trimming', async () => {
-    const short = await expectRefusal(t.directory.createUser({ ...base(), name: '  Al  ' }, SYSTEM), 'validation_failed');
+    const short = await expectRefusal(
+      t.directory.createUser({ ...base(), name: '  Al  ' }, SYSTEM),
+      'validation_failed',
+    );
     expect(short.fields[0]!.field).to.equal('name');
     await expectRefusal(t.directory.createUser({ ...base(), name: 'x'.repeat(41) }, SYSTEM), 'validation_failed');
   });
 
   it('refuses an invalid email, role or kind, naming each field', async () => {
     const error = await expectRefusal(
-      t.directory.createUser({ name: 'Bob Smith', email: 'not-an-email', role: 'owner' as never, kind: 'magic' as never }, SYSTEM),
+      t.directory.createUser(
+        { name: 'Bob Smith', email: 'not-an-email', role: 'owner' as never, kind: 'magic' as never },
+        SYSTEM,
+      ),
       'validation_failed',
     );
     expect(error.fields.map((f) => f.field)).to.have.members(['email', 'role', 'kind']);

@@ -5,7 +5,9 @@ import { expectRefusal } from '../support/expect-refusal.js';
 
 describe('directory: listing and search', () => {
   let t: TestDirectory;
-  before(() => { t = testDirectory({ label: 'list' }); });
+  before(() => {
+    t = testDirectory({ label: 'list' });
+  });
   after(() => t.cleanup());
 
   const ids: string[] = [];
@@ -47,7 +49,10 @@ describe('directory: listing and search', () => {
   it('searches by case-insensitive prefix of the email or the name, a full email included', async () => {
     for (const q of ['MARY.SMITH@', 'mary.smith@corp.test', 'Mary Ann', 'mary ann smith', 'MAR']) {
       const page = await t.directory.listUsers({ q });
-      expect(page.users.map((u) => u.name), q).to.deep.equal(['Mary Ann Smith']);
+      expect(
+        page.users.map((u) => u.name),
+        q,
+      ).to.deep.equal(['Mary Ann Smith']);
     }
     expect((await t.directory.listUsers({ q: 'corp.test' })).total).to.equal(0);
     expect((await t.directory.listUsers({ q: 'smith' })).total).to.equal(0);
@@ -67,7 +72,13 @@ describe('directory: listing and search', () => {
 
   it('pages by offset (SCIM startIndex) in the same order, filtered or not', async () => {
     const all = (await t.directory.listUsers({ limit: 200 })).users.map((u) => u.id);
-    for (const [offset, count] of [[0, 5], [7, 10], [20, 10], [25, 3], [30, 5]] as const) {
+    for (const [offset, count] of [
+      [0, 5],
+      [7, 10],
+      [20, 10],
+      [25, 3],
+      [30, 5],
+    ] as const) {
       const page = await t.directory.pageUsers({ offset, count });
       expect(page.total).to.equal(25);
       expect(page.users.map((u) => u.id)).to.deep.equal(all.slice(offset, offset + count));
@@ -76,7 +87,10 @@ describe('directory: listing and search', () => {
     for (let offset = 0; offset <= inactive.length; offset++) {
       const page = await t.directory.pageUsers({ offset, count: 2, status: 'inactive' });
       expect(page.total).to.equal(inactive.length);
-      expect(page.users.map((u) => u.id), `offset ${offset}`).to.deep.equal(inactive.slice(offset, offset + 2));
+      expect(
+        page.users.map((u) => u.id),
+        `offset ${offset}`,
+      ).to.deep.equal(inactive.slice(offset, offset + 2));
     }
     expect((await t.directory.pageUsers({ offset: 0, count: 0, role: 'admin' })).total).to.equal(5);
   });

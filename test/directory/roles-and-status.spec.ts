@@ -5,7 +5,9 @@ import { expectRefusal } from '../support/expect-refusal.js';
 
 describe('directory: roles, deactivation and deletion', () => {
   let t: TestDirectory;
-  beforeEach(() => { t = testDirectory({ label: 'rules' }); });
+  beforeEach(() => {
+    t = testDirectory({ label: 'rules' });
+  });
   afterEach(() => t.cleanup());
 
   describe('changing a role', () => {
@@ -35,7 +37,10 @@ describe('directory: roles, deactivation and deletion', () => {
     it('refuses an update of a stale version', async () => {
       const user = await makeUser(t.directory);
       await t.directory.updateUser(user.id, { name: 'First Rename' }, SYSTEM, { expectedVersion: 1 });
-      await expectRefusal(t.directory.updateUser(user.id, { name: 'Second Rename' }, SYSTEM, { expectedVersion: 1 }), 'version_mismatch');
+      await expectRefusal(
+        t.directory.updateUser(user.id, { name: 'Second Rename' }, SYSTEM, { expectedVersion: 1 }),
+        'version_mismatch',
+      );
     });
   });
 

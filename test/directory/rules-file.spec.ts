@@ -8,7 +8,12 @@ const root = new URL('../../', import.meta.url);
 const RULES = 'src/directory/RULES.md';
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
 
-interface Reference { line: string; file: string; names: string[]; titles: string[] }
+interface Reference {
+  line: string;
+  file: string;
+  names: string[];
+  titles: string[];
+}
 
 /** Each file named on an `enforced:` or `proved:` line, with the names and titles that follow it. */
 function references(markdown: string): Reference[] {
@@ -32,7 +37,8 @@ function references(markdown: string): Reference[] {
 /** The titles of a spec's `it`s written as plain string literals. */
 function itTitles(source: string): Set<string> {
   const titles = new Set<string>();
-  for (const m of source.matchAll(/\bit(?:\.only|\.skip)?\(\s*(['"`])((?:\\.|(?!\1)[^\\])*)\1/g)) titles.add(m[2]!.replace(/\\(.)/g, '$1'));
+  for (const m of source.matchAll(/\bit(?:\.only|\.skip)?\(\s*(['"`])((?:\\.|(?!\1)[^\\])*)\1/g))
+    titles.add(m[2]!.replace(/\\(.)/g, '$1'));
   return titles;
 }
 
@@ -40,7 +46,10 @@ describe('directory: RULES.md', () => {
   const refs = references(read(RULES));
 
   it('names at least one enforcing file and one proving spec for each rule', () => {
-    const sections = read(RULES).split(/\n#{2,3} /).slice(1).filter((s) => !s.startsWith('Rules the code added'));
+    const sections = read(RULES)
+      .split(/\n#{2,3} /)
+      .slice(1)
+      .filter((s) => !s.startsWith('Rules the code added'));
     expect(sections.length).to.be.at.least(10 + 5);
     for (const section of sections) {
       const heading = section.split('\n')[0];
@@ -60,7 +69,10 @@ describe('directory: RULES.md', () => {
 
   it('quotes only titles of tests that exist in the spec it names', () => {
     const proving = refs.filter((r) => r.file.startsWith('test/'));
-    expect(proving.every((r) => r.file.endsWith('.spec.ts') && r.titles.length > 0), 'each spec with a title').to.equal(true);
+    expect(
+      proving.every((r) => r.file.endsWith('.spec.ts') && r.titles.length > 0),
+      'each spec with a title',
+    ).to.equal(true);
     for (const { file, titles } of proving) {
       const known = itTitles(read(file));
       for (const title of titles) expect(known.has(title), `it('${title}') in ${file}`).to.equal(true);

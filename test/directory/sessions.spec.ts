@@ -8,7 +8,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('directory: sessions', () => {
   let t: TestDirectory;
-  beforeEach(() => { t = testDirectory({ label: 'sessions' }); });
+  beforeEach(() => {
+    t = testDirectory({ label: 'sessions' });
+  });
   afterEach(() => t.cleanup());
 
   it('opens a session stored only under the hash of its token, and records the login', async () => {
@@ -75,7 +77,11 @@ describe('directory: sessions', () => {
     await t.directory.deactivateUser(user.id, as(admin));
     // What a job shows while it works: progress reported along the way, rising, before the end.
     const progress: number[] = [];
-    expect(await t.directory.deleteEndedSessions(user.id, (n) => { progress.push(n); })).to.equal(2500);
+    expect(
+      await t.directory.deleteEndedSessions(user.id, (n) => {
+        progress.push(n);
+      }),
+    ).to.equal(2500);
     expect(progress, 'progress reported before the end').to.not.be.empty;
     expect(progress).to.deep.equal([...progress].sort((a, b) => a - b));
     expect(new Set(progress).size).to.equal(progress.length);

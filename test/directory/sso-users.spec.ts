@@ -5,16 +5,33 @@ import { expectRefusal } from '../support/expect-refusal.js';
 
 describe('directory: SSO users and SAML NameIDs', () => {
   let t: TestDirectory;
-  beforeEach(() => { t = testDirectory({ label: 'sso' }); });
+  beforeEach(() => {
+    t = testDirectory({ label: 'sso' });
+  });
   afterEach(() => t.cleanup());
 
   it('creates an SSO user findable by the exact NameID, and refuses a second holder', async () => {
-    const user = await t.directory.createUser({ name: 'Sso Person', email: 'sso@corp.test', role: 'user', kind: 'sso', nameId: 'Ab12-persistent' }, SYSTEM);
+    const user = await t.directory.createUser(
+      { name: 'Sso Person', email: 'sso@corp.test', role: 'user', kind: 'sso', nameId: 'Ab12-persistent' },
+      SYSTEM,
+    );
     expect(user.nameId).to.equal('Ab12-persistent');
     expect((await t.directory.findUserByNameId('Ab12-persistent'))?.id).to.equal(user.id);
     expect(await t.directory.findUserByNameId('ab12-persistent')).to.equal(null);
-    await expectRefusal(t.directory.createUser({ name: 'Other One', email: 'o@corp.test', role: 'user', kind: 'sso', nameId: 'Ab12-persistent' }, SYSTEM), 'conflict');
-    await expectRefusal(t.directory.createUser({ name: 'Pw User', email: 'p@corp.test', role: 'user', kind: 'password', passwordHash: 'h', nameId: 'x' }, SYSTEM), 'validation_failed');
+    await expectRefusal(
+      t.directory.createUser(
+        { name: 'Other One', email: 'o@corp.test', role: 'user', kind: 'sso', nameId: 'Ab12-persistent' },
+        SYSTEM,
+      ),
+      'conflict',
+    );
+    await expectRefusal(
+      t.directory.createUser(
+        { name: 'Pw User', email: 'p@corp.test', role: 'user', kind: 'password', passwordHash: 'h', nameId: 'x' },
+        SYSTEM,
+      ),
+      'validation_failed',
+    );
   });
 
   it('links a password user to SSO, removing the password for good', async () => {

@@ -10,7 +10,11 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function runChild(): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
+      cwd: ROOT,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -22,7 +26,7 @@ function runChild(): Promise<{ code: number | null; output: string }> {
 describe('Requests against a server whose Object.prototype is frozen', function () {
   this.timeout(120_000);
 
-  it('none of the review\'s pollution reproductions or the generated hostile requests writes to Object.prototype or gets a 5xx', async () => {
+  it("none of the review's pollution reproductions or the generated hostile requests writes to Object.prototype or gets a 5xx", async () => {
     const { code, output } = await runChild();
     expect(output).to.match(/requests sent with Object\.prototype frozen/);
     expect(code, output).to.equal(0);

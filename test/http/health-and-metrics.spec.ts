@@ -5,7 +5,9 @@ import { setUpAdmin } from '../support/journeys.js';
 
 describe('http: health and metrics', () => {
   let server: TestServer;
-  before(async () => { server = await startTestServer({}, { workers: false }); });
+  before(async () => {
+    server = await startTestServer({}, { workers: false });
+  });
   after(() => server.close());
 
   it('serves healthz, readyz and Prometheus metrics with route templates, not raw paths', async () => {

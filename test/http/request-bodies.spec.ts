@@ -28,11 +28,19 @@ describe('http: request bodies', () => {
     it('first-admin setup names a bad name and email together, before any password check', async () => {
       const reply = await suite.api.post('/api/v1/setup', { name: '  ', email: 'nobody' });
       expect(reply.status).to.equal(400);
-      expect((reply.body.errors as { field: string }[]).map((e) => e.field).sort()).to.deep.equal(['email', 'name', 'password']);
+      expect((reply.body.errors as { field: string }[]).map((e) => e.field).sort()).to.deep.equal([
+        'email',
+        'name',
+        'password',
+      ]);
     });
 
     it('a name with surrounding and doubled spaces is judged as the directory stores it, trimmed', async () => {
-      const reply = await post('/api/v1/users', { name: `   Ada   Lovelace   `, email: `ada.${Date.now()}@corp.test`, role: 'user' });
+      const reply = await post('/api/v1/users', {
+        name: `   Ada   Lovelace   `,
+        email: `ada.${Date.now()}@corp.test`,
+        role: 'user',
+      });
       expect(reply.status, reply.text).to.equal(201);
       expect(reply.body.user.name).to.equal('Ada Lovelace');
     });
@@ -53,9 +61,16 @@ describe('http: request bodies', () => {
 
   describe('a body that is not JSON', () => {
     it('sent as text/plain to an admin route is a 415 problem naming application/json', async () => {
-      const reply = await send(suite.server.url, 'POST', '/api/v1/users', '{"name":"Text Plain","email":"t@corp.test","role":"user"}', {
-        authorization: `Bearer ${suite.admin.token}`, 'content-type': 'text/plain',
-      });
+      const reply = await send(
+        suite.server.url,
+        'POST',
+        '/api/v1/users',
+        '{"name":"Text Plain","email":"t@corp.test","role":"user"}',
+        {
+          authorization: `Bearer ${suite.admin.token}`,
+          'content-type': 'text/plain',
+        },
+      );
       expect(reply.status, reply.text).to.equal(415);
       expect(reply.headers.get('content-type')).to.match(/^application\/problem\+json/);
       expect(reply.body.code).to.equal('unsupported_media_type');
@@ -64,7 +79,13 @@ describe('http: request bodies', () => {
     });
 
     it('sent with no Content-Type at all to /auth/login is a 415 naming both JSON types /auth reads', async () => {
-      const reply = await send(suite.server.url, 'POST', '/auth/login', JSON.stringify({ email: suite.admin.email, password: ADMIN_PASSWORD }), {});
+      const reply = await send(
+        suite.server.url,
+        'POST',
+        '/auth/login',
+        JSON.stringify({ email: suite.admin.email, password: ADMIN_PASSWORD }),
+        {},
+      );
       expect(reply.status, reply.text).to.equal(415);
       expect(reply.body.code).to.equal('unsupported_media_type');
       expect(reply.body.detail).to.include('without a Content-Type');
@@ -74,7 +95,8 @@ describe('http: request bodies', () => {
     it('sent as a form to /scim/v2/Users is a SCIM Error with status "415"', async () => {
       const created = await post('/api/v1/scim-tokens', { name: 'Form IdP' });
       const reply = await send(suite.server.url, 'POST', '/scim/v2/Users', 'userName=x', {
-        authorization: `Bearer ${created.body.token}`, 'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Bearer ${created.body.token}`,
+        'content-type': 'application/x-www-form-urlencoded',
       });
       expect(reply.status, reply.text).to.equal(415);
       expect(reply.headers.get('content-type')).to.match(/^application\/scim\+json/);

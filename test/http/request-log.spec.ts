@@ -28,7 +28,9 @@ async function requestLineOf(server: TestServer, requestId: string): Promise<Log
 
 describe('http: the request log and X-Request-Id', () => {
   let server: TestServer;
-  before(async () => { server = await startTestServer(samlEnv(), { workers: false }); });
+  before(async () => {
+    server = await startTestServer(samlEnv(), { workers: false });
+  });
   after(() => server.close());
 
   it('a request with X-Request-Id: abc-123 gets it echoed and it is on the log line', async () => {
@@ -62,12 +64,24 @@ describe('http: the request log and X-Request-Id', () => {
 
   it('the log line of POST /auth/login says /auth/login and its route template, and /saml/login says /saml/login', async () => {
     const api = client(server.url);
-    await api.post('/auth/login', { email: 'nobody@corp.test', password: 'not a password of anyone' }, { headers: { 'x-request-id': 'login-1' } });
+    await api.post(
+      '/auth/login',
+      { email: 'nobody@corp.test', password: 'not a password of anyone' },
+      { headers: { 'x-request-id': 'login-1' } },
+    );
     await api.get('/saml/login?RelayState=%2Freports', { headers: { 'x-request-id': 'saml-1' } });
 
-    expect(await requestLineOf(server, 'login-1')).to.include({ method: 'POST', path: '/auth/login', route: '/auth/login' });
+    expect(await requestLineOf(server, 'login-1')).to.include({
+      method: 'POST',
+      path: '/auth/login',
+      route: '/auth/login',
+    });
     // The query string (here a RelayState; elsewhere a SCIM filter naming a person) is never logged.
-    expect(await requestLineOf(server, 'saml-1')).to.include({ method: 'GET', path: '/saml/login', route: '/saml/login' });
+    expect(await requestLineOf(server, 'saml-1')).to.include({
+      method: 'GET',
+      path: '/saml/login',
+      route: '/saml/login',
+    });
   });
 
   it('a route with a parameter logs the path asked for and the template it matched', async () => {
@@ -75,20 +89,26 @@ describe('http: the request log and X-Request-Id', () => {
     const admin = await setUpAdmin(api);
     const id = '7d0c6b5e-59f4-4a51-8d8c-6c1a5f6f5f10';
     await api.get(`/api/v1/users/${id}`, { token: admin.token, headers: { 'x-request-id': 'one-user' } });
-    expect(await requestLineOf(server, 'one-user')).to.include({ path: `/api/v1/users/${id}`, route: '/api/v1/users/:id' });
+    expect(await requestLineOf(server, 'one-user')).to.include({
+      path: `/api/v1/users/${id}`,
+      route: '/api/v1/users/:id',
+    });
   });
 });
 
 describe('http: the error log line of a failing request', () => {
   let server: TestServer;
-  beforeEach(async () => { server = await startTestServer({}, { workers: false }); });
+  beforeEach(async () => {
+    server = await startTestServer({}, { workers: false });
+  });
   afterEach(() => server.close());
 
   it('the error log line of a failing request carries the request id', async () => {
     // The email index as a string: setup's script fails inside Redis, an unexpected error (500).
     await server.runtime.redis.set(`{${server.config.redis.prefix}}:idx:email`, 'not a hash');
     const reply = await client(server.url).post(
-      '/api/v1/setup', { name: 'Root Admin', email: 'root@corp.test', password: 'a long and secret first password' },
+      '/api/v1/setup',
+      { name: 'Root Admin', email: 'root@corp.test', password: 'a long and secret first password' },
       { headers: { 'x-request-id': 'setup-fails' } },
     );
     expect(reply.status, reply.text).to.equal(500);
@@ -108,7 +128,12 @@ describe('http: the error log line of a failing request', () => {
 
     const reply = await api.post(
       '/scim/v2/Users',
-      { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ann@corp.test', name: { formatted: 'Ann Smith' }, emails: [{ value: 'ann@corp.test', primary: true }] },
+      {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: 'ann@corp.test',
+        name: { formatted: 'Ann Smith' },
+        emails: [{ value: 'ann@corp.test', primary: true }],
+      },
       { token: token.body.token, headers: { 'x-request-id': 'scim-fails', 'content-type': 'application/scim+json' } },
     );
     expect(reply.status, reply.text).to.equal(500);
@@ -121,11 +146,21 @@ describe('logs: LOG_FORMAT', () => {
   const run = promisify(execFile);
   // A real process, logging to its stdout (a pipe, not a terminal) through the transport.
   const logFrom = (format: string) =>
-    run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
+    run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `
       import { createLogger } from './src/logger.ts';
       const logger = createLogger('info', undefined, ${JSON.stringify(format)});
       logger.info({ user: { email: 'ann@corp.test', password: 'hunter2 hunter2' } }, 'user signed in');
-    `], { cwd: process.cwd(), timeout: 15_000 });
+    `,
+      ],
+      { cwd: process.cwd(), timeout: 15_000 },
+    );
 
   it('LOG_FORMAT=pretty prints human lines without JSON', async () => {
     const { stdout } = await logFrom('pretty');
@@ -145,7 +180,10 @@ describe('logs: LOG_FORMAT', () => {
   it('LOG_FORMAT=json, and auto off a terminal, print one JSON object a line', async () => {
     for (const format of ['json', 'auto']) {
       const { stdout } = await logFrom(format);
-      const [line] = stdout.trim().split('\n').map((text) => JSON.parse(text) as LogLine);
+      const [line] = stdout
+        .trim()
+        .split('\n')
+        .map((text) => JSON.parse(text) as LogLine);
       expect(line).to.include({ msg: 'user signed in', level: 30 });
       expect(line!.user.password).to.equal('[redacted]');
     }

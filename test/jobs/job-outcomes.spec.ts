@@ -18,7 +18,10 @@ describe('jobs: when no worker is running', () => {
   after(() => server.close());
 
   it('answers 202 with the job’s URL within JOB_WAIT_MS and the user already inactive, shares one job between repeated calls, and completes once a worker starts', async () => {
-    const user = await server.runtime.directory.createUser({ name: 'Queued User', email: 'queued@corp.test', role: 'user', kind: 'sso' }, { source: 'system' });
+    const user = await server.runtime.directory.createUser(
+      { name: 'Queued User', email: 'queued@corp.test', role: 'user', kind: 'sso' },
+      { source: 'system' },
+    );
     await server.runtime.directory.createSession(user.id, 'full');
     // A second session, looked up below (a refused lookup deletes it, leaving one for the job).
     const probe = await server.runtime.directory.createSession(user.id, 'full');
@@ -48,7 +51,10 @@ describe('jobs: when no worker is running', () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
         job = (await api.get(url, { token: admin.token })).body.job;
       }
-      expect(job).to.deep.include({ state: 'completed', result: { userId: user.id, sessionsRevoked: 1, deleted: false } });
+      expect(job).to.deep.include({
+        state: 'completed',
+        result: { userId: user.id, sessionsRevoked: 1, deleted: false },
+      });
       expect((await server.runtime.directory.getUser(user.id))?.status).to.equal('inactive');
     } finally {
       await workers.close();
@@ -64,10 +70,12 @@ describe('jobs: when no worker is running', () => {
     const user = await onboardUser(api, admin.token, { name: 'Job Data', email: 'jobdata@corp.test' }, PASSWORD);
     await api.post(`/api/v1/users/${user.id}/revoke-sessions`, undefined, { token: admin.token });
     const keys = await server.runtime.redis.keys(`{${server.config.redis.prefix}}:session-revocation:*`);
-    const dumps = await Promise.all(keys.map(async (key) => {
-      const type = await server.runtime.redis.type(key);
-      return type === 'hash' ? JSON.stringify(await server.runtime.redis.hgetall(key)) : '';
-    }));
+    const dumps = await Promise.all(
+      keys.map(async (key) => {
+        const type = await server.runtime.redis.type(key);
+        return type === 'hash' ? JSON.stringify(await server.runtime.redis.hgetall(key)) : '';
+      }),
+    );
     const data = dumps.join('\n');
     expect(data).to.include(user.id);
     expect(data).to.include('password-change');

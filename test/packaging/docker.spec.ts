@@ -32,8 +32,11 @@ const lastOf = (keyword: string) => finalStage.filter((i) => i.keyword === keywo
 const execForm = (args: string) => JSON.parse(args) as string[];
 
 type Service = {
-  command?: string[]; depends_on?: Record<string, { condition?: string }>; restart?: string;
-  healthcheck?: { test?: string[] }; environment?: Record<string, string>;
+  command?: string[];
+  depends_on?: Record<string, { condition?: string }>;
+  restart?: string;
+  healthcheck?: { test?: string[] };
+  environment?: Record<string, string>;
 };
 const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as { services: Record<string, Service> };
 const { redis, server, worker } = compose.services;
@@ -57,7 +60,9 @@ describe('packaging: the Docker image', () => {
   });
 
   it('runs as a user that is not root', () => {
-    expect(lastOf('USER')).to.be.a('string').and.not.match(/^(root|0)(:|$)/);
+    expect(lastOf('USER'))
+      .to.be.a('string')
+      .and.not.match(/^(root|0)(:|$)/);
   });
 
   it('has tini as PID 1, so SIGTERM reaches node', () => {
@@ -70,7 +75,9 @@ describe('packaging: the Docker image', () => {
     const healthcheck = lastOf('HEALTHCHECK')!;
     const command = execForm(healthcheck.slice(healthcheck.indexOf('CMD ') + 4));
     let service: TestServer;
-    before(async () => { service = await startTestServer({}, { workers: false }); });
+    before(async () => {
+      service = await startTestServer({}, { workers: false });
+    });
     after(() => service.close());
 
     it('healthy while the service is ready', async () => {
@@ -108,7 +115,9 @@ describe('packaging: docker compose @slow', () => {
 
   it("the server's healthcheck is the image's: /readyz", () => {
     const healthcheck = lastOf('HEALTHCHECK')!;
-    expect(server!.healthcheck!.test!.slice(1)).to.deep.equal(execForm(healthcheck.slice(healthcheck.indexOf('CMD ') + 4)));
+    expect(server!.healthcheck!.test!.slice(1)).to.deep.equal(
+      execForm(healthcheck.slice(healthcheck.indexOf('CMD ') + 4)),
+    );
     expect(server!.command).to.deep.equal(['node', 'dist/src/cli/main.js', 'serve', '--no-workers']);
   });
 

@@ -9,8 +9,11 @@ import { deletePrefix, connect, REDIS_URL, testPrefix } from '../support/redis.j
 // (The clean-clone install itself takes minutes: it is checked by hand, not here.)
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
-  bin: Record<string, string>; scripts: Record<string, string>; allowScripts?: Record<string, boolean>;
-  dependencies: Record<string, string>; devDependencies: Record<string, string>;
+  bin: Record<string, string>;
+  scripts: Record<string, string>;
+  allowScripts?: Record<string, boolean>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
 };
 
 describe('packaging: npm install and npm start @slow', () => {
@@ -35,12 +38,17 @@ describe('packaging: npm install and npm start @slow', () => {
     expect(pkg.allowScripts).to.include({ argon2: true });
     expect(pkg.scripts.postinstall).to.equal('node config/ensure-argon2.mjs');
     const check = readFileSync('config/ensure-argon2.mjs', 'utf8');
-    expect(check).to.include("a.hash('install')").and.include("'rebuild', 'argon2'").and.include('npm_config_build_from_source');
+    expect(check)
+      .to.include("a.hash('install')")
+      .and.include("'rebuild', 'argon2'")
+      .and.include('npm_config_build_from_source');
   });
 
   // commander 15 wants Node 22.12, as did the interceptors of the nock first installed: EBADENGINE on install.
   it('every locked package supports Node 20: production ones from 20.0, the dev tools from 20.19', () => {
-    const { satisfies } = createRequire(import.meta.url)('semver') as { satisfies(version: string, range: string): boolean };
+    const { satisfies } = createRequire(import.meta.url)('semver') as {
+      satisfies(version: string, range: string): boolean;
+    };
     const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as {
       packages: Record<string, { dev?: boolean; engines?: { node?: string } | string[] }>;
     };
@@ -64,7 +72,8 @@ describe('packaging: npm install and npm start @slow', () => {
     if (!existsSync(pkg.bin['rune-directory']!)) execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
     const prefix = testPrefix('npm-start');
     const npm = spawn('npm', ['run', '--silent', 'start:worker'], {
-      env: { ...process.env, REDIS_URL, REDIS_PREFIX: prefix, LOG_FORMAT: 'json' }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, REDIS_URL, REDIS_PREFIX: prefix, LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
       // The service says its pid on its first line ("workers started").
@@ -80,7 +89,14 @@ describe('packaging: npm install and npm start @slow', () => {
       const npmExited = new Promise((resolve) => npm.once('exit', resolve));
       npm.kill('SIGTERM');
       await npmExited;
-      const alive = () => { try { process.kill(servicePid, 0); return true; } catch { return false; } };
+      const alive = () => {
+        try {
+          process.kill(servicePid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
       for (let i = 0; i < 100 && alive(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
       const outlived = alive();
       if (outlived) process.kill(servicePid, 'SIGKILL');

@@ -1,7 +1,14 @@
 import { expect } from 'chai';
 import { Browser, expectRefused, sessionCookieOf } from './support/browser.js';
 import { idpResponse, toBase64, type ResponseOptions } from './support/test-idp.js';
-import { assertionOf, digestCommentAttack, replaceNameId, unsignedCopy, withoutSignatures, wrappedSignedInfoAttack } from './support/tamper.js';
+import {
+  assertionOf,
+  digestCommentAttack,
+  replaceNameId,
+  unsignedCopy,
+  withoutSignatures,
+  wrappedSignedInfoAttack,
+} from './support/tamper.js';
 import { samlServer } from './support/saml-server.js';
 
 // Each attack is refused with a 4xx that says why: no redirect, no session, and no user.
@@ -14,12 +21,15 @@ describe('saml: responses an attacker made are refused', () => {
   const saml = samlServer();
 
   let users: number;
-  beforeEach(async () => { users = await saml.server.runtime.directory.countUsers(); });
+  beforeEach(async () => {
+    users = await saml.server.runtime.directory.countUsers();
+  });
   afterEach(async function () {
     if (this.currentTest?.state !== 'passed') return;
     expect(await saml.server.runtime.directory.findUserByEmail(VICTIM), 'no victim account appears').to.equal(null);
   });
-  const expectNoNewUser = async () => expect(await saml.server.runtime.directory.countUsers(), 'no user was created').to.equal(users);
+  const expectNoNewUser = async () =>
+    expect(await saml.server.runtime.directory.countUsers(), 'no user was created').to.equal(users);
 
   /** A browser that started a login, and the genuine response the IdP sent it. */
   async function loginInProgress(options: ResponseOptions = {}) {
@@ -77,7 +87,11 @@ describe('saml: responses an attacker made are refused', () => {
       const attacker = new Browser(saml.server.url);
       await attacker.startLogin();
       expectRefused(await attacker.postToAcs(victim.response.base64), 400, 'saml_request_other_browser');
-      expectRefused(await new Browser(saml.server.url).postToAcs(victim.response.base64), 400, 'saml_request_other_browser');
+      expectRefused(
+        await new Browser(saml.server.url).postToAcs(victim.response.base64),
+        400,
+        'saml_request_other_browser',
+      );
       expectRefused(await victim.browser.postToAcs(victim.response.base64), 400, 'saml_request_unknown');
       await expectNoNewUser();
     });
@@ -92,7 +106,7 @@ describe('saml: responses an attacker made are refused', () => {
   });
 
   describe('signatures', () => {
-    it('refuses a response with no signature at all (the IdP\'s stripped off)', async () => {
+    it("refuses a response with no signature at all (the IdP's stripped off)", async () => {
       const { browser, response } = await loginInProgress({ nameId: VICTIM });
       expectRefused(await browser.postToAcs(toBase64(withoutSignatures(response.xml))), 400, 'saml_signature_invalid');
       await expectNoNewUser();
@@ -100,7 +114,11 @@ describe('saml: responses an attacker made are refused', () => {
 
     it('refuses a NameID edited after signing', async () => {
       const { browser, response } = await loginInProgress();
-      expectRefused(await browser.postToAcs(toBase64(replaceNameId(response.xml, MALLORY, VICTIM))), 400, 'saml_signature_invalid');
+      expectRefused(
+        await browser.postToAcs(toBase64(replaceNameId(response.xml, MALLORY, VICTIM))),
+        400,
+        'saml_signature_invalid',
+      );
       await expectNoNewUser();
     });
 
@@ -112,7 +130,10 @@ describe('saml: responses an attacker made are refused', () => {
     it('refuses a response whose own signature fails, beside a valid assertion signature', async () => {
       const { browser, response } = await loginInProgress({ sign: 'both' });
       // The Response's signature comes first in the document (after its Issuer); break its value.
-      const broken = response.xml.replace(/<ds:SignatureValue>(.)/, (_all, c: string) => `<ds:SignatureValue>${c === 'A' ? 'B' : 'A'}`);
+      const broken = response.xml.replace(
+        /<ds:SignatureValue>(.)/,
+        (_all, c: string) => `<ds:SignatureValue>${c === 'A' ? 'B' : 'A'}`,
+      );
       expectRefused(await browser.postToAcs(toBase64(broken)), 400, 'saml_signature_invalid');
       await expectNoNewUser();
     });
@@ -121,7 +142,10 @@ describe('saml: responses an attacker made are refused', () => {
       const { browser, response } = await loginInProgress();
       const genuine = assertionOf(response.xml);
       const evil = unsignedCopy(genuine, { from: MALLORY, to: VICTIM });
-      for (const wrapped of [response.xml.replace(genuine, evil + genuine), response.xml.replace(genuine, genuine + evil)]) {
+      for (const wrapped of [
+        response.xml.replace(genuine, evil + genuine),
+        response.xml.replace(genuine, genuine + evil),
+      ]) {
         expectRefused(await browser.postToAcs(toBase64(wrapped)), 400, 'saml_response_malformed');
       }
       await expectNoNewUser();
@@ -132,7 +156,11 @@ describe('saml: responses an attacker made are refused', () => {
       const genuine = assertionOf(response.xml);
       const evil = unsignedCopy(genuine, { from: MALLORY, to: VICTIM });
       const around = evil.replace('<saml:Subject>', `<saml:Advice>${genuine}</saml:Advice><saml:Subject>`);
-      expectRefused(await browser.postToAcs(toBase64(response.xml.replace(genuine, around))), 400, 'saml_response_malformed');
+      expectRefused(
+        await browser.postToAcs(toBase64(response.xml.replace(genuine, around))),
+        400,
+        'saml_response_malformed',
+      );
       await expectNoNewUser();
     });
 
@@ -184,25 +212,47 @@ describe('saml: responses an attacker made are refused', () => {
     it('refuses an expired assertion and one not valid yet, beyond 60 s of clock skew', async () => {
       const now = Date.now();
       await refuses({ notBefore: new Date(now - 600_000), notOnOrAfter: new Date(now - 61_000) }, 400, 'saml_expired');
-      await refuses({ notBefore: new Date(now + 61_000), notOnOrAfter: new Date(now + 600_000) }, 400, 'saml_not_yet_valid');
+      await refuses(
+        { notBefore: new Date(now + 61_000), notOnOrAfter: new Date(now + 600_000) },
+        400,
+        'saml_not_yet_valid',
+      );
     });
 
     it('accepts clocks that disagree by less than 60 s', async () => {
       const now = Date.now();
-      for (const [notBefore, notOnOrAfter, who] of [[now + 50_000, now + 600_000, 'early'], [now - 600_000, now - 50_000, 'late']] as const) {
-        const { browser, response } = await loginInProgress({ nameId: `${who}@corp.test`, notBefore: new Date(notBefore), notOnOrAfter: new Date(notOnOrAfter) });
+      for (const [notBefore, notOnOrAfter, who] of [
+        [now + 50_000, now + 600_000, 'early'],
+        [now - 600_000, now - 50_000, 'late'],
+      ] as const) {
+        const { browser, response } = await loginInProgress({
+          nameId: `${who}@corp.test`,
+          notBefore: new Date(notBefore),
+          notOnOrAfter: new Date(notOnOrAfter),
+        });
         expect((await browser.postToAcs(response.base64)).status).to.equal(302);
       }
     });
 
     it('refuses a failure status even beside a validly signed assertion', async () => {
-      await refuses({ nameId: VICTIM, status: 'urn:oasis:names:tc:SAML:2.0:status:Responder' }, 401, 'saml_status_not_success', /Responder/);
+      await refuses(
+        { nameId: VICTIM, status: 'urn:oasis:names:tc:SAML:2.0:status:Responder' },
+        401,
+        'saml_status_not_success',
+        /Responder/,
+      );
     });
 
     it('never shortens a NameID with a comment in it: victim@corp.test<!---->.evil.test is not the victim', async () => {
-      const victim = await saml.server.runtime.directory.createUser({ name: 'Vic Tim', email: VICTIM, role: 'user', kind: 'sso', nameId: VICTIM }, { source: 'system' });
+      const victim = await saml.server.runtime.directory.createUser(
+        { name: 'Vic Tim', email: VICTIM, role: 'user', kind: 'sso', nameId: VICTIM },
+        { source: 'system' },
+      );
       try {
-        const { browser, response } = await loginInProgress({ nameId: `${VICTIM}.evil.test`, attributes: { email: `${VICTIM}.evil.test` } });
+        const { browser, response } = await loginInProgress({
+          nameId: `${VICTIM}.evil.test`,
+          attributes: { email: `${VICTIM}.evil.test` },
+        });
         const injected = response.xml
           .replace(`>${VICTIM}.evil.test</saml:NameID>`, `>${VICTIM}<!---->.evil.test</saml:NameID>`)
           .replace(`>${VICTIM}.evil.test</saml:AttributeValue>`, `>${VICTIM}<!---->.evil.test</saml:AttributeValue>`);
@@ -243,7 +293,14 @@ describe('saml: responses an attacker made are refused', () => {
   });
 
   describe('where the browser goes afterwards', () => {
-    for (const offSite of ['https://evil.test/', '//evil.test', '/\\evil.test', '/\t/evil.test', 'javascript:alert(1)', 'evil.test']) {
+    for (const offSite of [
+      'https://evil.test/',
+      '//evil.test',
+      '/\\evil.test',
+      '/\t/evil.test',
+      'javascript:alert(1)',
+      'evil.test',
+    ]) {
       it(`sends the browser home, not to ${JSON.stringify(offSite)}`, async () => {
         const browser = new Browser(saml.server.url);
         const { requestId } = await browser.startLogin(offSite);

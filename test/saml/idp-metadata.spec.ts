@@ -9,7 +9,15 @@ import { samlSettings } from '../../src/saml/saml-settings.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { client } from '../support/http.js';
 import { Browser, expectRefused } from './support/browser.js';
-import { idpResponse, fixture, FIXTURES, IDP_ENTITY_ID, IDP_SSO_URL, PUBLIC_URL, type SigningKey } from './support/test-idp.js';
+import {
+  idpResponse,
+  fixture,
+  FIXTURES,
+  IDP_ENTITY_ID,
+  IDP_SSO_URL,
+  PUBLIC_URL,
+  type SigningKey,
+} from './support/test-idp.js';
 
 // SAML_IDP_METADATA_URL: the IdP's certificates, SSO URL and entity id come from its published
 // metadata (served here by nock, as Okta would), and a rollover there needs no restart here.
@@ -18,14 +26,18 @@ const IDP_ORIGIN = 'https://idp.corp.test';
 const METADATA_PATH = '/app/exk1rune/sso/saml/metadata';
 const METADATA_URL = `${IDP_ORIGIN}${METADATA_PATH}`;
 
-const certBase64 = (name: string) => fixture(name).replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+const certBase64 = (name: string) =>
+  fixture(name)
+    .replace(/-----(BEGIN|END) CERTIFICATE-----/g, '')
+    .replace(/\s+/g, '');
 const keyDescriptor = (cert: string, use?: string) =>
   `<md:KeyDescriptor${use ? ` use="${use}"` : ''}><ds:KeyInfo><ds:X509Data><ds:X509Certificate>\n${certBase64(cert)}\n</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`;
 
 /** Okta-shaped IdP metadata: signing certificates, one encryption key, POST and Redirect SSO. */
 function metadataXml(options: { signing?: string[]; entityId?: string; ssoUrl?: string } = {}): string {
   const { signing = ['idp.crt'], entityId = IDP_ENTITY_ID, ssoUrl = IDP_SSO_URL } = options;
-  return '<?xml version="1.0" encoding="UTF-8"?>' +
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>' +
     `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${entityId}">` +
     '<md:IDPSSODescriptor WantAuthnRequestsSigned="false" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">' +
     signing.map((cert) => keyDescriptor(cert, 'signing')).join('') +
@@ -34,10 +46,12 @@ function metadataXml(options: { signing?: string[]; entityId?: string; ssoUrl?: 
     '<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>' +
     `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${ssoUrl}"/>` +
     `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${ssoUrl}"/>` +
-    '</md:IDPSSODescriptor></md:EntityDescriptor>';
+    '</md:IDPSSODescriptor></md:EntityDescriptor>'
+  );
 }
 
-const publishes = (body: string, status = 200) => nock(IDP_ORIGIN).get(METADATA_PATH).reply(status, body, { 'content-type': 'application/xml' });
+const publishes = (body: string, status = 200) =>
+  nock(IDP_ORIGIN).get(METADATA_PATH).reply(status, body, { 'content-type': 'application/xml' });
 
 /** The service's environment: no SAML_IDP_CERT, SAML_IDP_SSO_URL or SAML_IDP_ENTITY_ID, only the URL. */
 const metadataEnv = (extra: Record<string, string> = {}) => ({
@@ -48,9 +62,17 @@ const metadataEnv = (extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-interface LogLine { level: number | string; msg: string; url?: string; reason?: string }
+interface LogLine {
+  level: number | string;
+  msg: string;
+  url?: string;
+  reason?: string;
+}
 const parsedLogs = (server: TestServer): LogLine[] =>
-  server.logs.flatMap((chunk) => chunk.split('\n')).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as LogLine);
+  server.logs
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as LogLine);
 const metadataWarnings = (server: TestServer) =>
   parsedLogs(server).filter((l) => (l.level === 40 || l.level === 'warn') && /SAML IdP metadata/.test(l.msg));
 
@@ -122,7 +144,12 @@ describe('saml: IdP metadata by URL', () => {
     for (const [what, status, body, reason] of [
       ['a document that is not XML', 200, '<html><body>Sign in to Okta</body>', /not well-formed XML/],
       ['a document without a signing certificate', 200, metadataXml({ signing: [] }), /no signing certificate/],
-      ['a document with a DOCTYPE', 200, `<!DOCTYPE md [<!ENTITY x "y">]>${metadataXml({ signing: ['attacker.crt'] })}`, /DOCTYPE/],
+      [
+        'a document with a DOCTYPE',
+        200,
+        `<!DOCTYPE md [<!ENTITY x "y">]>${metadataXml({ signing: ['attacker.crt'] })}`,
+        /DOCTYPE/,
+      ],
       ['an error page', 503, 'Service Unavailable', /HTTP 503/],
     ] as const) {
       it(`keeps the last good copy on ${what}, logs one warning and shows the error in /readyz`, async () => {
@@ -136,7 +163,10 @@ describe('saml: IdP metadata by URL', () => {
         expect(logged[0]).to.include({ url: METADATA_URL }).and.have.property('reason').that.matches(reason);
         const ready = await readyz(server);
         expect(ready.status, 'a last good copy keeps the service ready').to.equal(200);
-        expect(ready.body.details.saml.metadata).to.include({ lastSuccessAt: before.lastSuccessAt, certificates: before.certificates });
+        expect(ready.body.details.saml.metadata).to.include({
+          lastSuccessAt: before.lastSuccessAt,
+          certificates: before.certificates,
+        });
         expect(ready.body.details.saml.metadata.lastError).to.match(reason);
         expect((await signIn(server, 'idp')).reply.status).to.equal(302);
         expectRefused((await signIn(server, 'attacker')).reply, 400, 'saml_signature_invalid');
@@ -146,13 +176,23 @@ describe('saml: IdP metadata by URL', () => {
     it('keeps the last good copy when the IdP does not answer within the timeout', async () => {
       const { lastSuccessAt } = await goodCopy();
       const warnings = metadataWarnings(server).length;
-      nock(IDP_ORIGIN).get(METADATA_PATH).delay(2_000).reply(200, metadataXml({ signing: ['attacker.crt'] }));
+      nock(IDP_ORIGIN)
+        .get(METADATA_PATH)
+        .delay(2_000)
+        .reply(200, metadataXml({ signing: ['attacker.crt'] }));
       const started = Date.now();
       expect(await server.runtime.samlIdp!.refresh()).to.equal(false);
       expect(Date.now() - started).to.be.below(1_500);
-      expect(metadataWarnings(server).slice(warnings).map((l) => l.reason)).to.deep.equal(['no complete answer within 0.3 s']);
+      expect(
+        metadataWarnings(server)
+          .slice(warnings)
+          .map((l) => l.reason),
+      ).to.deep.equal(['no complete answer within 0.3 s']);
       const ready = await readyz(server);
-      expect(ready.body.details.saml.metadata).to.include({ lastSuccessAt, lastError: 'no complete answer within 0.3 s' });
+      expect(ready.body.details.saml.metadata).to.include({
+        lastSuccessAt,
+        lastError: 'no complete answer within 0.3 s',
+      });
       expect((await signIn(server, 'idp')).reply.status).to.equal(302);
       expect((await goodCopy()).lastError, 'cleared by the next good fetch').to.equal(null);
     });
@@ -170,8 +210,16 @@ describe('saml: IdP metadata by URL', () => {
       const api = client(server.url);
       const ready = await readyz(server);
       expect(ready.status, 'password sign-in and SCIM still work').to.equal(200);
-      expect(ready.body.details.saml.metadata).to.deep.equal({ url: METADATA_URL, lastSuccessAt: null, lastError: 'the server answered HTTP 502', certificates: 0 });
-      for (const reply of [await api.get('/saml/login'), await new Browser(server.url).postToAcs((await idpResponse()).base64)]) {
+      expect(ready.body.details.saml.metadata).to.deep.equal({
+        url: METADATA_URL,
+        lastSuccessAt: null,
+        lastError: 'the server answered HTTP 502',
+        certificates: 0,
+      });
+      for (const reply of [
+        await api.get('/saml/login'),
+        await new Browser(server.url).postToAcs((await idpResponse()).base64),
+      ]) {
         expect(reply.status).to.equal(503);
         expect(reply.body.code).to.equal('saml_metadata_unavailable');
         expect(reply.headers.get('retry-after')).to.equal('60');
@@ -187,16 +235,33 @@ describe('saml: IdP metadata by URL', () => {
   describe('the refresher', () => {
     it('fetches again at its interval by itself, and not once closed', async () => {
       const lines: string[] = [];
-      const logger = createLogger('info', new Writable({ write(chunk, _e, done) { lines.push(String(chunk)); done(); } }));
-      const fetches = nock(IDP_ORIGIN).get(METADATA_PATH).times(3).reply(200, () => metadataXml());
+      const logger = createLogger(
+        'info',
+        new Writable({
+          write(chunk, _e, done) {
+            lines.push(String(chunk));
+            done();
+          },
+        }),
+      );
+      const fetches = nock(IDP_ORIGIN)
+        .get(METADATA_PATH)
+        .times(3)
+        .reply(200, () => metadataXml());
       const refresher = new IdpMetadataRefresher({ url: METADATA_URL, refreshSeconds: 0.1, timeoutMs: 1_000, logger });
       expect(await refresher.firstAttempt).to.equal(true);
-      for (let waited = 0; !fetches.isDone() && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let waited = 0; !fetches.isDone() && waited < 5_000; waited += 50)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       expect(fetches.isDone(), 'two refreshes after the first fetch').to.equal(true);
       await refresher.close();
-      expect(lines.filter((l) => l.includes('SAML IdP metadata')), 'an unchanged document is not logged again').to.have.length(1);
+      expect(
+        lines.filter((l) => l.includes('SAML IdP metadata')),
+        'an unchanged document is not logged again',
+      ).to.have.length(1);
 
-      const afterClose = nock(IDP_ORIGIN).get(METADATA_PATH).reply(200, () => metadataXml());
+      const afterClose = nock(IDP_ORIGIN)
+        .get(METADATA_PATH)
+        .reply(200, () => metadataXml());
       await new Promise((resolve) => setTimeout(resolve, 400));
       expect(afterClose.isDone(), 'no fetch once closed').to.equal(false);
       expect(refresher.status()).to.include({ lastError: null, certificates: 1 });
@@ -206,11 +271,25 @@ describe('saml: IdP metadata by URL', () => {
     for (const [how, reply, headers] of [
       ['declared by Content-Length', () => oversized, { 'content-length': String(Buffer.byteLength(oversized)) }],
       // Chunked, with no length: counted while it streams, and cut off at the cap.
-      ['streamed without a length', () => Readable.from((function* () { for (let i = 0; i < 4096; i++) yield Buffer.alloc(1024, 'x'); })()), {}],
+      [
+        'streamed without a length',
+        () =>
+          Readable.from(
+            (function* () {
+              for (let i = 0; i < 4096; i++) yield Buffer.alloc(1024, 'x');
+            })(),
+          ),
+        {},
+      ],
     ] as const) {
       it(`refuses a document larger than 1 MiB, ${how}`, async () => {
         nock(IDP_ORIGIN).get(METADATA_PATH).reply(200, reply, headers);
-        const refresher = new IdpMetadataRefresher({ url: METADATA_URL, refreshSeconds: 3600, timeoutMs: 2_000, logger: createLogger('silent') });
+        const refresher = new IdpMetadataRefresher({
+          url: METADATA_URL,
+          refreshSeconds: 3600,
+          timeoutMs: 2_000,
+          logger: createLogger('silent'),
+        });
         expect(await refresher.firstAttempt).to.equal(false);
         expect(refresher.status().lastError).to.equal('the document is larger than 1024 KiB');
         await refresher.close();
@@ -220,7 +299,8 @@ describe('saml: IdP metadata by URL', () => {
 
   describe('reading metadata', () => {
     it('reads an Entra-shaped document: default namespace, a signature, WS-Federation roles whose keys are not taken', () => {
-      const xml = '<?xml version="1.0" encoding="utf-8"?>' +
+      const xml =
+        '<?xml version="1.0" encoding="utf-8"?>' +
         '<EntityDescriptor ID="_e1" entityID="https://sts.windows.net/tenant-id/" xmlns="urn:oasis:names:tc:SAML:2.0:metadata">' +
         '<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo/></Signature>' +
         '<RoleDescriptor xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:fed="http://docs.oasis-open.org/wsfed/federation/200706" xsi:type="fed:SecurityTokenServiceType" protocolSupportEnumeration="http://docs.oasis-open.org/wsfed/federation/200706">' +
@@ -232,14 +312,25 @@ describe('saml: IdP metadata by URL', () => {
         '<SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://login.microsoftonline.com/tenant-id/saml2/post"/>' +
         '</IDPSSODescriptor></EntityDescriptor>';
       const parsed = parseIdpMetadata(xml);
-      expect(parsed).to.deep.include({ entityId: 'https://sts.windows.net/tenant-id/', ssoUrl: 'https://login.microsoftonline.com/tenant-id/saml2' });
+      expect(parsed).to.deep.include({
+        entityId: 'https://sts.windows.net/tenant-id/',
+        ssoUrl: 'https://login.microsoftonline.com/tenant-id/saml2',
+      });
       expect(parsed.certs).to.deep.equal([fixture('idp.crt'), fixture('idp-next.crt')].map((pem) => pem.trim() + '\n'));
     });
 
     for (const [what, xml, reason] of [
       ['no entity id', metadataXml({ entityId: '' }), /no entityID/],
-      ['no redirect SSO URL', metadataXml().replace(/<md:SingleSignOnService Binding="[^"]+HTTP-Redirect"[^>]+>/, ''), /HTTP-Redirect/],
-      ['a broken certificate', metadataXml().replace(certBase64('idp.crt'), 'bm90IGEgY2VydA=='), /certificate #1 is not a valid X\.509/],
+      [
+        'no redirect SSO URL',
+        metadataXml().replace(/<md:SingleSignOnService Binding="[^"]+HTTP-Redirect"[^>]+>/, ''),
+        /HTTP-Redirect/,
+      ],
+      [
+        'a broken certificate',
+        metadataXml().replace(certBase64('idp.crt'), 'bm90IGEgY2VydA=='),
+        /certificate #1 is not a valid X\.509/,
+      ],
       ['an SP descriptor only', metadataXml().replace(/IDPSSODescriptor/g, 'SPSSODescriptor'), /no IDPSSODescriptor/],
     ] as const) {
       it(`refuses metadata with ${what}`, () => {
@@ -250,10 +341,17 @@ describe('saml: IdP metadata by URL', () => {
 
   describe('configuration', () => {
     it('refuses an http URL to a host other than localhost, naming SAML_IDP_METADATA_URL', () => {
-      expect(() => loadConfig(metadataEnv({ SAML_IDP_METADATA_URL: 'http://idp.corp.test/metadata' }))).to.throw(ConfigError, /^SAML_IDP_METADATA_URL: must be an https:\/\/ URL/);
-      expect(() => loadConfig(metadataEnv({ SAML_IDP_METADATA_URL: 'ftp://idp.corp.test/metadata' }))).to.throw(ConfigError, /SAML_IDP_METADATA_URL/);
-      expect(loadConfig(metadataEnv({ SAML_IDP_METADATA_URL: 'http://127.0.0.1:8080/metadata' })).saml.idpMetadata)
-        .to.deep.equal({ url: 'http://127.0.0.1:8080/metadata', refreshSeconds: 3600, timeoutMs: 300 });
+      expect(() => loadConfig(metadataEnv({ SAML_IDP_METADATA_URL: 'http://idp.corp.test/metadata' }))).to.throw(
+        ConfigError,
+        /^SAML_IDP_METADATA_URL: must be an https:\/\/ URL/,
+      );
+      expect(() => loadConfig(metadataEnv({ SAML_IDP_METADATA_URL: 'ftp://idp.corp.test/metadata' }))).to.throw(
+        ConfigError,
+        /SAML_IDP_METADATA_URL/,
+      );
+      expect(
+        loadConfig(metadataEnv({ SAML_IDP_METADATA_URL: 'http://127.0.0.1:8080/metadata' })).saml.idpMetadata,
+      ).to.deep.equal({ url: 'http://127.0.0.1:8080/metadata', refreshSeconds: 3600, timeoutMs: 300 });
     });
 
     it('makes SAML_IDP_* optional, lets one set by hand win over the metadata, and refuses all three beside the URL', () => {
@@ -262,9 +360,19 @@ describe('saml: IdP metadata by URL', () => {
       expect(settings).to.include({ idpSsoUrl: 'https://sso.corp.test/start', idpEntityId: IDP_ENTITY_ID });
       expect(settings.idpCerts).to.have.length(1);
       expect(samlSettings(config), 'nothing to trust before the metadata arrives').to.equal(undefined);
-      expect(() => loadConfig(metadataEnv({ SAML_IDP_CERT: `${FIXTURES}idp.crt`, SAML_IDP_SSO_URL: IDP_SSO_URL, SAML_IDP_ENTITY_ID: IDP_ENTITY_ID })))
-        .to.throw(ConfigError, /^SAML_IDP_METADATA_URL: would supply nothing/);
-      expect(() => loadConfig(metadataEnv({ SAML_IDP_METADATA_REFRESH_SECONDS: '5' }))).to.throw(ConfigError, /SAML_IDP_METADATA_REFRESH_SECONDS/);
+      expect(() =>
+        loadConfig(
+          metadataEnv({
+            SAML_IDP_CERT: `${FIXTURES}idp.crt`,
+            SAML_IDP_SSO_URL: IDP_SSO_URL,
+            SAML_IDP_ENTITY_ID: IDP_ENTITY_ID,
+          }),
+        ),
+      ).to.throw(ConfigError, /^SAML_IDP_METADATA_URL: would supply nothing/);
+      expect(() => loadConfig(metadataEnv({ SAML_IDP_METADATA_REFRESH_SECONDS: '5' }))).to.throw(
+        ConfigError,
+        /SAML_IDP_METADATA_REFRESH_SECONDS/,
+      );
     });
   });
 });

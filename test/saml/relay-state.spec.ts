@@ -10,8 +10,20 @@ describe('saml: where a RelayState may send the browser', () => {
 
   it('sends anything else home: other sites, schemes, tricks a browser would undo', () => {
     const offSite = [
-      'https://evil.test', 'http:/evil.test', '//evil.test', '///evil.test', '/\\evil.test', '\\\\evil.test', '/\t/evil.test',
-      '/\n/evil.test', ' /home', 'javascript:alert(1)', 'data:text/html,x', 'evil.test/home', '', `/${'a'.repeat(3000)}`,
+      'https://evil.test',
+      'http:/evil.test',
+      '//evil.test',
+      '///evil.test',
+      '/\\evil.test',
+      '\\\\evil.test',
+      '/\t/evil.test',
+      '/\n/evil.test',
+      ' /home',
+      'javascript:alert(1)',
+      'data:text/html,x',
+      'evil.test/home',
+      '',
+      `/${'a'.repeat(3000)}`,
     ];
     for (const value of offSite) expect(safeRelayPath(value), JSON.stringify(value)).to.equal('/');
     for (const value of [undefined, null, 7, ['/a', '/b'], { path: '/a' }]) expect(safeRelayPath(value)).to.equal('/');

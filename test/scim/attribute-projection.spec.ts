@@ -12,7 +12,10 @@ describe('SCIM: attributes and excludedAttributes (RFC 7644 §3.9)', () => {
       schemas: [CORE, ENTERPRISE],
       userName: 'ada@corp.test',
       name: { givenName: 'Ada', familyName: 'Lovelace' },
-      emails: [{ value: 'ada@corp.test', type: 'work', primary: true }, { value: 'ada@home.test', type: 'home' }],
+      emails: [
+        { value: 'ada@corp.test', type: 'work', primary: true },
+        { value: 'ada@home.test', type: 'home' },
+      ],
       [ENTERPRISE]: { employeeNumber: '1815', department: 'Analytics', manager: { value: 'babbage' } },
       active: true,
     });
@@ -35,7 +38,11 @@ describe('SCIM: attributes and excludedAttributes (RFC 7644 §3.9)', () => {
   it('keeps the whole extension for its bare URN, and core attributes qualified by the core URN', async () => {
     const body = await get(`attributes=${encodeURIComponent(`${ENTERPRISE},${CORE}:userName`)}`);
     expect(body.userName).to.equal('ada@corp.test');
-    expect(body[ENTERPRISE]).to.deep.equal({ employeeNumber: '1815', department: 'Analytics', manager: { value: 'babbage' } });
+    expect(body[ENTERPRISE]).to.deep.equal({
+      employeeNumber: '1815',
+      department: 'Analytics',
+      manager: { value: 'babbage' },
+    });
     expect(body).not.to.have.any.keys('name', 'emails', 'meta');
   });
 

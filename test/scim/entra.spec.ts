@@ -16,7 +16,9 @@ const entraCreate = (n: string) => ({
 
 describe('SCIM: Microsoft Entra ID', () => {
   let f: ScimFixture;
-  before(async () => { f = await scimFixture(); });
+  before(async () => {
+    f = await scimFixture();
+  });
   after(() => f.close());
 
   // Each test provisions a user of its own, as Entra would (one test's PATCH never shapes another's).
@@ -24,7 +26,9 @@ describe('SCIM: Microsoft Entra ID', () => {
   let externalId: string;
   let serial = 10;
   beforeEach(async () => {
-    const created = await f.scim('POST', '/Users', entraCreate(String(serial++)), { 'content-type': 'application/json' });
+    const created = await f.scim('POST', '/Users', entraCreate(String(serial++)), {
+      'content-type': 'application/json',
+    });
     expect(created.status, created.text).to.equal(201);
     ({ id, externalId } = created.body);
   });
@@ -43,11 +47,15 @@ describe('SCIM: Microsoft Entra ID', () => {
   });
 
   it('applies capitalised ops, filtered email paths, and a new work phone number', async () => {
-    const reply = await f.scim('PATCH', `/Users/${id}`, patch(
-      { op: 'Replace', path: 'emails[type eq "work"].value', value: 'updatedEmail@microsoft.com' },
-      { op: 'Replace', path: 'name.familyName', value: 'updatedFamilyName' },
-      { op: 'Add', path: 'phoneNumbers[type eq "work"].value', value: '+1 555 0100' },
-    ));
+    const reply = await f.scim(
+      'PATCH',
+      `/Users/${id}`,
+      patch(
+        { op: 'Replace', path: 'emails[type eq "work"].value', value: 'updatedEmail@microsoft.com' },
+        { op: 'Replace', path: 'name.familyName', value: 'updatedFamilyName' },
+        { op: 'Add', path: 'phoneNumbers[type eq "work"].value', value: '+1 555 0100' },
+      ),
+    );
     expect(reply.status, reply.text).to.equal(200);
     expect(reply.body.emails[0].value).to.equal('updatedEmail@microsoft.com');
     expect(reply.body.name.familyName).to.equal('updatedFamilyName');
@@ -56,19 +64,33 @@ describe('SCIM: Microsoft Entra ID', () => {
   });
 
   it('creates a missing typed entry on Replace of emails[type eq "home"].value', async () => {
-    const reply = await f.scim('PATCH', `/Users/${id}`, patch({ op: 'replace', path: 'emails[type eq "home"].value', value: 'home@example.test' }));
+    const reply = await f.scim(
+      'PATCH',
+      `/Users/${id}`,
+      patch({ op: 'replace', path: 'emails[type eq "home"].value', value: 'home@example.test' }),
+    );
     expect(reply.status, reply.text).to.equal(200);
     expect(reply.body.emails.map((e: { type: string }) => e.type)).to.have.members(['work', 'home']);
   });
 
   it('accepts a pathless replace with dotted and URN-prefixed keys, and manager as a plain string', async () => {
-    const reply = await f.scim('PATCH', `/Users/${id}`, patch(
-      { op: 'replace', value: { displayName: 'Display Name', 'name.givenName': 'Given', [`${ENTERPRISE}:employeeNumber`]: '1234' } },
-      { op: 'Add', path: `${ENTERPRISE}:manager`, value: '2819c223-7f76-453a-919d-413861904646' },
-    ));
+    const reply = await f.scim(
+      'PATCH',
+      `/Users/${id}`,
+      patch(
+        {
+          op: 'replace',
+          value: { displayName: 'Display Name', 'name.givenName': 'Given', [`${ENTERPRISE}:employeeNumber`]: '1234' },
+        },
+        { op: 'Add', path: `${ENTERPRISE}:manager`, value: '2819c223-7f76-453a-919d-413861904646' },
+      ),
+    );
     expect(reply.status, reply.text).to.equal(200);
     expect(reply.body.name.givenName).to.equal('Given');
-    expect(reply.body[ENTERPRISE]).to.deep.include({ employeeNumber: '1234', manager: { value: '2819c223-7f76-453a-919d-413861904646' } });
+    expect(reply.body[ENTERPRISE]).to.deep.include({
+      employeeNumber: '1234',
+      manager: { value: '2819c223-7f76-453a-919d-413861904646' },
+    });
   });
 
   it('accepts an empty Operations array as no change', async () => {
@@ -95,7 +117,11 @@ describe('SCIM: Microsoft Entra ID', () => {
   });
 
   it('ignores JSON null sub-attributes in a POST', async () => {
-    const created = await f.scim('POST', '/Users', { ...entraCreate('03'), name: { givenName: 'Null', familyName: null, formatted: null }, title: null });
+    const created = await f.scim('POST', '/Users', {
+      ...entraCreate('03'),
+      name: { givenName: 'Null', familyName: null, formatted: null },
+      title: null,
+    });
     expect(created.status, created.text).to.equal(201);
     expect(created.body.name).to.deep.equal({ givenName: 'Null' });
     expect(created.body).not.to.have.key('title');

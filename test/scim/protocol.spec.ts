@@ -25,7 +25,8 @@ describe('SCIM: protocol', () => {
   after(() => f.close());
 
   describe('filters', () => {
-    const idsOf = async (filter: string) => (await f.scim('GET', q(filter))).body.Resources.map((r: { id: string }) => r.id);
+    const idsOf = async (filter: string) =>
+      (await f.scim('GET', q(filter))).body.Resources.map((r: { id: string }) => r.id);
 
     it('answers eq on indexed attributes, case-insensitively for userName and emails, combined with and', async () => {
       expect(await idsOf('userName eq "USER03@corp.test"')).to.deep.equal([ids[3]]);
@@ -51,21 +52,35 @@ describe('SCIM: protocol', () => {
     it('answers every other valid filter correctly', async () => {
       expect(await idsOf('userName sw "USER1"')).to.deep.equal([ids[10], ids[11]]);
       expect(await idsOf('name.familyName co "dd" and title pr')).to.deep.equal([ids[3], ids[9]]);
-      expect((await idsOf('title pr or externalId eq "ext-1"'))).to.deep.equal([ids[0], ids[1], ids[3], ids[6], ids[9]]);
+      expect(await idsOf('title pr or externalId eq "ext-1"')).to.deep.equal([ids[0], ids[1], ids[3], ids[6], ids[9]]);
       // The six Even users; the first admin (a password user, no familyName) is not SCIM's.
       expect((await idsOf('not (name.familyName eq "Odd")')).length).to.equal(6);
       const created = (await f.scim('GET', `/Users/${ids[6]}`)).body.meta.lastModified;
-      expect(await idsOf(`meta.lastModified gt "${created}"`)).to.include(ids[7]).and.not.include(ids[5]);
+      expect(await idsOf(`meta.lastModified gt "${created}"`))
+        .to.include(ids[7])
+        .and.not.include(ids[5]);
       expect(await idsOf('meta.lastModified gt "2999-01-01T00:00:00Z"')).to.deep.equal([]);
     });
 
     it('refuses an invalid filter with 400 invalidFilter', async () => {
-      for (const filter of ['userName eq', 'userName eq "x" and', '(userName pr', 'userName zz "x"', 'eq "x"', 'userName', '', 'emails[type eq "work"']) {
+      for (const filter of [
+        'userName eq',
+        'userName eq "x" and',
+        '(userName pr',
+        'userName zz "x"',
+        'eq "x"',
+        'userName',
+        '',
+        'emails[type eq "work"',
+      ]) {
         const bad = await f.scim('GET', q(filter));
         expect(bad.status, filter).to.equal(400);
         expect(bad.body, filter).to.include({ status: '400', scimType: 'invalidFilter' });
       }
-      const search = await f.scim('POST', '/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'title co' });
+      const search = await f.scim('POST', '/Users/.search', {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+        filter: 'title co',
+      });
       expect(search.body.scimType).to.equal('invalidFilter');
     });
   });
@@ -77,7 +92,11 @@ describe('SCIM: protocol', () => {
       expect(all.body.itemsPerPage).to.equal(all.body.totalResults);
       const pages = [];
       for (let start = 1; start <= all.body.totalResults; start += 4) {
-        pages.push(...(await f.scim('GET', `/Users?startIndex=${start}&count=4`)).body.Resources.map((r: { id: string }) => r.id));
+        pages.push(
+          ...(await f.scim('GET', `/Users?startIndex=${start}&count=4`)).body.Resources.map(
+            (r: { id: string }) => r.id,
+          ),
+        );
       }
       expect(pages).to.deep.equal(all.body.Resources.map((r: { id: string }) => r.id));
       expect((await f.scim('GET', '/Users?count=0')).body).to.deep.include({ itemsPerPage: 0, Resources: [] });
@@ -87,7 +106,11 @@ describe('SCIM: protocol', () => {
 
     it('sorts by an attribute in either order', async () => {
       const asc = await f.scim('GET', `${q('userName sw "user0"')}&sortBy=userName&sortOrder=descending&count=3`);
-      expect(asc.body.Resources.map((r: { userName: string }) => r.userName)).to.deep.equal(['user09@corp.test', 'user08@corp.test', 'user07@corp.test']);
+      expect(asc.body.Resources.map((r: { userName: string }) => r.userName)).to.deep.equal([
+        'user09@corp.test',
+        'user08@corp.test',
+        'user07@corp.test',
+      ]);
       const byFamily = await f.scim('GET', `${q('userName sw "user"')}&sortBy=name.familyName`);
       expect(byFamily.body.Resources[0].name.familyName).to.equal('Even');
     });
@@ -103,10 +126,15 @@ describe('SCIM: protocol', () => {
     it('searches with POST /Users/.search', async () => {
       const found = await f.scim('POST', '/Users/.search', {
         schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
-        filter: 'userName eq "user02@corp.test"', attributes: ['userName'], startIndex: 1, count: 10,
+        filter: 'userName eq "user02@corp.test"',
+        attributes: ['userName'],
+        startIndex: 1,
+        count: 10,
       });
       expect(found.status).to.equal(200);
-      expect(found.body.Resources).to.deep.equal([{ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: ids[2], userName: 'user02@corp.test' }]);
+      expect(found.body.Resources).to.deep.equal([
+        { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: ids[2], userName: 'user02@corp.test' },
+      ]);
     });
   });
 
@@ -114,10 +142,14 @@ describe('SCIM: protocol', () => {
     it('sends an ETag and honours If-Match with 412 on a stale version', async () => {
       const current = await f.scim('GET', `/Users/${ids[2]}`);
       const etag = current.headers.get('etag')!;
-      const ok = await f.scim('PATCH', `/Users/${ids[2]}`, patch({ op: 'replace', path: 'title', value: 'Lead' }), { 'if-match': etag });
+      const ok = await f.scim('PATCH', `/Users/${ids[2]}`, patch({ op: 'replace', path: 'title', value: 'Lead' }), {
+        'if-match': etag,
+      });
       expect(ok.status).to.equal(200);
       expect(ok.headers.get('etag')).not.to.equal(etag);
-      const stale = await f.scim('PATCH', `/Users/${ids[2]}`, patch({ op: 'replace', path: 'title', value: 'Boss' }), { 'if-match': etag });
+      const stale = await f.scim('PATCH', `/Users/${ids[2]}`, patch({ op: 'replace', path: 'title', value: 'Boss' }), {
+        'if-match': etag,
+      });
       expect(stale.status).to.equal(412);
       expect(stale.body.status).to.equal('412');
       expect((await f.scim('PUT', `/Users/${ids[2]}`, user(2), { 'if-match': etag })).status).to.equal(412);
@@ -125,18 +157,32 @@ describe('SCIM: protocol', () => {
     });
 
     it('answers bad requests with the RFC’s scimType', async () => {
-      const noUserName = await f.scim('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], emails: [{ value: 'x@corp.test' }] });
+      const noUserName = await f.scim('POST', '/Users', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        emails: [{ value: 'x@corp.test' }],
+      });
       expect(noUserName.status).to.equal(400);
       expect(noUserName.body.scimType).to.equal('invalidValue');
-      const noEmail = await f.scim('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'no-email' });
+      const noEmail = await f.scim('POST', '/Users', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: 'no-email',
+      });
       expect(noEmail.body).to.include({ status: '400', scimType: 'invalidValue' });
       const syntax = await f.scim('POST', '/Users', undefined, { 'content-type': 'application/scim+json' });
       expect(syntax.status).to.equal(400);
-      const broken = await client(f.server.url).post('/scim/v2/Users', undefined, { token: f.scimToken, raw: '{"userName":', headers: { 'content-type': 'application/scim+json' } });
+      const broken = await client(f.server.url).post('/scim/v2/Users', undefined, {
+        token: f.scimToken,
+        raw: '{"userName":',
+        headers: { 'content-type': 'application/scim+json' },
+      });
       expect(broken.body).to.include({ status: '400', scimType: 'invalidSyntax' });
       const badOp = await f.scim('PATCH', `/Users/${ids[3]}`, patch({ op: 'jump', path: 'title', value: 'x' }));
       expect(badOp.body).to.include({ status: '400', scimType: 'invalidSyntax' });
-      const badPath = await f.scim('PATCH', `/Users/${ids[3]}`, patch({ op: 'replace', path: 'nonsense.attribute', value: 'x' }));
+      const badPath = await f.scim(
+        'PATCH',
+        `/Users/${ids[3]}`,
+        patch({ op: 'replace', path: 'nonsense.attribute', value: 'x' }),
+      );
       expect(badPath.body).to.include({ status: '400', scimType: 'invalidPath' });
       const noTarget = await f.scim('PATCH', `/Users/${ids[3]}`, patch({ op: 'remove' }));
       expect(noTarget.body).to.include({ status: '400', scimType: 'noTarget' });
@@ -164,7 +210,9 @@ describe('SCIM: protocol', () => {
       expect(listed.body.tokens.map((t: { name: string }) => t.name)).to.deep.equal(['Okta', 'Entra']);
       expect(listed.body.tokens[1].lastUsedAt).to.be.a('string');
       expect(listed.text).not.to.include(second.body.token);
-      expect((await api.delete(`/api/v1/scim-tokens/${second.body.id}`, { token: f.admin.token })).status).to.equal(204);
+      expect((await api.delete(`/api/v1/scim-tokens/${second.body.id}`, { token: f.admin.token })).status).to.equal(
+        204,
+      );
       expect((await api.get('/scim/v2/Users', { token: second.body.token })).status).to.equal(401);
     });
   });
@@ -182,18 +230,37 @@ describe('SCIM: protocol', () => {
       expect(types.body.Resources[0]).to.deep.include({ id: 'User', endpoint: '/Users' });
       const schemas = await f.scim('GET', '/Schemas');
       expect(schemas.body.Resources.map((s: { id: string }) => s.id)).to.include.members([
-        'urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User']);
+        'urn:ietf:params:scim:schemas:core:2.0:User',
+        'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+      ]);
       const one = await f.scim('GET', '/Schemas/urn:ietf:params:scim:schemas:core:2.0:User');
-      expect(one.body.meta.location).to.equal(`${f.server.config.publicUrl}/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User`);
+      expect(one.body.meta.location).to.equal(
+        `${f.server.config.publicUrl}/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User`,
+      );
       const spc = await f.scim('GET', '/ServiceProviderConfig');
-      expect(spc.body).to.deep.include({ patch: { supported: true }, etag: { supported: true }, sort: { supported: true } });
+      expect(spc.body).to.deep.include({
+        patch: { supported: true },
+        etag: { supported: true },
+        sort: { supported: true },
+      });
     });
   });
 
   describe('races', () => {
     it('20 concurrent POSTs of one userName give exactly one 201 and nineteen 409', async () => {
-      const replies = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-        f.scim('POST', '/Users', user(50, { userName: i % 2 ? 'RACE@corp.test' : 'race@corp.test', emails: [{ value: `race${i}@corp.test`, primary: true }], externalId: `race-${i}` }))));
+      const replies = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          f.scim(
+            'POST',
+            '/Users',
+            user(50, {
+              userName: i % 2 ? 'RACE@corp.test' : 'race@corp.test',
+              emails: [{ value: `race${i}@corp.test`, primary: true }],
+              externalId: `race-${i}`,
+            }),
+          ),
+        ),
+      );
       const statuses = replies.map((r) => r.status);
       expect(statuses.filter((s) => s === 201)).to.have.length(1);
       expect(statuses.filter((s) => s === 409)).to.have.length(19);
@@ -202,24 +269,52 @@ describe('SCIM: protocol', () => {
 
     it('concurrent PATCHes of different attributes all survive', async () => {
       const target = ids[9]!;
-      const attributes = ['title', 'nickName', 'profileUrl', 'userType', 'preferredLanguage', 'locale', 'timezone', 'displayName'];
-      const replies = await Promise.all(attributes.map((attribute) =>
-        f.scim('PATCH', `/Users/${target}`, patch({ op: 'replace', path: attribute, value: attribute === 'profileUrl' ? 'https://x.test/p' : `v-${attribute}` }))));
+      const attributes = [
+        'title',
+        'nickName',
+        'profileUrl',
+        'userType',
+        'preferredLanguage',
+        'locale',
+        'timezone',
+        'displayName',
+      ];
+      const replies = await Promise.all(
+        attributes.map((attribute) =>
+          f.scim(
+            'PATCH',
+            `/Users/${target}`,
+            patch({
+              op: 'replace',
+              path: attribute,
+              value: attribute === 'profileUrl' ? 'https://x.test/p' : `v-${attribute}`,
+            }),
+          ),
+        ),
+      );
       expect(replies.map((r) => r.status)).to.deep.equal(attributes.map(() => 200));
       const final = (await f.scim('GET', `/Users/${target}`)).body;
-      for (const attribute of attributes) expect(final[attribute], attribute).to.equal(attribute === 'profileUrl' ? 'https://x.test/p' : `v-${attribute}`);
+      for (const attribute of attributes)
+        expect(final[attribute], attribute).to.equal(
+          attribute === 'profileUrl' ? 'https://x.test/p' : `v-${attribute}`,
+        );
     });
   });
 });
 
 describe('SCIM: the last active admin among the users SCIM manages', () => {
   let f: ScimFixture;
-  before(async () => { f = await scimFixture(); });
+  before(async () => {
+    f = await scimFixture();
+  });
   after(() => f.close());
 
   it('refuses to deactivate or delete the last active admin', async () => {
     const { directory } = f.server.runtime;
-    const admin = await directory.createUser({ name: 'Idp Admin', email: 'idp.admin@corp.test', role: 'admin', kind: 'sso' }, { source: 'system' });
+    const admin = await directory.createUser(
+      { name: 'Idp Admin', email: 'idp.admin@corp.test', role: 'admin', kind: 'sso' },
+      { source: 'system' },
+    );
     await directory.updateUser(f.admin.id, { role: 'user' }, { source: 'system' });
     const adminResource = await f.scim('GET', `/Users/${admin.id}`);
     expect(adminResource.body).to.deep.include({ userName: 'idp.admin@corp.test', active: true });
@@ -233,13 +328,19 @@ describe('SCIM: the last active admin among the users SCIM manages', () => {
 
 describe('SCIM: role mapping (SCIM_ADMIN_ROLES)', () => {
   let f: ScimFixture;
-  before(async () => { f = await scimFixture({ SCIM_ADMIN_ROLES: 'Rune Admin' }); });
+  before(async () => {
+    f = await scimFixture({ SCIM_ADMIN_ROLES: 'Rune Admin' });
+  });
   after(() => f.close());
 
   it('makes a user an admin when a roles value matches, and a user again when it no longer does', async () => {
     const created = await f.scim('POST', '/Users', user(1, { roles: [{ value: 'rune admin', primary: true }] }));
     expect((await f.server.runtime.directory.getUser(created.body.id))!.role).to.equal('admin');
-    await f.scim('PATCH', `/Users/${created.body.id}`, patch({ op: 'replace', path: 'roles', value: [{ value: 'Viewer' }] }));
+    await f.scim(
+      'PATCH',
+      `/Users/${created.body.id}`,
+      patch({ op: 'replace', path: 'roles', value: [{ value: 'Viewer' }] }),
+    );
     expect((await f.server.runtime.directory.getUser(created.body.id))!.role).to.equal('user');
     const plain = await f.scim('POST', '/Users', user(2));
     expect((await f.server.runtime.directory.getUser(plain.body.id))!.role).to.equal('user');

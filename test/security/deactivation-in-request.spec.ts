@@ -47,7 +47,12 @@ describe('security: deactivation takes effect in the request (admin API)', () =>
     (await server.runtime.redis.exists(server.runtime.directory.keys.session(hashToken(token)))) === 1;
 
   it('with no worker running, deactivating answers at once and the user is already inactive: their session is refused and a fresh sign-in is refused user_inactive', async () => {
-    const eve = await onboardUser(api, admin.token, { name: 'Eve Admin', email: 'eve@corp.test', role: 'admin' }, PASSWORD);
+    const eve = await onboardUser(
+      api,
+      admin.token,
+      { name: 'Eve Admin', email: 'eve@corp.test', role: 'admin' },
+      PASSWORD,
+    );
     const started = performance.now();
     const reply = await api.post(`/api/v1/users/${eve.id}/deactivate`, undefined, as(admin.token));
     expect(performance.now() - started).to.be.lessThan(200 + 800);
@@ -67,7 +72,10 @@ describe('security: deactivation takes effect in the request (admin API)', () =>
   });
 
   it('answers 200 at once, with no job, when the user has no session to clean up', async () => {
-    const user = await server.runtime.directory.createUser({ name: 'Ned Nosession', email: 'ned@corp.test', role: 'user', kind: 'sso' }, SYSTEM);
+    const user = await server.runtime.directory.createUser(
+      { name: 'Ned Nosession', email: 'ned@corp.test', role: 'user', kind: 'sso' },
+      SYSTEM,
+    );
     const reply = await api.post(`/api/v1/users/${user.id}/deactivate`, undefined, as(admin.token));
     expect(reply.status, reply.text).to.equal(200);
     expect(reply.body.user).to.include({ status: 'inactive', activeSessions: 0 });
@@ -197,7 +205,9 @@ describe('security: SCIM writes are one write, whether or not a worker runs', ()
     const deleted = await scim('DELETE', `/Users/${user.id}`);
     expect(deleted.status, deleted.text).to.equal(204);
     expect((await scim('GET', `/Users/${user.id}`)).status).to.equal(404);
-    expect((await scim('GET', `/Users?filter=${encodeURIComponent('userName eq "del.scim@corp.test"')}`)).body.totalResults).to.equal(0);
+    expect(
+      (await scim('GET', `/Users?filter=${encodeURIComponent('userName eq "del.scim@corp.test"')}`)).body.totalResults,
+    ).to.equal(0);
     expect((await api.get('/auth/session', { token: user.token })).status).to.equal(401);
     const { directory, redis } = server.runtime;
     expect(await directory.findUserByEmail('del.scim@corp.test')).to.equal(null);
@@ -205,7 +215,10 @@ describe('security: SCIM writes are one write, whether or not a worker runs', ()
 
     const workers = runWorkers(server.runtime);
     try {
-      await until(async () => (await redis.exists(directory.keys.userSessions(user.id))) === 0, 'the session index is gone');
+      await until(
+        async () => (await redis.exists(directory.keys.userSessions(user.id))) === 0,
+        'the session index is gone',
+      );
     } finally {
       await workers.close();
     }

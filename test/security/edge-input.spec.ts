@@ -10,7 +10,11 @@ const SCIM_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const SCIM_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
 const scimUser = (userName: string, extra: Record<string, unknown> = {}) => ({
-  schemas: [SCIM_USER], userName, name: { givenName: 'Edge', familyName: 'Case' }, emails: [{ value: userName, primary: true }], ...extra,
+  schemas: [SCIM_USER],
+  userName,
+  name: { givenName: 'Edge', familyName: 'Case' },
+  emails: [{ value: userName, primary: true }],
+  ...extra,
 });
 
 function expectProblem(reply: Reply, status: number, code: string) {
@@ -44,7 +48,11 @@ describe('security: the edge refuses what would break the inside', () => {
     });
 
     it('a lone surrogate in an admin create name is a 400 naming the field', async () => {
-      const reply = await api.post('/api/v1/users', { name: `Bad ${LONE} Name`, email: 'bad.name@corp.test', role: 'user' }, { token: fx.admin.token });
+      const reply = await api.post(
+        '/api/v1/users',
+        { name: `Bad ${LONE} Name`, email: 'bad.name@corp.test', role: 'user' },
+        { token: fx.admin.token },
+      );
       expectProblem(reply, 400, 'invalid_text');
       expect(reply.body.detail).to.include('name');
       const listed = await api.get('/api/v1/users?q=bad.name@corp.test', { token: fx.admin.token });
@@ -52,12 +60,17 @@ describe('security: the edge refuses what would break the inside', () => {
     });
 
     it('a lone surrogate in a SCIM userName and in a SCIM filter is a 400 in the SCIM error schema', async () => {
-      const created = await fx.scim('POST', '/Users', scimUser(`edge${LONE}@corp.test`, { emails: [{ value: 'edge@corp.test', primary: true }] }));
+      const created = await fx.scim(
+        'POST',
+        '/Users',
+        scimUser(`edge${LONE}@corp.test`, { emails: [{ value: 'edge@corp.test', primary: true }] }),
+      );
       expectScimError(created, 400, 'invalidValue');
       expect(created.body.detail).to.include('userName');
 
       const searched = await fx.scim('POST', '/Users/.search', {
-        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: `userName eq "a${LONE}"`,
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+        filter: `userName eq "a${LONE}"`,
       });
       expectScimError(searched, 400, 'invalidValue');
       expect(searched.body.detail).to.include('filter');
@@ -73,7 +86,9 @@ describe('security: the edge refuses what would break the inside', () => {
       expectProblem(reply, 400, 'invalid_text');
       expect(reply.body.errors).to.deep.equal([{ field: 'q', message: 'is not valid Unicode text' }]);
       // Well-formed text, percent-encoded, still passes.
-      expect((await api.get(`/api/v1/users?q=${encodeURIComponent('zoë 😀')}`, { token: fx.admin.token })).status).to.equal(200);
+      expect(
+        (await api.get(`/api/v1/users?q=${encodeURIComponent('zoë 😀')}`, { token: fx.admin.token })).status,
+      ).to.equal(200);
     });
   });
 
@@ -84,18 +99,25 @@ describe('security: the edge refuses what would break the inside', () => {
       // The admin API and /auth take 16 KiB bodies: as deep as fits.
       const started = Date.now();
       const admin = await call(fx.server.url, 'POST', '/api/v1/users', {
-        token: fx.admin.token, raw: nested(8000), headers: { 'content-type': 'application/json' },
+        token: fx.admin.token,
+        raw: nested(8000),
+        headers: { 'content-type': 'application/json' },
       });
       const adminMs = Date.now() - started;
       expectProblem(admin, 400, 'invalid_json');
       expect(admin.body.detail).to.include('32 levels');
 
-      const login = await call(fx.server.url, 'POST', '/auth/login', { raw: `{"email":${nested(8000)}}`, headers: { 'content-type': 'application/json' } });
+      const login = await call(fx.server.url, 'POST', '/auth/login', {
+        raw: `{"email":${nested(8000)}}`,
+        headers: { 'content-type': 'application/json' },
+      });
       expectProblem(login, 400, 'invalid_json');
 
       const scimStarted = Date.now();
       const scimDeep = await call(fx.server.url, 'POST', '/scim/v2/Users', {
-        token: fx.scimToken, raw: deep, headers: { 'content-type': 'application/scim+json' },
+        token: fx.scimToken,
+        raw: deep,
+        headers: { 'content-type': 'application/scim+json' },
       });
       const scimMs = Date.now() - scimStarted;
       expectScimError(scimDeep, 400, 'invalidSyntax');
@@ -107,17 +129,27 @@ describe('security: the edge refuses what would break the inside', () => {
 
     it('brackets inside strings do not count as nesting', async () => {
       const name = '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[';
-      const reply = await api.post('/api/v1/users', { name: name.slice(0, 38), email: 'brackets@corp.test', role: 'user' }, { token: fx.admin.token });
+      const reply = await api.post(
+        '/api/v1/users',
+        { name: name.slice(0, 38), email: 'brackets@corp.test', role: 'user' },
+        { token: fx.admin.token },
+      );
       expect(reply.status, reply.text).to.equal(201);
     });
   });
 
   describe('ids', () => {
     it('an id like <uuid>:sessions is 404 and reads no other key', async () => {
-      const created = await api.post('/api/v1/users', { name: 'Session Owner', email: 'owner@corp.test', role: 'user' }, { token: fx.admin.token });
+      const created = await api.post(
+        '/api/v1/users',
+        { name: 'Session Owner', email: 'owner@corp.test', role: 'user' },
+        { token: fx.admin.token },
+      );
       const userId: string = created.body.user.id;
       // A first sign-in: the user now has a sessions key, <user>:sessions, of another type.
-      expect((await api.post('/auth/login', { email: 'owner@corp.test', password: created.body.temporaryPassword })).status).to.equal(200);
+      expect(
+        (await api.post('/auth/login', { email: 'owner@corp.test', password: created.body.temporaryPassword })).status,
+      ).to.equal(200);
 
       // monitor() opens a connection of its own: both are closed below (the first one once kept mocha running).
       const redis = connect();
@@ -129,14 +161,33 @@ describe('security: the edge refuses what would break the inside', () => {
       try {
         const bad = `${userId}:sessions`;
         expectProblem(await api.get(`/api/v1/users/${bad}`, { token: fx.admin.token }), 404, 'not_found');
-        expectProblem(await api.patch(`/api/v1/users/${bad}`, { name: 'Other Name' }, { token: fx.admin.token }), 404, 'not_found');
-        expectProblem(await api.post(`/api/v1/users/${bad}/revoke-sessions`, {}, { token: fx.admin.token }), 404, 'not_found');
-        expectProblem(await api.post(`/api/v1/users/${bad}/deactivate`, {}, { token: fx.admin.token }), 404, 'not_found');
-        expectProblem(await api.delete(`/api/v1/users/${userId.toUpperCase()}`, { token: fx.admin.token }), 404, 'not_found');
+        expectProblem(
+          await api.patch(`/api/v1/users/${bad}`, { name: 'Other Name' }, { token: fx.admin.token }),
+          404,
+          'not_found',
+        );
+        expectProblem(
+          await api.post(`/api/v1/users/${bad}/revoke-sessions`, {}, { token: fx.admin.token }),
+          404,
+          'not_found',
+        );
+        expectProblem(
+          await api.post(`/api/v1/users/${bad}/deactivate`, {}, { token: fx.admin.token }),
+          404,
+          'not_found',
+        );
+        expectProblem(
+          await api.delete(`/api/v1/users/${userId.toUpperCase()}`, { token: fx.admin.token }),
+          404,
+          'not_found',
+        );
         expectProblem(await api.delete(`/api/v1/scim-tokens/${bad}`, { token: fx.admin.token }), 404, 'not_found');
         expectScimError(await fx.scim('GET', `/Users/${bad}`), 404);
         expectScimError(await fx.scim('PUT', `/Users/${bad}`, scimUser('put@corp.test')), 404);
-        expectScimError(await fx.scim('PATCH', `/Users/${bad}`, patch({ op: 'replace', path: 'title', value: 'x' })), 404);
+        expectScimError(
+          await fx.scim('PATCH', `/Users/${bad}`, patch({ op: 'replace', path: 'title', value: 'x' })),
+          404,
+        );
         expectScimError(await fx.scim('DELETE', `/Users/${bad}`), 404);
         await new Promise((r) => setTimeout(r, 100));
         // No Redis command named the user: then, as a control, a real read of them does.
@@ -154,10 +205,27 @@ describe('security: the edge refuses what would break the inside', () => {
 
     it('GET /api/v1/jobs/deactivation:meta is 404', async () => {
       // A job first, so that BullMQ's own keys (meta, events, id) exist under the queue.
-      const created = await api.post('/api/v1/users', { name: 'Job Subject', email: 'job.subject@corp.test', role: 'user' }, { token: fx.admin.token });
-      const deactivated = await api.post(`/api/v1/users/${created.body.user.id}/deactivate`, {}, { token: fx.admin.token });
+      const created = await api.post(
+        '/api/v1/users',
+        { name: 'Job Subject', email: 'job.subject@corp.test', role: 'user' },
+        { token: fx.admin.token },
+      );
+      const deactivated = await api.post(
+        `/api/v1/users/${created.body.user.id}/deactivate`,
+        {},
+        { token: fx.admin.token },
+      );
       expect(deactivated.status, deactivated.text).to.be.oneOf([200, 202]);
-      for (const id of ['deactivation:meta', 'deactivation:events', 'deactivation:id', 'session-revocation:meta', 'deactivation:0', 'deactivation:01', 'deactivation:1:lock', 'meta']) {
+      for (const id of [
+        'deactivation:meta',
+        'deactivation:events',
+        'deactivation:id',
+        'session-revocation:meta',
+        'deactivation:0',
+        'deactivation:01',
+        'deactivation:1:lock',
+        'meta',
+      ]) {
         expectProblem(await api.get(`/api/v1/jobs/${id}`, { token: fx.admin.token }), 404, 'not_found');
       }
     });
@@ -177,12 +245,22 @@ describe('security: the edge refuses what would break the inside', () => {
     it('a PATCH that would store an oversized attribute is refused and the user is unchanged', async () => {
       const created = await fx.scim('POST', '/Users', scimUser('patched.title@corp.test', { title: 'Engineer' }));
       expect(created.status, created.text).to.equal(201);
-      const patched = await fx.scim('PATCH', `/Users/${created.body.id}`, patch({ op: 'replace', path: 'title', value: 'y'.repeat(2049) }));
+      const patched = await fx.scim(
+        'PATCH',
+        `/Users/${created.body.id}`,
+        patch({ op: 'replace', path: 'title', value: 'y'.repeat(2049) }),
+      );
       expectScimError(patched, 400, 'invalidValue');
       expect(patched.body.detail).to.match(/^title: /);
-      const many = await fx.scim('PATCH', `/Users/${created.body.id}`, patch({
-        op: 'add', path: 'emails', value: Array.from({ length: 101 }, (_, i) => ({ value: `alias${i}@corp.test`, type: 'other' })),
-      }));
+      const many = await fx.scim(
+        'PATCH',
+        `/Users/${created.body.id}`,
+        patch({
+          op: 'add',
+          path: 'emails',
+          value: Array.from({ length: 101 }, (_, i) => ({ value: `alias${i}@corp.test`, type: 'other' })),
+        }),
+      );
       expectScimError(many, 400, 'invalidValue');
       expect(many.body.detail).to.match(/^emails: at most 100 values/);
       expect((await fx.scim('GET', `/Users/${created.body.id}`)).body.title).to.equal('Engineer');

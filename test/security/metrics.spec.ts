@@ -22,7 +22,10 @@ describe('security: no finish handler can kill the process', function () {
     const api = client(server.url);
     expect((await api.get('/api/v1/openapi.json?fault=finish')).status).to.equal(200);
     await waitFor(() => server.output().includes('still serving'));
-    const line = server.output().split('\n').find((l) => l.includes('still serving'))!;
+    const line = server
+      .output()
+      .split('\n')
+      .find((l) => l.includes('still serving'))!;
     expect(line, server.output()).to.include('fault injected into a finish listener');
     expect((await api.get('/healthz')).status).to.equal(200);
     expect(server.child.exitCode).to.equal(null);
@@ -36,16 +39,21 @@ describe('security: no finish handler can kill the process', function () {
     expect((await api.get('/readyz')).status).to.equal(200);
     const metrics = await api.get('/metrics');
     expect(metrics.status).to.equal(200);
-    expect(metrics.text).to.include('rune_http_requests_total{method="GET",route="/api/v1/openapi.json",status="200"} 1');
+    expect(metrics.text).to.include(
+      'rune_http_requests_total{method="GET",route="/api/v1/openapi.json",status="200"} 1',
+    );
     expect(metrics.text).not.to.include('polluted');
     expect(server.output()).not.to.include('still serving');
   });
 
-  it('an uncaught error that is not a response listener\'s exits non-zero after one log line', async () => {
+  it("an uncaught error that is not a response listener's exits non-zero after one log line", async () => {
     server = await spawnServer({ preload: [FAULTS] });
     await client(server.url).get('/healthz?fault=elsewhere');
     expect(await server.exited()).to.equal(1);
-    const lines = server.output().split('\n').filter((l) => l.includes('fault injected outside any response'));
+    const lines = server
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('fault injected outside any response'));
     expect(lines, server.output()).to.have.length(1);
     expect(lines[0]).to.include('"level":60');
   });

@@ -17,17 +17,25 @@ describe('security: a SAML NameID binding is final', () => {
   async function signIn(nameId: string, email: string, options: ResponseOptions = {}) {
     const browser = new Browser(saml.server.url);
     const { requestId } = await browser.startLogin();
-    const response = await idpResponse({ inResponseTo: requestId, nameId, nameIdFormat: PERSISTENT_FORMAT, attributes: { email }, ...options });
+    const response = await idpResponse({
+      inResponseTo: requestId,
+      nameId,
+      nameIdFormat: PERSISTENT_FORMAT,
+      attributes: { email },
+      ...options,
+    });
     return browser.postToAcs(response.base64);
   }
 
   const whoIs = async (reply: Awaited<ReturnType<typeof signIn>>) =>
     (await saml.api.get('/auth/session', { cookie: sessionCookieOf(reply) })).body.user;
 
-  it('a second NameID with a bound user\'s email is refused saml_account_bound, audited, no session, and the victim still signs in with their own NameID', async () => {
+  it("a second NameID with a bound user's email is refused saml_account_bound, audited, no session, and the victim still signs in with their own NameID", async () => {
     const directory = saml.server.runtime.directory;
     const victim = await directory.createUser(
-      { name: 'Victim Admin', email: 'victim@corp.test', role: 'admin', kind: 'sso', nameId: 'victim-pid-001' }, SCIM);
+      { name: 'Victim Admin', email: 'victim@corp.test', role: 'admin', kind: 'sso', nameId: 'victim-pid-001' },
+      SCIM,
+    );
     const users = await directory.countUsers();
 
     const attack = await signIn('attacker-pid-777', 'VICTIM@corp.test');
@@ -48,7 +56,10 @@ describe('security: a SAML NameID binding is final', () => {
   });
 
   it('an SSO user created over SCIM (no NameID yet) is linked by email at first SAML login', async () => {
-    const scim = await saml.server.runtime.directory.createUser({ name: 'Sue Scim', email: 'sue@corp.test', role: 'user', kind: 'sso' }, SCIM);
+    const scim = await saml.server.runtime.directory.createUser(
+      { name: 'Sue Scim', email: 'sue@corp.test', role: 'user', kind: 'sso' },
+      SCIM,
+    );
     const first = await signIn('sue-pid-1', 'Sue@corp.test');
     expect(first.status, first.text).to.equal(302);
     expect((await whoIs(first)).id).to.equal(scim.id);
@@ -60,13 +71,21 @@ describe('security: a SAML NameID binding is final', () => {
   it('two assertions with different NameIDs for one unbound email: exactly one binds', async () => {
     for (const round of [1, 2, 3]) {
       const scim = await saml.server.runtime.directory.createUser(
-        { name: `Race ${round}`, email: `race${round}@corp.test`, role: 'user', kind: 'sso' }, SCIM);
-      const replies = await Promise.all(['a', 'b'].map((who) => signIn(`race${round}-pid-${who}`, `race${round}@corp.test`)));
+        { name: `Race ${round}`, email: `race${round}@corp.test`, role: 'user', kind: 'sso' },
+        SCIM,
+      );
+      const replies = await Promise.all(
+        ['a', 'b'].map((who) => signIn(`race${round}-pid-${who}`, `race${round}@corp.test`)),
+      );
       expect(replies.map((r) => r.status).sort(), replies.map((r) => r.text).join(' ')).to.deep.equal([302, 409]);
       const winner = replies.findIndex((r) => r.status === 302);
       expectRefused(replies[1 - winner]!, 409, 'saml_account_bound');
-      expect((await saml.server.runtime.directory.getUser(scim.id))!.nameId).to.equal(`race${round}-pid-${'ab'[winner]}`);
-      expect(await saml.server.runtime.directory.findUserByNameId(`race${round}-pid-${'ab'[1 - winner]}`)).to.equal(null);
+      expect((await saml.server.runtime.directory.getUser(scim.id))!.nameId).to.equal(
+        `race${round}-pid-${'ab'[winner]}`,
+      );
+      expect(await saml.server.runtime.directory.findUserByNameId(`race${round}-pid-${'ab'[1 - winner]}`)).to.equal(
+        null,
+      );
     }
   });
 
@@ -75,7 +94,9 @@ describe('security: a SAML NameID binding is final', () => {
     expect(replies.map((r) => r.status).sort(), replies.map((r) => r.text).join(' ')).to.deep.equal([302, 409]);
     const winner = replies.findIndex((r) => r.status === 302);
     expectRefused(replies[1 - winner]!, 409, 'saml_account_bound');
-    expect((await saml.server.runtime.directory.findUserByEmail('fresh@corp.test'))!.nameId).to.equal(`fresh-pid-${'ab'[winner]}`);
+    expect((await saml.server.runtime.directory.findUserByEmail('fresh@corp.test'))!.nameId).to.equal(
+      `fresh-pid-${'ab'[winner]}`,
+    );
   });
 });
 
@@ -83,11 +104,17 @@ describe('security: the directory refuses to re-bind a NameID where the link is 
   it('refuses linkSso for a user bound to another NameID, and keeps the binding', async () => {
     const t = testDirectory({ label: 'bind' });
     try {
-      const user = await t.directory.createUser({ name: 'Bound One', email: 'bound@corp.test', role: 'user', kind: 'sso', nameId: 'pid-1' }, SCIM);
+      const user = await t.directory.createUser(
+        { name: 'Bound One', email: 'bound@corp.test', role: 'user', kind: 'sso', nameId: 'pid-1' },
+        SCIM,
+      );
       await expectRefusal(t.directory.linkSso(user.id, 'pid-2', { source: 'saml' }), 'saml_account_bound');
       expect((await t.directory.getUser(user.id))!.nameId).to.equal('pid-1');
       expect(await t.directory.findUserByNameId('pid-2')).to.equal(null);
-      expect((await t.directory.linkSso(user.id, 'pid-1', { source: 'saml' })).nameId, 'its own NameID links again').to.equal('pid-1');
+      expect(
+        (await t.directory.linkSso(user.id, 'pid-1', { source: 'saml' })).nameId,
+        'its own NameID links again',
+      ).to.equal('pid-1');
     } finally {
       await t.cleanup();
     }

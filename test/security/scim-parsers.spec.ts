@@ -19,7 +19,8 @@ const PROTOTYPE_NAMES = prototypeNames();
 function expectPrototypeUntouched() {
   expect(prototypeNames()).to.deep.equal(PROTOTYPE_NAMES);
   const probe = {} as Record<string, unknown>;
-  for (const name of ['x', 'polluted', 'allowPasswordChange', 'thenDelete']) expect(probe[name], name).to.equal(undefined);
+  for (const name of ['x', 'polluted', 'allowPasswordChange', 'thenDelete'])
+    expect(probe[name], name).to.equal(undefined);
 }
 
 function expectScimError(reply: Reply, status: number, scimType?: string) {
@@ -35,8 +36,11 @@ describe('security: SCIM query and path input can never pollute, backtrack or re
   before(async () => {
     f = await scimFixture();
     const created = await f.scim('POST', '/Users', {
-      schemas: [CORE], userName: 'parsers@corp.test', name: { givenName: 'Par', familyName: 'Ser' },
-      emails: [{ value: 'parsers@corp.test', type: 'work', primary: true }], active: true,
+      schemas: [CORE],
+      userName: 'parsers@corp.test',
+      name: { givenName: 'Par', familyName: 'Ser' },
+      emails: [{ value: 'parsers@corp.test', type: 'work', primary: true }],
+      active: true,
     });
     expect(created.status, created.text).to.equal(201);
     id = created.body.id;
@@ -63,8 +67,16 @@ describe('security: SCIM query and path input can never pollute, backtrack or re
   describe('prototype pollution', () => {
     it('refuses __proto__ in excludedAttributes with 400 invalidPath and leaves Object.prototype untouched', async () => {
       for (const list of ['__proto__.x', 'constructor.prototype.x', 'name.__proto__', 'userName,__PROTO__']) {
-        expectScimError(await f.scim('GET', `/Users?excludedAttributes=${encodeURIComponent(list)}`), 400, 'invalidPath');
-        expectScimError(await f.scim('GET', `/Users/${id}?excludedAttributes=${encodeURIComponent(list)}`), 400, 'invalidPath');
+        expectScimError(
+          await f.scim('GET', `/Users?excludedAttributes=${encodeURIComponent(list)}`),
+          400,
+          'invalidPath',
+        );
+        expectScimError(
+          await f.scim('GET', `/Users/${id}?excludedAttributes=${encodeURIComponent(list)}`),
+          400,
+          'invalidPath',
+        );
         expectPrototypeUntouched();
       }
     });
@@ -99,7 +111,10 @@ describe('security: SCIM query and path input can never pollute, backtrack or re
         [{ op: 'add', path: 'emails[type eq "work"].__proto__', value: 'admin' }, 'invalidPath'],
         [{ op: 'add', value: { '__proto__.polluted': 'admin' } }, 'invalidPath'],
         [{ op: 'add', value: JSON.parse('{"__proto__": {"polluted": "admin"}}') }, 'invalidValue'],
-        [{ op: 'replace', value: { name: JSON.parse('{"constructor": {"prototype": {"polluted": "admin"}}}') } }, 'invalidValue'],
+        [
+          { op: 'replace', value: { name: JSON.parse('{"constructor": {"prototype": {"polluted": "admin"}}}') } },
+          'invalidValue',
+        ],
       ] as const;
       for (const [operation, scimType] of refused) {
         expectScimError(await f.scim('PATCH', `/Users/${id}`, patch(operation)), 400, scimType);
@@ -121,16 +136,22 @@ describe('security: SCIM query and path input can never pollute, backtrack or re
     const newlines = '\n'.repeat(30);
 
     it('answers an unclosed quote followed by 30 newlines in attributes within 200 ms with 400', async () => {
-      const reply = await answeredQuickly(() => f.scim('GET', `/Users?attributes=${encodeURIComponent(`"${newlines}`)}`));
+      const reply = await answeredQuickly(() =>
+        f.scim('GET', `/Users?attributes=${encodeURIComponent(`"${newlines}`)}`),
+      );
       expectScimError(reply, 400, 'invalidPath');
-      const excluded = await answeredQuickly(() => f.scim('GET', `/Users/${id}?excludedAttributes=${encodeURIComponent(`"${newlines}`)}`));
+      const excluded = await answeredQuickly(() =>
+        f.scim('GET', `/Users/${id}?excludedAttributes=${encodeURIComponent(`"${newlines}`)}`),
+      );
       expectScimError(excluded, 400, 'invalidPath');
     });
 
     it('answers an escaped quote followed by 30 newlines in a filter within 200 ms: 400 invalidFilter while unclosed, an empty answer when closed', async () => {
       const unclosed = await answeredQuickly(() => f.scim('GET', q(`userName eq "\\"${newlines}`)));
       expectScimError(unclosed, 400, 'invalidFilter');
-      const backslashes = await answeredQuickly(() => f.scim('GET', q(`userName eq "${'\\\\'.repeat(40)}\\"${'\\\\'.repeat(40)}`)));
+      const backslashes = await answeredQuickly(() =>
+        f.scim('GET', q(`userName eq "${'\\\\'.repeat(40)}\\"${'\\\\'.repeat(40)}`)),
+      );
       expectScimError(backslashes, 400, 'invalidFilter');
       const closed = await answeredQuickly(() => f.scim('GET', q(`title eq "\\""${newlines}`)));
       expect(closed.status, closed.text).to.equal(200);
@@ -139,24 +160,42 @@ describe('security: SCIM query and path input can never pollute, backtrack or re
 
     it('a 64,000-segment PATCH path is refused within 200 ms with 400 invalidPath', async () => {
       const long = Array.from({ length: 64_000 }, () => 'a').join('.');
-      const reply = await answeredQuickly(() => f.scim('PATCH', `/Users/${id}`, patch({ op: 'replace', path: long, value: 'x' })));
+      const reply = await answeredQuickly(() =>
+        f.scim('PATCH', `/Users/${id}`, patch({ op: 'replace', path: long, value: 'x' })),
+      );
       expectScimError(reply, 400, 'invalidPath');
-      const pathless = await answeredQuickly(() => f.scim('PATCH', `/Users/${id}`, patch({ op: 'replace', value: { [long]: 'x' } })));
+      const pathless = await answeredQuickly(() =>
+        f.scim('PATCH', `/Users/${id}`, patch({ op: 'replace', value: { [long]: 'x' } })),
+      );
       expectScimError(pathless, 400, 'invalidPath');
     });
 
     it('a PATCH value filter with an unclosed quote, a backslash or newlines is refused within 200 ms with 400 invalidPath', async () => {
-      for (const path of [`emails[value eq "x${newlines}].value`, `emails[value eq "\\"${'\\\\'.repeat(40)}].value`, 'emails[value eq "x].value']) {
-        expectScimError(await answeredQuickly(() => f.scim('PATCH', `/Users/${id}`, patch({ op: 'replace', path, value: 'y@corp.test' }))), 400, 'invalidPath');
+      for (const path of [
+        `emails[value eq "x${newlines}].value`,
+        `emails[value eq "\\"${'\\\\'.repeat(40)}].value`,
+        'emails[value eq "x].value',
+      ]) {
+        expectScimError(
+          await answeredQuickly(() =>
+            f.scim('PATCH', `/Users/${id}`, patch({ op: 'replace', path, value: 'y@corp.test' })),
+          ),
+          400,
+          'invalidPath',
+        );
       }
     });
 
     it('still applies the filtered PATCH paths IdPs send', async () => {
-      const reply = await f.scim('PATCH', `/Users/${id}`, patch(
-        { op: 'replace', path: 'emails[type eq "work"].value', value: 'parsers@corp.test' },
-        { op: 'replace', path: `${ENTERPRISE}:department`, value: 'Security' },
-        { op: 'replace', value: { 'name.givenName': 'Parsa' } },
-      ));
+      const reply = await f.scim(
+        'PATCH',
+        `/Users/${id}`,
+        patch(
+          { op: 'replace', path: 'emails[type eq "work"].value', value: 'parsers@corp.test' },
+          { op: 'replace', path: `${ENTERPRISE}:department`, value: 'Security' },
+          { op: 'replace', value: { 'name.givenName': 'Parsa' } },
+        ),
+      );
       expect(reply.status, reply.text).to.equal(200);
       expect(reply.body.name.givenName).to.equal('Parsa');
       expect(reply.body[ENTERPRISE].department).to.equal('Security');
@@ -182,7 +221,11 @@ describe('security: SCIM query and path input can never pollute, backtrack or re
 
     it('20,000 nested parentheses, or more than 32 levels, in a filter are a 400 invalidFilter within 200 ms', async () => {
       const deep = `${'('.repeat(20_000)}userName pr${')'.repeat(20_000)}`;
-      expectScimError(await answeredQuickly(() => f.scim('POST', '/Users/.search', search({ filter: deep }))), 400, 'invalidFilter');
+      expectScimError(
+        await answeredQuickly(() => f.scim('POST', '/Users/.search', search({ filter: deep }))),
+        400,
+        'invalidFilter',
+      );
       const nots = `${'not ('.repeat(33)}userName pr${')'.repeat(33)}`;
       expectScimError(await f.scim('GET', q(nots)), 400, 'invalidFilter');
       const allowed = `${'('.repeat(31)}userName pr${')'.repeat(31)}`;
@@ -191,13 +234,27 @@ describe('security: SCIM query and path input can never pollute, backtrack or re
 
     it('a 20,000-segment urn: path in a filter is a 400 invalidFilter within 200 ms', async () => {
       const urn = `urn:${Array.from({ length: 20_000 }, (_, i) => `s${i}`).join(':')} eq "x"`;
-      expectScimError(await answeredQuickly(() => f.scim('POST', '/Users/.search', search({ filter: urn }))), 400, 'invalidFilter');
+      expectScimError(
+        await answeredQuickly(() => f.scim('POST', '/Users/.search', search({ filter: urn }))),
+        400,
+        'invalidFilter',
+      );
       const dotted = `${ENTERPRISE}:${Array.from({ length: 20_000 }, () => 'a').join('.')} eq "x"`;
-      expectScimError(await answeredQuickly(() => f.scim('POST', '/Users/.search', search({ filter: dotted }))), 400, 'invalidFilter');
+      expectScimError(
+        await answeredQuickly(() => f.scim('POST', '/Users/.search', search({ filter: dotted }))),
+        400,
+        'invalidFilter',
+      );
     });
 
     it('startIndex=1e300 and a huge count are 400 invalidValue naming the parameter, in a query and in a search body', async () => {
-      for (const [name, value] of [['startIndex', '1e300'], ['startIndex', '1000000001'], ['count', '99999999999'], ['count', '1.5'], ['startIndex', 'abc']]) {
+      for (const [name, value] of [
+        ['startIndex', '1e300'],
+        ['startIndex', '1000000001'],
+        ['count', '99999999999'],
+        ['count', '1.5'],
+        ['startIndex', 'abc'],
+      ]) {
         const reply = await f.scim('GET', `/Users?${name}=${value}`);
         expectScimError(reply, 400, 'invalidValue');
         expect(reply.body.detail).to.include(name);
@@ -217,16 +274,30 @@ describe('security: SCIM query and path input can never pollute, backtrack or re
       expectScimError(await f.scim('GET', '/Users?sortBy=__proto__'), 400, 'invalidPath');
       expectScimError(await f.scim('GET', `/Users?sortBy=${encodeURIComponent('"\n\n')}`), 400, 'invalidPath');
       expectScimError(await f.scim('GET', '/Users?sortBy=userName&sortOrder=sideways'), 400, 'invalidValue');
-      const twice = await f.scim('GET', `${q('userName eq "nobody@corp.test"')}&filter=${encodeURIComponent('userName pr')}`);
+      const twice = await f.scim(
+        'GET',
+        `${q('userName eq "nobody@corp.test"')}&filter=${encodeURIComponent('userName pr')}`,
+      );
       expectScimError(twice, 400, 'invalidValue');
       expect(twice.body.detail).to.include('filter');
-      expectScimError(await f.scim('POST', '/Users/.search', search({ filter: { userName: 'x' } })), 400, 'invalidValue');
+      expectScimError(
+        await f.scim('POST', '/Users/.search', search({ filter: { userName: 'x' } })),
+        400,
+        'invalidValue',
+      );
       expect((await f.scim('GET', '/Users?sortBy=name.familyName&sortOrder=Descending')).status).to.equal(200);
     });
 
     it('a PATCH operation that is null or not an object is a 400 invalidValue, not a 500', async () => {
       for (const operation of [null, 'add', 7]) {
-        expectScimError(await f.scim('PATCH', `/Users/${id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [operation] }), 400, 'invalidValue');
+        expectScimError(
+          await f.scim('PATCH', `/Users/${id}`, {
+            schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+            Operations: [operation],
+          }),
+          400,
+          'invalidValue',
+        );
       }
     });
 
@@ -234,10 +305,16 @@ describe('security: SCIM query and path input can never pollute, backtrack or re
       const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
       for (const [method, path, raw] of [
         ['POST', '/Users', `{"schemas":["${CORE}"],"userName":"deep@corp.test","title":${deep}}`],
-        ['PATCH', `/Users/${id}`, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"title","value":${deep}}]}`],
+        [
+          'PATCH',
+          `/Users/${id}`,
+          `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"title","value":${deep}}]}`,
+        ],
       ]) {
         const reply = await fetch(`${f.server.url}/scim/v2${path}`, {
-          method, body: raw, headers: { authorization: `Bearer ${f.scimToken}`, 'content-type': 'application/scim+json' },
+          method,
+          body: raw,
+          headers: { authorization: `Bearer ${f.scimToken}`, 'content-type': 'application/scim+json' },
         });
         expect(reply.status, `${method} ${path}`).to.equal(400);
         expect((await reply.json()).schemas).to.deep.equal(['urn:ietf:params:scim:api:messages:2.0:Error']);

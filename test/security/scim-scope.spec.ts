@@ -36,7 +36,11 @@ describe('security: an IdP token controls only the users SCIM manages', () => {
   after(() => f.close());
 
   it('an IdP token cannot see, change, deactivate or delete a user created in the admin API (404 each, and the user is unchanged)', async () => {
-    const created = await api.post('/api/v1/users', { name: 'Pat Password', email: 'pat@corp.test', role: 'admin' }, { token: f.admin.token });
+    const created = await api.post(
+      '/api/v1/users',
+      { name: 'Pat Password', email: 'pat@corp.test', role: 'admin' },
+      { token: f.admin.token },
+    );
     expect(created.status, created.text).to.equal(201);
     const id = created.body.user.id as string;
     const sso = await f.scim('POST', '/Users', scimUser('idp.one@corp.test'));
@@ -45,8 +49,13 @@ describe('security: an IdP token controls only the users SCIM manages', () => {
 
     expect((await f.scim('GET', `/Users/${id}`)).status).to.equal(404);
     expect((await f.scim('GET', `/Users/${f.admin.id}`)).status).to.equal(404);
-    for (const filter of ['userName eq "pat@corp.test"', 'emails.value eq "pat@corp.test"', `id eq "${id}"`,
-      'userName sw "pat"', 'userName eq "pat@corp.test" and active eq true']) {
+    for (const filter of [
+      'userName eq "pat@corp.test"',
+      'emails.value eq "pat@corp.test"',
+      `id eq "${id}"`,
+      'userName sw "pat"',
+      'userName eq "pat@corp.test" and active eq true',
+    ]) {
       const found = await f.scim('GET', q(filter));
       expect(found.status, filter).to.equal(200);
       expect(found.body.totalResults, filter).to.equal(0);
@@ -55,23 +64,50 @@ describe('security: an IdP token controls only the users SCIM manages', () => {
     for (const path of ['/Users', q('active eq true'), '/Users?sortBy=userName']) {
       const all = await f.scim('GET', path);
       expect(all.body.totalResults, path).to.equal(1);
-      expect(all.body.Resources.map((r: { id: string }) => r.id), path).to.deep.equal([sso.body.id]);
+      expect(
+        all.body.Resources.map((r: { id: string }) => r.id),
+        path,
+      ).to.deep.equal([sso.body.id]);
     }
-    const search = await f.scim('POST', '/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName pr' });
+    const search = await f.scim('POST', '/Users/.search', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+      filter: 'userName pr',
+    });
     expect(search.body.totalResults).to.equal(1);
 
     expect((await f.scim('PUT', `/Users/${id}`, scimUser('taken.over@corp.test'))).status).to.equal(404);
-    expect((await f.scim('PATCH', `/Users/${id}`, patch({ op: 'replace', value: { active: false } }))).status).to.equal(404);
-    expect((await f.scim('PATCH', `/Users/${id}`, patch({ op: 'replace', path: 'emails[type eq "work"].value', value: 'x@corp.test' }))).status).to.equal(404);
+    expect((await f.scim('PATCH', `/Users/${id}`, patch({ op: 'replace', value: { active: false } }))).status).to.equal(
+      404,
+    );
+    expect(
+      (
+        await f.scim(
+          'PATCH',
+          `/Users/${id}`,
+          patch({ op: 'replace', path: 'emails[type eq "work"].value', value: 'x@corp.test' }),
+        )
+      ).status,
+    ).to.equal(404);
     expect((await f.scim('DELETE', `/Users/${id}`)).status).to.equal(404);
 
     const after = await f.server.runtime.directory.getUser(id);
-    expect(after).to.deep.include({ email: 'pat@corp.test', name: 'Pat Password', status: 'active', role: 'admin', kind: 'password', version: before!.version });
+    expect(after).to.deep.include({
+      email: 'pat@corp.test',
+      name: 'Pat Password',
+      status: 'active',
+      role: 'admin',
+      kind: 'password',
+      version: before!.version,
+    });
     await expectDoctorClean(f);
   });
 
   it('a SCIM POST colliding with a password user gets 409 uniqueness naming convert-to-sso', async () => {
-    const created = await api.post('/api/v1/users', { name: 'Casey Collide', email: 'casey@corp.test', role: 'user' }, { token: f.admin.token });
+    const created = await api.post(
+      '/api/v1/users',
+      { name: 'Casey Collide', email: 'casey@corp.test', role: 'user' },
+      { token: f.admin.token },
+    );
     expect(created.status, created.text).to.equal(201);
 
     const byUserName = await f.scim('POST', '/Users', scimUser('casey@corp.test'));
@@ -108,18 +144,32 @@ describe('security: an IdP token controls only the users SCIM manages', () => {
 
     const found = await f.scim('GET', q('userName eq "toni@corp.test"'));
     expect(found.body.totalResults).to.equal(1);
-    const taken = await f.scim('PUT', `/Users/${user.id}`, scimUser('toni@corp.test', { externalId: 'okta-toni', name: { formatted: 'Toni From Okta' } }));
+    const taken = await f.scim(
+      'PUT',
+      `/Users/${user.id}`,
+      scimUser('toni@corp.test', { externalId: 'okta-toni', name: { formatted: 'Toni From Okta' } }),
+    );
     expect(taken.status, taken.text).to.equal(200);
     expect(taken.body).to.include({ externalId: 'okta-toni', active: true });
     expect((await f.server.runtime.directory.getUser(user.id))!.name).to.equal('Toni From Okta');
 
     const audit = await api.get('/api/v1/audit?limit=50', { token: f.admin.token });
-    expect(audit.body.events.some((e: { action: string; target: string }) => e.action === 'user.converted_to_sso' && e.target === user.id)).to.equal(true);
+    expect(
+      audit.body.events.some(
+        (e: { action: string; target: string }) => e.action === 'user.converted_to_sso' && e.target === user.id,
+      ),
+    ).to.equal(true);
     const twice = await api.post(`/api/v1/users/${user.id}/convert-to-sso`, undefined, { token: f.admin.token });
     expect(twice.status).to.equal(409);
     expect(twice.headers.get('content-type')).to.match(/application\/problem\+json/);
     expect(twice.body.code).to.equal('already_sso');
-    expect((await api.post('/api/v1/users/6f1c1d1e-0000-4000-8000-000000000000/convert-to-sso', undefined, { token: f.admin.token })).status).to.equal(404);
+    expect(
+      (
+        await api.post('/api/v1/users/6f1c1d1e-0000-4000-8000-000000000000/convert-to-sso', undefined, {
+          token: f.admin.token,
+        })
+      ).status,
+    ).to.equal(404);
     await expectDoctorClean(f);
   });
 
@@ -144,7 +194,16 @@ describe('security: an IdP token controls only the users SCIM manages', () => {
 
   it('the directory doctor checks the SSO bitmap against the records', async () => {
     const { directory } = f.server.runtime;
-    const linked = await directory.createUser({ name: 'Lee Linked', email: 'lee@corp.test', role: 'user', kind: 'password', passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g' }, SYSTEM);
+    const linked = await directory.createUser(
+      {
+        name: 'Lee Linked',
+        email: 'lee@corp.test',
+        role: 'user',
+        kind: 'password',
+        passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g',
+      },
+      SYSTEM,
+    );
     await directory.linkSso(linked.id, 'lee-name-id', SYSTEM);
     expect((await f.scim('GET', `/Users/${linked.id}`)).status).to.equal(200);
     await expectDoctorClean(f);
@@ -154,7 +213,12 @@ describe('security: an IdP token controls only the users SCIM manages', () => {
     const seq = Number(await redis.hget(keys.user(linked.id), 'seq'));
     await redis.setbit(keys.bits('sso'), seq, 0);
     const report = await directory.checkIndexes();
-    expect(report.mismatches).to.deep.include({ kind: 'missing-filter', key: keys.bits('sso'), member: linked.id, detail: 'user is active user sso' });
+    expect(report.mismatches).to.deep.include({
+      kind: 'missing-filter',
+      key: keys.bits('sso'),
+      member: linked.id,
+      detail: 'user is active user sso',
+    });
     await redis.setbit(keys.bits('sso'), seq, 1);
     await expectDoctorClean(f);
   });
@@ -162,7 +226,9 @@ describe('security: an IdP token controls only the users SCIM manages', () => {
 
 describe('security: with SCIM_ADMIN_ROLES the role follows the roles the IdP sends', () => {
   let f: ScimFixture;
-  before(async () => { f = await scimFixture({ SCIM_ADMIN_ROLES: 'Rune Admin' }); });
+  before(async () => {
+    f = await scimFixture({ SCIM_ADMIN_ROLES: 'Rune Admin' });
+  });
   after(() => f.close());
 
   const roleOf = async (id: string) => (await f.server.runtime.directory.getUser(id))!.role;
@@ -171,7 +237,15 @@ describe('security: with SCIM_ADMIN_ROLES the role follows the roles the IdP sen
     const { roles: _none, ...withoutRoles } = scimUser('r1@corp.test', { roles: ADMIN_ROLE });
     const variants: Array<[string, (id: string, email: string) => Promise<{ status: number }>]> = [
       ['PUT roles: []', (id, email) => f.scim('PUT', `/Users/${id}`, scimUser(email, { roles: [] }))],
-      ['PUT without roles', (id, email) => f.scim('PUT', `/Users/${id}`, { ...withoutRoles, userName: email, emails: [{ value: email, primary: true }] })],
+      [
+        'PUT without roles',
+        (id, email) =>
+          f.scim('PUT', `/Users/${id}`, {
+            ...withoutRoles,
+            userName: email,
+            emails: [{ value: email, primary: true }],
+          }),
+      ],
       ['PATCH remove roles', (id) => f.scim('PATCH', `/Users/${id}`, patch({ op: 'remove', path: 'roles' }))],
     ];
     for (const [i, [label, demote]] of variants.entries()) {
@@ -193,7 +267,11 @@ describe('security: with SCIM_ADMIN_ROLES the role follows the roles the IdP sen
     await directory.updateUser(f.admin.id, { role: 'user' }, SYSTEM);
     expect(await directory.isLastActiveAdmin(id)).to.equal(true);
 
-    const put = await f.scim('PUT', `/Users/${id}`, scimUser('last.admin@corp.test', { roles: [], title: 'Still in charge' }));
+    const put = await f.scim(
+      'PUT',
+      `/Users/${id}`,
+      scimUser('last.admin@corp.test', { roles: [], title: 'Still in charge' }),
+    );
     expect(put.status, put.text).to.equal(200);
     expect(put.body.title).to.equal('Still in charge');
     const user = (await directory.getUser(id))!;

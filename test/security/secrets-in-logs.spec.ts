@@ -25,11 +25,15 @@ function expectNoSecrets(lines: string[], extra: string[] = []): void {
 }
 
 const unexpectedErrors = (server: TestServer) =>
-  server.logs.map((line) => JSON.parse(line) as Record<string, any>).filter((entry) => entry.msg === 'unexpected error');
+  server.logs
+    .map((line) => JSON.parse(line) as Record<string, any>)
+    .filter((entry) => entry.msg === 'unexpected error');
 
 describe('security: secrets never reach the logs', () => {
   let server: TestServer;
-  beforeEach(async () => { server = await startTestServer({}, { workers: false }); });
+  beforeEach(async () => {
+    server = await startTestServer({}, { workers: false });
+  });
   afterEach(() => server.close());
 
   // The email index as a string: any script that reads it fails with WRONGTYPE.
@@ -37,7 +41,11 @@ describe('security: secrets never reach the logs', () => {
 
   it('an unexpected script error is logged without the password hash', async () => {
     await breakEmailIndex();
-    const reply = await client(server.url).post('/api/v1/setup', { name: 'Root Admin', email: 'root@corp.test', password: PASSWORD });
+    const reply = await client(server.url).post('/api/v1/setup', {
+      name: 'Root Admin',
+      email: 'root@corp.test',
+      password: PASSWORD,
+    });
     expect(reply.status, reply.text).to.equal(500);
 
     expectNoSecrets(server.logs, [PASSWORD]);
@@ -53,7 +61,11 @@ describe('security: secrets never reach the logs', () => {
     const api = client(server.url);
     const admin = await setUpAdmin(api);
     await breakEmailIndex();
-    const reply = await api.post('/api/v1/users', { name: 'New Person', email: 'new@corp.test', role: 'user' }, { token: admin.token });
+    const reply = await api.post(
+      '/api/v1/users',
+      { name: 'New Person', email: 'new@corp.test', role: 'user' },
+      { token: admin.token },
+    );
     expect(reply.status, reply.text).to.equal(500);
     expect(reply.text).not.to.match(ARGON2);
 
@@ -67,13 +79,28 @@ describe('security: secrets never reach the logs', () => {
     const redis = connect();
     const prefix = testPrefix('logs');
     const lines: string[] = [];
-    const logger = createLogger('info', new Writable({ write(chunk, _e, done) { lines.push(String(chunk)); done(); } }));
+    const logger = createLogger(
+      'info',
+      new Writable({
+        write(chunk, _e, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
     const phc = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g';
     const packed = 'c2FsdHNhbHRzYWx0c2FsdGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNo';
     try {
       // A command of the wrong arity aborts the whole MULTI: EXECABORT, with previousErrors.
-      const failure = await redis.multi().hset(`{${prefix}}:h`, 'pw', packed).call('hset', `{${prefix}}:h`, phc).exec()
-        .then(() => undefined, (error: Error) => error);
+      const failure = await redis
+        .multi()
+        .hset(`{${prefix}}:h`, 'pw', packed)
+        .call('hset', `{${prefix}}:h`, phc)
+        .exec()
+        .then(
+          () => undefined,
+          (error: Error) => error,
+        );
       expect(failure, 'the transaction fails').to.be.instanceOf(Error);
       (failure as Error & { hint?: string }).hint = `stored ${phc} as ${packed}`;
       logger.error({ err: failure }, 'unexpected error');

@@ -63,18 +63,28 @@ describe('security: temporary passwords expire', () => {
     // Every session of theirs ended at once, and the old password no longer works.
     expect((await t.api.get('/auth/session', { token: open.body.token })).status).to.equal(401);
     expect((await t.api.get('/auth/session', { token: user.token })).status).to.equal(401);
-    expect((await t.api.post('/auth/login', { email: 'rosa@corp.test', password: PASSWORD })).body.code).to.equal('invalid_credentials');
+    expect((await t.api.post('/auth/login', { email: 'rosa@corp.test', password: PASSWORD })).body.code).to.equal(
+      'invalid_credentials',
+    );
 
     const login = await t.api.post('/auth/login', { email: 'rosa@corp.test', password: reset.body.temporaryPassword });
     expect(login.status).to.equal(200);
     expect(login.body.mustChangePassword).to.equal(true);
-    expect((await t.api.get('/api/v1/users', { token: login.body.token })).body.code).to.equal('password_change_required');
-    const changed = await t.api.post('/auth/password', { newPassword: 'a fresh start 2027' }, { token: login.body.token });
+    expect((await t.api.get('/api/v1/users', { token: login.body.token })).body.code).to.equal(
+      'password_change_required',
+    );
+    const changed = await t.api.post(
+      '/auth/password',
+      { newPassword: 'a fresh start 2027' },
+      { token: login.body.token },
+    );
     expect(changed.status, changed.text).to.equal(200);
     expect(changed.body.user.mustChangePassword).to.equal(false);
 
     const audit = await t.api.get('/api/v1/audit?limit=200', { token: t.admin.token });
-    const resetEvent = audit.body.events.find((e: { action: string; target: string }) => e.action === 'user.password_reset' && e.target === user.id);
+    const resetEvent = audit.body.events.find(
+      (e: { action: string; target: string }) => e.action === 'user.password_reset' && e.target === user.id,
+    );
     expect(resetEvent).to.include({ actor: t.admin.id, source: 'admin-api' });
     expect(audit.text).not.to.include(reset.body.temporaryPassword);
   });
@@ -83,25 +93,36 @@ describe('security: temporary passwords expire', () => {
     const user = await onboardUser(t.api, t.admin.token, { name: 'Tom Twice', email: 'tom@corp.test' }, PASSWORD);
     const reset = await t.api.post(`/api/v1/users/${user.id}/reset-password`, undefined, { token: t.admin.token });
     await age(user.id, WEEK_MS + 1000);
-    expect((await t.api.post('/auth/login', { email: 'tom@corp.test', password: reset.body.temporaryPassword })).body.code).to.equal('temporary_password_expired');
+    expect(
+      (await t.api.post('/auth/login', { email: 'tom@corp.test', password: reset.body.temporaryPassword })).body.code,
+    ).to.equal('temporary_password_expired');
     // The admin's remedy: another reset.
     const again = await t.api.post(`/api/v1/users/${user.id}/reset-password`, undefined, { token: t.admin.token });
-    expect((await t.api.post('/auth/login', { email: 'tom@corp.test', password: again.body.temporaryPassword })).status).to.equal(200);
+    expect(
+      (await t.api.post('/auth/login', { email: 'tom@corp.test', password: again.body.temporaryPassword })).status,
+    ).to.equal(200);
   });
 
   it('reset-password is for admins and password users only', async () => {
-    const sso = await t.server.runtime.directory.createUser({ name: 'Sue Sso', email: 'sue@corp.test', role: 'user', kind: 'sso' }, { source: 'system' });
+    const sso = await t.server.runtime.directory.createUser(
+      { name: 'Sue Sso', email: 'sue@corp.test', role: 'user', kind: 'sso' },
+      { source: 'system' },
+    );
     const refused = await t.api.post(`/api/v1/users/${sso.id}/reset-password`, undefined, { token: t.admin.token });
     expect(refused.status).to.equal(409);
     expect(refused.body.code).to.equal('sso_user');
     expect(refused.headers.get('content-type')).to.match(/^application\/problem\+json/);
 
-    const missing = await t.api.post('/api/v1/users/00000000-0000-4000-8000-000000000000/reset-password', undefined, { token: t.admin.token });
+    const missing = await t.api.post('/api/v1/users/00000000-0000-4000-8000-000000000000/reset-password', undefined, {
+      token: t.admin.token,
+    });
     expect(missing.status).to.equal(404);
 
     const member = await onboardUser(t.api, t.admin.token, { name: 'Max Member', email: 'max@corp.test' }, PASSWORD);
     const login = await t.api.post('/auth/login', { email: 'max@corp.test', password: PASSWORD });
-    const forbidden = await t.api.post(`/api/v1/users/${member.id}/reset-password`, undefined, { token: login.body.token });
+    const forbidden = await t.api.post(`/api/v1/users/${member.id}/reset-password`, undefined, {
+      token: login.body.token,
+    });
     expect(forbidden.status).to.equal(403);
     expect((await t.api.post('/auth/login', { email: 'max@corp.test', password: PASSWORD })).status).to.equal(200);
   });

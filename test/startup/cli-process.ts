@@ -28,7 +28,11 @@ export interface CliProcess {
 export function envWithoutRedis(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !/^(REDIS_URL|REDIS_CLUSTER_NODES|REDIS_DEFAULT_URL|DATA_DIR|PORT|HOST|METRICS_PORT|SAML_.*)$/.test(key)) env[key] = value;
+    if (
+      value !== undefined &&
+      !/^(REDIS_URL|REDIS_CLUSTER_NODES|REDIS_DEFAULT_URL|DATA_DIR|PORT|HOST|METRICS_PORT|SAML_.*)$/.test(key)
+    )
+      env[key] = value;
   }
   return { ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', LOG_FORMAT: 'json' };
 }
@@ -38,9 +42,13 @@ let built: Promise<void> | undefined;
 /** `npm run build`, once per test run: npm start runs dist/. */
 export function buildOnce(): Promise<void> {
   built ??= new Promise<void>((resolve, reject) => {
-    const build = spawn(process.execPath, [npmCli(), 'run', 'build', '--silent'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const build = spawn(process.execPath, [npmCli(), 'run', 'build', '--silent'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
-    build.stderr!.setEncoding('utf8').on('data', (chunk: string) => { err += chunk; });
+    build.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      err += chunk;
+    });
     build.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build failed (${code}): ${err}`))));
   });
   return built;
@@ -56,19 +64,35 @@ function npmCli(): string {
 
 /** `npm start` (serve from dist/), with node itself as the interpreter so PATH may omit it. */
 export function npmStart(env: Record<string, string>): CliProcess {
-  return watch(spawn(process.execPath, [npmCli(), 'start', '--silent'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
+  return watch(
+    spawn(process.execPath, [npmCli(), 'start', '--silent'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    }),
+  );
 }
 
 /** The CLI from the sources (tsx), as `node --import tsx src/cli/main.ts …`. */
 export function runCli(args: string[], env: Record<string, string>): CliProcess {
-  return watch(spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
+  return watch(
+    spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    }),
+  );
 }
 
 function watch(child: ChildProcess): CliProcess {
   let out = '';
   let err = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => { out += chunk; });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { err += chunk; });
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    err += chunk;
+  });
   // 'close', not 'exit': under npm start the service writes to these pipes until it has ended,
   // and npm may end first (it forwards a SIGTERM and goes).
   const exited = once(child, 'close').then(([code, signal]) => (code ?? signal) as number | string);
@@ -79,7 +103,10 @@ function watch(child: ChildProcess): CliProcess {
     exited,
     waitFor(pattern, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => finish(new Error(`no ${pattern} within ${timeoutMs} ms:\n${out}\n${err}`)), timeoutMs);
+        const timer = setTimeout(
+          () => finish(new Error(`no ${pattern} within ${timeoutMs} ms:\n${out}\n${err}`)),
+          timeoutMs,
+        );
         const poll = setInterval(() => {
           const match = pattern.exec(out);
           if (match) finish(undefined, match);

@@ -27,7 +27,11 @@ describe('startup: a configured Redis that is not there yet @slow', function () 
   it('with REDIS_URL pointing at nothing it keeps retrying, logs one line every few seconds without stack traces, /readyz 503, and serves once Redis comes up', async () => {
     const port = await freePort();
     // With the job workers: their BullMQ queues, workers and queue events reconnect too.
-    serving = runCli(['serve'], { ...envWithoutRedis(), REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_PREFIX: testPrefix('retry') });
+    serving = runCli(['serve'], {
+      ...envWithoutRedis(),
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      REDIS_PREFIX: testPrefix('retry'),
+    });
     const api = client((await serving.waitFor(LISTENING))[1]!);
     await serving.waitFor(UNREACHABLE_LINE);
     const waitedFrom = Date.now();
@@ -46,7 +50,9 @@ describe('startup: a configured Redis that is not there yet @slow', function () 
     expect(output).to.not.match(/\n\s+at /);
     expect(output).to.not.include('"stack"');
 
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     const deadline = Date.now() + 20_000;
     let ready = 0;
     while (Date.now() < deadline && ready !== 200) {
@@ -58,7 +64,11 @@ describe('startup: a configured Redis that is not there yet @slow', function () 
     const users = await api.get('/api/v1/users', { token: admin.token });
     expect(users.status).to.equal(200);
     // A deactivation goes through the queue and a worker: BullMQ has reconnected as well.
-    const someone = await api.post('/api/v1/users', { name: 'Queued User', email: 'queued@corp.test', role: 'user' }, { token: admin.token });
+    const someone = await api.post(
+      '/api/v1/users',
+      { name: 'Queued User', email: 'queued@corp.test', role: 'user' },
+      { token: admin.token },
+    );
     const deactivated = await api.post(`/api/v1/users/${someone.body.user.id}/deactivate`, {}, { token: admin.token });
     expect(deactivated.status, deactivated.text).to.be.oneOf([200, 202]);
     expect(await serving.stop('SIGTERM')).to.equal(0);

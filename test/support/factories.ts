@@ -10,9 +10,20 @@ export const uniqueEmail = (label = 'user') => `${label}.${++counter}.${randomBy
 // Directory tests need a stored hash, not a real one; auth tests use argon2 itself.
 const PLACEHOLDER_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g';
 
-export function makeUser(directory: Directory, role: Role = 'user', overrides: Partial<Parameters<Directory['createUser']>[0]> = {}) {
+export function makeUser(
+  directory: Directory,
+  role: Role = 'user',
+  overrides: Partial<Parameters<Directory['createUser']>[0]> = {},
+) {
   return directory.createUser(
-    { name: `Test ${role} ${++counter}`, email: uniqueEmail(role), role, kind: 'password', passwordHash: PLACEHOLDER_HASH, ...overrides },
+    {
+      name: `Test ${role} ${++counter}`,
+      email: uniqueEmail(role),
+      role,
+      kind: 'password',
+      passwordHash: PLACEHOLDER_HASH,
+      ...overrides,
+    },
     SYSTEM,
   );
 }

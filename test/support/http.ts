@@ -15,7 +15,12 @@ export interface CallOptions {
   raw?: string;
 }
 
-export async function call<T = any>(base: string, method: string, path: string, options: CallOptions = {}): Promise<Reply<T>> {
+export async function call<T = any>(
+  base: string,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.cookie) headers.cookie = options.cookie;
@@ -37,9 +42,12 @@ export async function call<T = any>(base: string, method: string, path: string, 
 
 export const client = (base: string) => ({
   get: <T = any>(path: string, options?: CallOptions) => call<T>(base, 'GET', path, options),
-  post: <T = any>(path: string, body?: unknown, options?: CallOptions) => call<T>(base, 'POST', path, { ...options, body }),
-  patch: <T = any>(path: string, body?: unknown, options?: CallOptions) => call<T>(base, 'PATCH', path, { ...options, body }),
-  put: <T = any>(path: string, body?: unknown, options?: CallOptions) => call<T>(base, 'PUT', path, { ...options, body }),
+  post: <T = any>(path: string, body?: unknown, options?: CallOptions) =>
+    call<T>(base, 'POST', path, { ...options, body }),
+  patch: <T = any>(path: string, body?: unknown, options?: CallOptions) =>
+    call<T>(base, 'PATCH', path, { ...options, body }),
+  put: <T = any>(path: string, body?: unknown, options?: CallOptions) =>
+    call<T>(base, 'PUT', path, { ...options, body }),
   delete: <T = any>(path: string, options?: CallOptions) => call<T>(base, 'DELETE', path, options),
 });
 

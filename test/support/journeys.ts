@@ -14,7 +14,12 @@ export async function setUpAdmin(api: Client, email = 'root@corp.test', name = '
 }
 
 /** An admin creates a user; the user changes the temporary password; answers the user's token. */
-export async function onboardUser(api: Client, adminToken: string, input: { name: string; email: string; role?: string }, password: string) {
+export async function onboardUser(
+  api: Client,
+  adminToken: string,
+  input: { name: string; email: string; role?: string },
+  password: string,
+) {
   const created = await api.post('/api/v1/users', { role: 'user', ...input }, { token: adminToken });
   expect(created.status, created.text).to.equal(201);
   const first = await api.post('/auth/login', { email: input.email, password: created.body.temporaryPassword });
@@ -29,7 +34,10 @@ export async function onboardUser(api: Client, adminToken: string, input: { name
  * set up and signed in before the suite's tests, and closed after them. `eachTest`: a new server
  * (and directory) for every test, for suites whose tests change who is admin or active.
  */
-export function serverWithAdmin(env: Record<string, string> = {}, options: { workers?: boolean; eachTest?: boolean } = {}) {
+export function serverWithAdmin(
+  env: Record<string, string> = {},
+  options: { workers?: boolean; eachTest?: boolean } = {},
+) {
   const suite = {} as { server: TestServer; api: Client; admin: { token: string; id: string; email: string } };
   (options.eachTest ? beforeEach : before)(async () => {
     suite.server = await startTestServer(env, options);

@@ -13,17 +13,36 @@ export async function startOwnCluster(): Promise<{ nodes: string; stop(): Promis
   const dir = mkdtempSync(join(tmpdir(), 'rune-cluster-'));
   const ports = [await freePort(), await freePort(), await freePort()];
   const children: ChildProcess[] = ports.map((port) =>
-    spawn('redis-server', [
-      '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes',
-      '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--dir', dir, '--save', '', '--appendonly', 'no',
-    ], { stdio: 'ignore' }));
+    spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        join(dir, `nodes-${port}.conf`),
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      ],
+      { stdio: 'ignore' },
+    ),
+  );
   const stop = async () => {
-    await Promise.all(children.map(async (child) => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-        await once(child, 'exit');
-      }
-    }));
+    await Promise.all(
+      children.map(async (child) => {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGKILL');
+          await once(child, 'exit');
+        }
+      }),
+    );
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -37,7 +56,14 @@ export async function startOwnCluster(): Promise<{ nodes: string; stop(): Promis
         }
       }
     }
-    await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
+    await run('redis-cli', [
+      '--cluster',
+      'create',
+      ...ports.map((p) => `127.0.0.1:${p}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ]);
     for (let i = 0; i < 100; i++) {
       const { stdout } = await run('redis-cli', ['-p', String(ports[0]), 'cluster', 'info']);
       if (stdout.includes('cluster_state:ok')) break;

@@ -10,13 +10,19 @@ import { subscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse, Server } from 'node:http';
 
 subscribe('http.server.request.start', (message) => {
-  const { request, response, server } = message as { request: IncomingMessage; response: ServerResponse; server: Server };
+  const { request, response, server } = message as {
+    request: IncomingMessage;
+    response: ServerResponse;
+    server: Server;
+  };
   const fault = /[?&]fault=(\w+)/.exec(request.url ?? '')?.[1];
   if (fault === 'finish') {
     // Added on 'request', after Node's own finish listener, as the app's listeners are.
-    server.once('request', () => response.on('finish', () => {
-      throw new Error('fault injected into a finish listener');
-    }));
+    server.once('request', () =>
+      response.on('finish', () => {
+        throw new Error('fault injected into a finish listener');
+      }),
+    );
   } else if (fault === 'pollute') {
     (Object.prototype as Record<string, unknown>).polluted = 'yes';
     response.on('close', () => {

@@ -17,16 +17,30 @@ export interface ServerProcess {
  * A real `rune-directory serve --no-workers` process on a free port and its own key prefix,
  * with extra `--import` preloads (test/support files) when given.
  */
-export async function spawnServer(options: { preload?: string[]; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+export async function spawnServer(
+  options: { preload?: string[]; env?: Record<string, string> } = {},
+): Promise<ServerProcess> {
   const prefix = testPrefix('proc');
   const imports = ['tsx', ...(options.preload ?? [])].flatMap((p) => ['--import', p]);
   const child = spawn(process.execPath, [...imports, 'src/cli/main.ts', 'serve', '--no-workers'], {
-    env: { ...process.env, REDIS_URL, REDIS_PREFIX: prefix, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...options.env },
+    env: {
+      ...process.env,
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let seen = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => { seen += chunk; });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { seen += chunk; });
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    seen += chunk;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    seen += chunk;
+  });
   const exit = once(child, 'exit').then(([code]) => code as number | null);
   const url = await new Promise<string>((resolve, reject) => {
     const poll = setInterval(() => {

@@ -20,9 +20,19 @@ export interface TestServer {
  * A real listening server on a free port, with its own key prefix and captured logs, and the
  * job workers in the same process unless `workers: false`.
  */
-export async function startTestServer(env: Record<string, string> = {}, options: { workers?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: { workers?: boolean } = {},
+): Promise<TestServer> {
   const prefix = testPrefix('http');
-  const config = loadConfig({ REDIS_URL, REDIS_PREFIX: prefix, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...env });
+  const config = loadConfig({
+    REDIS_URL,
+    REDIS_PREFIX: prefix,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'debug',
+    ...env,
+  });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {

@@ -14,7 +14,13 @@ const SESSIONS = 40_000;
 describe('workers: real processes @slow', function () {
   this.timeout(90_000);
   const prefix = testPrefix('workers');
-  const env = { REDIS_URL, REDIS_PREFIX: prefix, JOB_LOCK_MS: '1000', JOB_STALLED_INTERVAL_MS: '500', WORKER_SHUTDOWN_TIMEOUT_MS: '20000' };
+  const env = {
+    REDIS_URL,
+    REDIS_PREFIX: prefix,
+    JOB_LOCK_MS: '1000',
+    JOB_STALLED_INTERVAL_MS: '500',
+    WORKER_SHUTDOWN_TIMEOUT_MS: '20000',
+  };
   // The producer side only enqueues here (JOB_WAIT_MS=0): the tests watch the job themselves.
   const config = loadConfig({ ...env, JOB_WAIT_MS: '0' });
   const redis = connect();
@@ -46,15 +52,16 @@ describe('workers: real processes @slow', function () {
     return user;
   }
 
-  const firstProgress = (jobId: string) => new Promise<void>((resolve) => {
-    const listener = ({ jobId: id }: { jobId: string }) => {
-      if (id === jobId) {
-        events.off('progress', listener);
-        resolve();
-      }
-    };
-    events.on('progress', listener);
-  });
+  const firstProgress = (jobId: string) =>
+    new Promise<void>((resolve) => {
+      const listener = ({ jobId: id }: { jobId: string }) => {
+        if (id === jobId) {
+          events.off('progress', listener);
+          resolve();
+        }
+      };
+      events.on('progress', listener);
+    });
 
   async function finished(publicId: string) {
     for (let i = 0; i < 300; i++) {

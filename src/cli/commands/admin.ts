@@ -21,7 +21,8 @@ export function registerAdmin(program: Command): void {
           { email: options.email, name: options.name, role: 'admin' },
           CLI_ACTOR,
         );
-        if (options.json) printJson({ id: user.id, email: user.email, name: user.name, role: user.role, temporaryPassword });
+        if (options.json)
+          printJson({ id: user.id, email: user.email, name: user.name, role: user.role, temporaryPassword });
         else {
           printLines(
             `Created admin ${user.name} <${user.email}> (${user.id}).`,

@@ -17,7 +17,10 @@ export function registerAudit(program: Command): void {
       withRuntime(async ({ directory }) => {
         const page = await directory.listAudit({ before: options.cursor, limit: options.limit });
         if (options.json) {
-          printJson({ events: page.events.map((e) => ({ ...e, at: e.at.toISOString() })), nextCursor: page.nextCursor });
+          printJson({
+            events: page.events.map((e) => ({ ...e, at: e.at.toISOString() })),
+            nextCursor: page.nextCursor,
+          });
           return;
         }
         for (const e of page.events) {

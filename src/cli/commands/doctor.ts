@@ -15,7 +15,8 @@ export function registerDoctor(program: Command): void {
         if (options.json) printJson(report);
         else {
           printLines(`${report.users} users checked, ${report.mismatches.length} mismatches`);
-          for (const m of report.mismatches) printLines(`  ${m.kind}  ${m.key}  ${JSON.stringify(m.member)}  ${m.detail}`);
+          for (const m of report.mismatches)
+            printLines(`  ${m.kind}  ${m.key}  ${JSON.stringify(m.member)}  ${m.detail}`);
         }
         // Not a failure line: the report is the answer, and stdout stays one JSON document.
         if (report.mismatches.length > 0) process.exitCode = 1;

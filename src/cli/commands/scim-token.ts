@@ -23,7 +23,8 @@ export function registerScimToken(program: Command): void {
         const created = await directory.createScimToken(options.name);
         await directory.appendAudit(CLI_ACTOR, 'scim_token.created', created.id, { name: created.name });
         if (options.json) printJson({ id: created.id, name: created.name, token: created.token });
-        else printLines(`Created SCIM token "${created.name}" (${created.id}).`, `Token (shown once): ${created.token}`);
+        else
+          printLines(`Created SCIM token "${created.name}" (${created.id}).`, `Token (shown once): ${created.token}`);
       }),
     );
 
@@ -38,7 +39,10 @@ export function registerScimToken(program: Command): void {
           printJson({ tokens: tokens.map(presentToken) });
           return;
         }
-        printTable(['NAME', 'ID', 'CREATED', 'LAST USED'], tokens.map((t) => [t.name, t.id, when(t.createdAt), when(t.lastUsedAt)]));
+        printTable(
+          ['NAME', 'ID', 'CREATED', 'LAST USED'],
+          tokens.map((t) => [t.name, t.id, when(t.createdAt), when(t.lastUsedAt)]),
+        );
       }),
     );
 

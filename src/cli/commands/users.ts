@@ -12,8 +12,8 @@ import { CodedFailure, printJson, printLines, printTable, when } from '../output
 // and the same rules (the CLI is an actor of source `cli`, audited; rule 2 holds, and the
 // "yourself" rules have nobody to apply to). --json prints what the API answers.
 
-const JSON_OPTION = ['--json', 'print the answer as JSON (the API\'s shapes)'] as const;
-const USER_ARGUMENT = ['<user>', 'the user\'s id or email'] as const;
+const JSON_OPTION = ['--json', "print the answer as JSON (the API's shapes)"] as const;
+const USER_ARGUMENT = ['<user>', "the user's id or email"] as const;
 
 const describe = (user: UserRecord) => `${user.name} <${user.email}>`;
 
@@ -36,7 +36,11 @@ function printUser(user: UserRecord): void {
 async function confirmDeletion(user: UserRecord, yes: boolean | undefined): Promise<void> {
   if (yes) return;
   if (!process.stdin.isTTY) {
-    throw new CodedFailure('confirmation_required', `deleting ${describe(user)} cannot be undone: add --yes to confirm`, 2);
+    throw new CodedFailure(
+      'confirmation_required',
+      `deleting ${describe(user)} cannot be undone: add --yes to confirm`,
+      2,
+    );
   }
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   const answer = await prompt.question(`Delete ${describe(user)}? This cannot be undone. [y/N] `);
@@ -58,7 +62,13 @@ export function registerUsers(program: Command): void {
     .option(...JSON_OPTION)
     .action((options: { status?: Status; role?: Role; q?: string; limit: number; cursor?: string; json?: boolean }) =>
       withRuntime(async ({ directory }) => {
-        const page = await directory.listUsers({ status: options.status, role: options.role, q: options.q, limit: options.limit, cursor: options.cursor });
+        const page = await directory.listUsers({
+          status: options.status,
+          role: options.role,
+          q: options.q,
+          limit: options.limit,
+          cursor: options.cursor,
+        });
         if (options.json) {
           printJson({ users: page.users.map(presentUser), nextCursor: page.nextCursor, total: page.total });
           return;
@@ -71,7 +81,9 @@ export function registerUsers(program: Command): void {
           ['NAME', 'EMAIL', 'ROLE', 'STATUS', 'KIND', 'LAST LOGIN'],
           page.users.map((u) => [u.name, u.email, u.role, u.status, u.kind, when(u.lastLoginAt)]),
         );
-        printLines(`${page.users.length} shown of ${page.total}${page.nextCursor ? `; next page: --cursor ${page.nextCursor}` : ''}`);
+        printLines(
+          `${page.users.length} shown of ${page.total}${page.nextCursor ? `; next page: --cursor ${page.nextCursor}` : ''}`,
+        );
       }),
     );
 
@@ -114,12 +126,15 @@ export function registerUsers(program: Command): void {
       withRuntime(async (runtime) => {
         const id = (await findUser(runtime.directory, idOrEmail)).id;
         const { user } = await runtime.directory.deactivateUser(id, CLI_ACTOR);
-        const job = user.sessionsToCleanUp > 0
-          ? await runtime.jobRunner().cleanUpAfterDeactivation(id, CLI_ACTOR, { wait: false })
-          : undefined;
+        const job =
+          user.sessionsToCleanUp > 0
+            ? await runtime.jobRunner().cleanUpAfterDeactivation(id, CLI_ACTOR, { wait: false })
+            : undefined;
         if (options.json) printJson({ user: presentUser(user), cleanUpJob: job?.jobId ?? null });
         else {
-          printLines(`Deactivated ${describe(user)}.${job ? ` ${user.sessionsToCleanUp} sessions ended; clean-up job ${job.jobId} queued.` : ''}`);
+          printLines(
+            `Deactivated ${describe(user)}.${job ? ` ${user.sessionsToCleanUp} sessions ended; clean-up job ${job.jobId} queued.` : ''}`,
+          );
         }
       }),
     );
@@ -149,7 +164,8 @@ export function registerUsers(program: Command): void {
         await confirmDeletion(user, options.yes);
         const { sessionsLeft } = await runtime.directory.deleteUser(user.id, CLI_ACTOR);
         // Ended sessions of a deactivated user may still have keys: the clean-up job deletes them.
-        if (sessionsLeft > 0) await runtime.jobRunner().cleanUpAfterDeactivation(user.id, CLI_ACTOR, { deleted: true, wait: false });
+        if (sessionsLeft > 0)
+          await runtime.jobRunner().cleanUpAfterDeactivation(user.id, CLI_ACTOR, { deleted: true, wait: false });
         if (options.json) printJson({ deleted: { id: user.id, email: user.email } });
         else printLines(`Deleted ${describe(user)}.`);
       }),
@@ -157,7 +173,9 @@ export function registerUsers(program: Command): void {
 
   users
     .command('reset-password')
-    .description('give a password user a new temporary password (shown once); every session ends, and the next sign-in must change it')
+    .description(
+      'give a password user a new temporary password (shown once); every session ends, and the next sign-in must change it',
+    )
     .argument(...USER_ARGUMENT)
     .option('--json', 'print { user, temporaryPassword } as JSON')
     .action((idOrEmail: string, options: { json?: boolean }) =>

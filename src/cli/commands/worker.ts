@@ -15,7 +15,10 @@ async function worker(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, undefined, config.logFormat);
   if (await needsEmbeddedRedis(config)) {
-    logger.warn({ redis: redisTarget(config) }, `REDIS_URL is not set and nothing answers at ${redisTarget(config)}; a standalone worker does not start a Redis of its own: run serve (its workers share the Redis it starts) or set REDIS_URL`);
+    logger.warn(
+      { redis: redisTarget(config) },
+      `REDIS_URL is not set and nothing answers at ${redisTarget(config)}; a standalone worker does not start a Redis of its own: run serve (its workers share the Redis it starts) or set REDIS_URL`,
+    );
   }
   const runtime = openRuntime(config, logger);
   const workers = runWorkers(runtime);

@@ -3,7 +3,13 @@ import type { DirectoryContext } from '../context.js';
 import { runScript } from '../scripts.js';
 import { invalidFields, type FieldProblem } from '../errors.js';
 import {
-  normalizeName, normalizeEmail, normalizeRole, normalizeKind, normalizeStatus, normalizeIdentifier, indexKeyIfNeeded,
+  normalizeName,
+  normalizeEmail,
+  normalizeRole,
+  normalizeKind,
+  normalizeStatus,
+  normalizeIdentifier,
+  indexKeyIfNeeded,
 } from '../normalize.js';
 import { toUserRecord, type RawUser } from '../user-record.js';
 import { packPasswordHash } from '../password-codec.js';
@@ -27,13 +33,18 @@ export async function createUser(
   const kind = normalizeKind(input.kind, problems);
   const status = normalizeStatus(input.status ?? 'active', problems);
   // A userName is stored only where it differs from the email; otherwise it is the email.
-  const explicitUserName = input.userName === undefined ? undefined : normalizeIdentifier(input.userName, problems, 'userName');
+  const explicitUserName =
+    input.userName === undefined ? undefined : normalizeIdentifier(input.userName, problems, 'userName');
   const userName = explicitUserName === email ? undefined : explicitUserName;
-  const externalId = input.externalId === undefined ? undefined : normalizeIdentifier(input.externalId, problems, 'externalId');
+  const externalId =
+    input.externalId === undefined ? undefined : normalizeIdentifier(input.externalId, problems, 'externalId');
   const nameId = input.nameId === undefined ? undefined : normalizeIdentifier(input.nameId, problems, 'nameId', 1024);
-  if (nameId !== undefined && input.kind !== 'sso') problems.push({ field: 'nameId', message: 'only SSO users have a SAML NameID' });
-  if (input.kind === 'password' && !input.passwordHash) problems.push({ field: 'password', message: 'a password user needs a password' });
-  if (input.kind === 'sso' && input.passwordHash) problems.push({ field: 'password', message: 'an SSO user has no password' });
+  if (nameId !== undefined && input.kind !== 'sso')
+    problems.push({ field: 'nameId', message: 'only SSO users have a SAML NameID' });
+  if (input.kind === 'password' && !input.passwordHash)
+    problems.push({ field: 'password', message: 'a password user needs a password' });
+  if (input.kind === 'sso' && input.passwordHash)
+    problems.push({ field: 'password', message: 'an SSO user has no password' });
   if (problems.length > 0) throw invalidFields(problems);
 
   const user: Record<string, string | undefined> = {

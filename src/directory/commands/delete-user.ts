@@ -16,7 +16,12 @@ export interface DeletedUser {
  * Refuses the actor and the last active admin; refuses an active user with live sessions
  * (active_sessions) unless `endSessions`.
  */
-export async function deleteUser(ctx: DirectoryContext, id: string, actor: Actor, options: DeleteOptions = {}): Promise<DeletedUser> {
+export async function deleteUser(
+  ctx: DirectoryContext,
+  id: string,
+  actor: Actor,
+  options: DeleteOptions = {},
+): Promise<DeletedUser> {
   const result = await runScript<{ sessionsLeft: number }>(ctx.redis, ctx.keys.base, 'delete-user', {
     id,
     endSessions: options.endSessions === true,

@@ -24,7 +24,12 @@ export async function setPassword(
 }
 
 /** Makes a user an SSO user bound to a SAML NameID, removing their password for good. */
-export async function linkSso(ctx: DirectoryContext, userId: string, nameId: string, actor: Actor): Promise<UserRecord> {
+export async function linkSso(
+  ctx: DirectoryContext,
+  userId: string,
+  nameId: string,
+  actor: Actor,
+): Promise<UserRecord> {
   const raw = await runScript<RawUser>(ctx.redis, ctx.keys.base, 'link-sso', {
     id: userId,
     nameId,

@@ -8,10 +8,15 @@ import type { ScimTokenRecord } from '../queries/scim-tokens.js';
 // SCIM bearer tokens: shown once, stored only under the SHA-256 of the token (keys.ts lists the keys).
 // The reads (listing, verifying) are in ../queries/scim-tokens.ts.
 
-export async function createScimToken(ctx: DirectoryContext, name: string): Promise<ScimTokenRecord & { token: string }> {
+export async function createScimToken(
+  ctx: DirectoryContext,
+  name: string,
+): Promise<ScimTokenRecord & { token: string }> {
   const trimmed = name.trim();
   if (trimmed.length < 1 || trimmed.length > 100) {
-    throw new DirectoryError('validation_failed', 'name: must be 1–100 characters', [{ field: 'name', message: 'must be 1–100 characters' }]);
+    throw new DirectoryError('validation_failed', 'name: must be 1–100 characters', [
+      { field: 'name', message: 'must be 1–100 characters' },
+    ]);
   }
   const token = newToken();
   const tokenHash = hashToken(token);

@@ -57,7 +57,11 @@ export async function createSession(
 }
 
 /** Finds a live session and slides its idle expiry; a deactivated user's sessions answer user_inactive. */
-export async function lookupSession(ctx: DirectoryContext, token: string, idleTtlSeconds: number): Promise<SessionLookup> {
+export async function lookupSession(
+  ctx: DirectoryContext,
+  token: string,
+  idleTtlSeconds: number,
+): Promise<SessionLookup> {
   const tokenHash = hashToken(token);
   const result = await runScript<{ status: string; session?: RawSession; user?: RawUser }>(
     ctx.redis,
@@ -95,11 +99,16 @@ export async function deleteEndedSessions(
   let total = 0;
   let offset = 0;
   for (;;) {
-    const result = await runScript<{ revoked: number; next: number; done: boolean }>(ctx.redis, ctx.keys.base, 'delete-ended-sessions', {
-      userId,
-      offset,
-      batch: DELETE_BATCH,
-    });
+    const result = await runScript<{ revoked: number; next: number; done: boolean }>(
+      ctx.redis,
+      ctx.keys.base,
+      'delete-ended-sessions',
+      {
+        userId,
+        offset,
+        batch: DELETE_BATCH,
+      },
+    );
     total += result.revoked;
     offset = result.next;
     if (result.done) return total;

@@ -29,4 +29,5 @@ export const deactivateUser = (ctx: DirectoryContext, id: string, actor: Actor) 
   setStatus(ctx, 'deactivate-user', id, actor);
 
 /** Idempotent. */
-export const activateUser = (ctx: DirectoryContext, id: string, actor: Actor) => setStatus(ctx, 'activate-user', id, actor);
+export const activateUser = (ctx: DirectoryContext, id: string, actor: Actor) =>
+  setStatus(ctx, 'activate-user', id, actor);

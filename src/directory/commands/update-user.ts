@@ -2,7 +2,12 @@ import type { DirectoryContext } from '../context.js';
 import { runScript } from '../scripts.js';
 import { invalidFields, type FieldProblem } from '../errors.js';
 import {
-  normalizeName, normalizeEmail, normalizeRole, normalizeStatus, normalizeIdentifier, indexKeyIfNeeded,
+  normalizeName,
+  normalizeEmail,
+  normalizeRole,
+  normalizeStatus,
+  normalizeIdentifier,
+  indexKeyIfNeeded,
 } from '../normalize.js';
 import { toUserRecord, type RawUser } from '../user-record.js';
 import type { Actor, UserChanges, UserRecord } from '../types.js';

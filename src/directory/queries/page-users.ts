@@ -16,10 +16,15 @@ export async function pageUsers(
   ctx: DirectoryContext,
   query: { offset: number; count: number; status?: Status; role?: Role; kind?: 'sso' },
 ): Promise<OffsetPage> {
-  const page = await runScript<{ users: RawUser[] | Record<string, never>; total: number }>(ctx.redis, ctx.keys.base, 'page-users', {
-    offset: Math.max(0, Math.trunc(query.offset)),
-    count: Math.max(0, Math.trunc(query.count)),
-    filter: ctx.keys.filterName({ status: query.status, role: query.role, kind: query.kind }),
-  });
+  const page = await runScript<{ users: RawUser[] | Record<string, never>; total: number }>(
+    ctx.redis,
+    ctx.keys.base,
+    'page-users',
+    {
+      offset: Math.max(0, Math.trunc(query.offset)),
+      count: Math.max(0, Math.trunc(query.count)),
+      filter: ctx.keys.filterName({ status: query.status, role: query.role, kind: query.kind }),
+    },
+  );
   return { users: Array.isArray(page.users) ? page.users.map(toUserRecord) : [], total: page.total };
 }

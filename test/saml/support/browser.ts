@@ -31,7 +31,9 @@ export class Browser {
     const response = await this.fetch('GET', `/saml/login${query}`);
     expect(response.status, await response.clone().text()).to.equal(302);
     const idpUrl = new URL(response.headers.get('location')!);
-    const authnRequest = inflateRawSync(Buffer.from(idpUrl.searchParams.get('SAMLRequest')!, 'base64')).toString('utf8');
+    const authnRequest = inflateRawSync(Buffer.from(idpUrl.searchParams.get('SAMLRequest')!, 'base64')).toString(
+      'utf8',
+    );
     const requestId = /\sID="([^"]+)"/.exec(authnRequest)![1]!;
     const loginCookie = response.headers.getSetCookie().find((c) => c.startsWith('rune_saml_login='))!;
     return { requestId, idpUrl, authnRequest, loginCookie };
@@ -40,7 +42,9 @@ export class Browser {
   /** The IdP's form POST to the ACS (application/x-www-form-urlencoded), redirects not followed. */
   async postToAcs(samlResponse: string, fields: Record<string, string> = {}): Promise<Reply> {
     const body = new URLSearchParams({ SAMLResponse: samlResponse, ...fields }).toString();
-    const response = await this.fetch('POST', '/saml/acs', body, { 'content-type': 'application/x-www-form-urlencoded' });
+    const response = await this.fetch('POST', '/saml/acs', body, {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     const text = await response.text();
     let parsed: unknown;
     try {
@@ -51,7 +55,12 @@ export class Browser {
     return { status: response.status, headers: response.headers, body: parsed, text };
   }
 
-  private async fetch(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Response> {
+  private async fetch(
+    method: string,
+    path: string,
+    body?: string,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     const response = await fetch(`${this.base}${path}`, {
       method,
       body,
@@ -72,7 +81,10 @@ export class Browser {
 
 /** The session cookie a reply set, as a `name=value` pair for the next request. */
 export const sessionCookieOf = (reply: Reply) =>
-  reply.headers.getSetCookie().find((c) => c.startsWith('rune_session='))?.split(';')[0];
+  reply.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('rune_session='))
+    ?.split(';')[0];
 
 /** A refusal as the issue defines it: this 4xx, with a problem document, no redirect, no session. */
 export function expectRefused(reply: Reply, status: number, code: string): void {

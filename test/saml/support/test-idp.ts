@@ -78,14 +78,16 @@ const TEMPLATE =
   '<saml:AuthnStatement AuthnInstant="{IssueInstant}" SessionIndex="{AssertionID}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>' +
   '__ATTRIBUTES__</saml:Assertion></samlp:Response>';
 
-const escapeXml = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeXml = (value: string) =>
+  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function attributeStatement(attributes: Record<string, string | string[]>): string {
   const entries = Object.entries(attributes);
   if (entries.length === 0) return '';
   const rendered = entries.map(([name, value]) => {
     const values = (Array.isArray(value) ? value : [value])
-      .map((v) => `<saml:AttributeValue xsi:type="xs:string">${escapeXml(v)}</saml:AttributeValue>`).join('');
+      .map((v) => `<saml:AttributeValue xsi:type="xs:string">${escapeXml(v)}</saml:AttributeValue>`)
+      .join('');
     return `<saml:Attribute Name="${escapeXml(name)}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:basic">${values}</saml:Attribute>`;
   });
   return `<saml:AttributeStatement>${rendered.join('')}</saml:AttributeStatement>`;
@@ -100,7 +102,9 @@ function identityProvider(key: SigningKey) {
       privateKey: fixture(`${key}.key`),
       signingCert: fixture(`${key}.crt`),
       singleSignOnService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: IDP_SSO_URL }],
-      singleLogoutService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: `${IDP_SSO_URL}/logout` }],
+      singleLogoutService: [
+        { Binding: samlify.Constants.namespace.binding.redirect, Location: `${IDP_SSO_URL}/logout` },
+      ],
     });
     identityProviders.set(key, idp);
   }
@@ -143,8 +147,10 @@ export async function idpResponse(options: ResponseOptions = {}): Promise<BuiltR
     NotBefore: (options.notBefore ?? new Date(now - 5_000)).toISOString(),
     NotOnOrAfter: (options.notOnOrAfter ?? new Date(now + 5 * 60_000)).toISOString(),
   };
-  const rendered = samlify.SamlLib.replaceTagsByValue(TEMPLATE, values)
-    .replace('__ATTRIBUTES__', attributeStatement(options.attributes ?? {}));
+  const rendered = samlify.SamlLib.replaceTagsByValue(TEMPLATE, values).replace(
+    '__ATTRIBUTES__',
+    attributeStatement(options.attributes ?? {}),
+  );
   const built = await identityProvider(options.key ?? 'idp').createLoginResponse(
     serviceProvider(options.sign ?? 'assertion'),
     { extract: {} },

@@ -28,7 +28,9 @@ export const rep = (n: number, s: string) => `⟦rep ${n} ${JSON.stringify(s)}�
 
 /** `text` with its ⟦rep⟧ parts expanded (other symbols are short and stay as they are). */
 export const expandReps = (text: string) =>
-  text.replace(/⟦rep (\d+) ("(?:[^"\\]|\\.)*")⟧/g, (_all, n: string, s: string) => (JSON.parse(s) as string).repeat(Number(n)));
+  text.replace(/⟦rep (\d+) ("(?:[^"\\]|\\.)*")⟧/g, (_all, n: string, s: string) =>
+    (JSON.parse(s) as string).repeat(Number(n)),
+  );
 
 /**
  * Percent-encoding that also carries lone surrogates (encodeURIComponent throws on them): as the
@@ -44,7 +46,9 @@ export function encodeText(text: string): string {
       out += encodeURIComponent(text.slice(i, i + 2));
       i++;
     } else if (unit >= 0xd800 && unit <= 0xdfff) {
-      out += [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+      out += [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)]
+        .map((b) => `%${b.toString(16).toUpperCase()}`)
+        .join('');
     } else {
       out += encodeURIComponent(text[i]!);
     }
@@ -72,7 +76,8 @@ export const anyText = fc.oneof(
 );
 
 /** Text with one lone surrogate somewhere in it. */
-export const withLoneSurrogate = fc.tuple(fc.string({ maxLength: 8 }), loneSurrogate, fc.string({ maxLength: 8 }))
+export const withLoneSurrogate = fc
+  .tuple(fc.string({ maxLength: 8 }), loneSurrogate, fc.string({ maxLength: 8 }))
   .map(([a, s, b]) => `${a}${s}${b}`);
 
 /** Strings a service must refuse as a stored attribute or a search term. */
@@ -93,16 +98,41 @@ export const hostileQueryText: fc.Arbitrary<Tagged> = fc.oneof(
 
 // --- numbers in query strings and bodies ----------------------------------------------------
 
-export const NASTY_NUMBERS = ['1e300', '-1e300', '1e-300', 'NaN', 'Infinity', '-Infinity', '9007199254740993', '0x10', '1.5', ' ', 'abc', '1,2', '[]', '-0', '+1'];
+export const NASTY_NUMBERS = [
+  '1e300',
+  '-1e300',
+  '1e-300',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '9007199254740993',
+  '0x10',
+  '1.5',
+  ' ',
+  'abc',
+  '1,2',
+  '[]',
+  '-0',
+  '+1',
+];
 
 /** A query number for a parameter with the range [min, max]. */
 export function queryNumber(min: number, max: number, outOfRange: Verdict): fc.Arbitrary<Tagged> {
   return fc.oneof(
     { weight: 3, arbitrary: fc.integer({ min, max }).map((n) => valid(String(n))) },
-    { weight: 2, arbitrary: fc.constantFrom('NaN', 'Infinity', '-Infinity', 'abc', '1,2', '[]', ' x').map((v) => invalid(v, 'not a number')) },
     {
       weight: 2,
-      arbitrary: fc.oneof(fc.constantFrom('1e300', '-1e300', '-1', '9007199254740993', '1e-300', '1.5', '0x10', '-0'), fc.integer().map(String))
+      arbitrary: fc
+        .constantFrom('NaN', 'Infinity', '-Infinity', 'abc', '1,2', '[]', ' x')
+        .map((v) => invalid(v, 'not a number')),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .oneof(
+          fc.constantFrom('1e300', '-1e300', '-1', '9007199254740993', '1e-300', '1.5', '0x10', '-0'),
+          fc.integer().map(String),
+        )
         .map((v) => {
           const n = Number(v);
           const inRange = Number.isInteger(n) && n >= min && n <= max;
@@ -120,8 +150,22 @@ export const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
 const KNOWN_ATTRIBUTES = [
-  'userName', 'displayName', 'active', 'externalId', 'id', 'title', 'name', 'name.givenName', 'name.familyName',
-  'emails', 'emails.value', 'emails.primary', 'meta', 'meta.lastModified', `${CORE}:userName`, `${ENTERPRISE}:employeeNumber`,
+  'userName',
+  'displayName',
+  'active',
+  'externalId',
+  'id',
+  'title',
+  'name',
+  'name.givenName',
+  'name.familyName',
+  'emails',
+  'emails.value',
+  'emails.primary',
+  'meta',
+  'meta.lastModified',
+  `${CORE}:userName`,
+  `${ENTERPRISE}:employeeNumber`,
 ];
 export const knownAttribute = fc.constantFrom(...KNOWN_ATTRIBUTES);
 
@@ -158,12 +202,19 @@ export const attributeName: fc.Arbitrary<Tagged> = fc.oneof(
 );
 
 /** An attributes= list: comma-joined names. */
-export const attributeList: fc.Arbitrary<Tagged> = fc.array(attributeName, { minLength: 1, maxLength: 4 }).map(combine(','));
+export const attributeList: fc.Arbitrary<Tagged> = fc
+  .array(attributeName, { minLength: 1, maxLength: 4 })
+  .map(combine(','));
 
 const comparisonOp = fc.constantFrom('eq', 'ne', 'co', 'sw', 'ew');
 const stringValue = plainWord.map((w) => JSON.stringify(w));
 const simpleComparison = fc.oneof(
-  fc.tuple(fc.constantFrom('userName', 'displayName', 'externalId', 'emails.value', 'name.givenName', 'title'), comparisonOp, stringValue)
+  fc
+    .tuple(
+      fc.constantFrom('userName', 'displayName', 'externalId', 'emails.value', 'name.givenName', 'title'),
+      comparisonOp,
+      stringValue,
+    )
     .map(([a, op, v]) => `${a} ${op} ${v}`),
   fc.boolean().map((b) => `active eq ${b}`),
   fc.constantFrom('title pr', 'externalId pr', 'emails[type eq "work"].value pr'),
@@ -184,25 +235,76 @@ export const validFilter: fc.Arbitrary<string> = fc.letrec<{ f: string }>((tie) 
 export const filterValue: fc.Arbitrary<Tagged> = fc.oneof(
   { weight: 4, arbitrary: validFilter.map(valid) },
   { weight: 2, arbitrary: fc.tuple(protoPath, stringValue).map(([p, v]) => invalid(`${p} eq ${v}`, 'prototype name')) },
-  { weight: 1, arbitrary: fc.tuple(quoteRun, unclosedTail).map(([n, t]) => invalid(`userName eq "${rep(n, '\n')}${t}`, 'unclosed quote, many newlines')) },
-  { weight: 1, arbitrary: fc.tuple(quoteRun, unclosedTail).map(([n, t]) => invalid(`userName eq "\\"${rep(n, '\n')}${t}`, 'escaped quote, then newlines')) },
-  { weight: 1, arbitrary: fc.tuple(quoteRun, unclosedTail).map(([n, t]) => invalid(`userName eq "${rep(n, '\\"')}${t}`, 'escaped quotes, unclosed')) },
-  { weight: 1, arbitrary: fc.tuple(quoteRun, unclosedTail).map(([n, t]) => invalid(`userName eq "${rep(n, '\\\n')}${t}`, 'escaped newlines, unclosed')) },
-  { weight: 1, arbitrary: fc.constantFrom('userName eq "\\q"', 'userName eq "a\tb"', 'userName eq "\\u12"').map((v) => unknown(v, 'odd escape or raw tab inside quotes')) },
-  { weight: 1, arbitrary: fc.integer({ min: 2000, max: 3000 }).map((n) => invalid(`${rep(n, '(')}userName eq "a"${rep(n, ')')}`, 'deep parentheses')) },
-  { weight: 1, arbitrary: fc.integer({ min: 2000, max: 4000 }).map((n) => invalid(`urn:x${rep(n, '.a')} eq "a"`, 'long urn path')) },
-  { weight: 1, arbitrary: fc.integer({ min: 2000, max: 3000 }).map((n) => invalid(`emails${rep(n, '[')}value eq "a"`, 'deep brackets')) },
-  { weight: 1, arbitrary: fc.tuple(plainWord, withLoneSurrogate).map(([a, s]) => invalid(`userName eq ${JSON.stringify(a + s)}`, 'lone surrogate')) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(quoteRun, unclosedTail)
+      .map(([n, t]) => invalid(`userName eq "${rep(n, '\n')}${t}`, 'unclosed quote, many newlines')),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(quoteRun, unclosedTail)
+      .map(([n, t]) => invalid(`userName eq "\\"${rep(n, '\n')}${t}`, 'escaped quote, then newlines')),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(quoteRun, unclosedTail)
+      .map(([n, t]) => invalid(`userName eq "${rep(n, '\\"')}${t}`, 'escaped quotes, unclosed')),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(quoteRun, unclosedTail)
+      .map(([n, t]) => invalid(`userName eq "${rep(n, '\\\n')}${t}`, 'escaped newlines, unclosed')),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom('userName eq "\\q"', 'userName eq "a\tb"', 'userName eq "\\u12"')
+      .map((v) => unknown(v, 'odd escape or raw tab inside quotes')),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 2000, max: 3000 })
+      .map((n) => invalid(`${rep(n, '(')}userName eq "a"${rep(n, ')')}`, 'deep parentheses')),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 2000, max: 4000 }).map((n) => invalid(`urn:x${rep(n, '.a')} eq "a"`, 'long urn path')),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 2000, max: 3000 })
+      .map((n) => invalid(`emails${rep(n, '[')}value eq "a"`, 'deep brackets')),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(plainWord, withLoneSurrogate)
+      .map(([a, s]) => invalid(`userName eq ${JSON.stringify(a + s)}`, 'lone surrogate')),
+  },
   { weight: 1, arbitrary: anyText.map((t) => unknown(t, 'arbitrary text')) },
 );
 
 /** Filters too big for a URL, for request bodies (.search): the review's full-size nesting. */
 export const bodyFilterValue: fc.Arbitrary<Tagged> = fc.oneof(
   { weight: 3, arbitrary: filterValue },
-  { weight: 1, arbitrary: fc.constant(invalid(`${rep(20_000, '(')}userName eq "a"${rep(20_000, ')')}`, '20,000 parentheses')) },
+  {
+    weight: 1,
+    arbitrary: fc.constant(invalid(`${rep(20_000, '(')}userName eq "a"${rep(20_000, ')')}`, '20,000 parentheses')),
+  },
   { weight: 1, arbitrary: fc.constant(invalid(`urn:x${rep(20_000, '.a')} eq "a"`, '20,000-segment urn path')) },
   { weight: 1, arbitrary: fc.constant(invalid(`emails${rep(100_000, '[')}`, '100,000 brackets')) },
-  { weight: 1, arbitrary: fc.tuple(quoteRun, unclosedTail).map(([n, t]) => invalid(`userName eq "\\"${rep(n, '\n')}${t}`, 'escaped quote, then many newlines')) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(quoteRun, unclosedTail)
+      .map(([n, t]) => invalid(`userName eq "\\"${rep(n, '\n')}${t}`, 'escaped quote, then many newlines')),
+  },
 );
 
 /** PATCH paths: valid ones, and the review's (64,000 dotted segments, prototype names, filters). */
@@ -210,7 +312,12 @@ export const patchPath: fc.Arbitrary<Tagged> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom('name.givenName', 'name.familyName', 'displayName', 'title').map(valid) },
   { weight: 2, arbitrary: protoPath.map((p) => invalid(p, 'prototype name')) },
   { weight: 1, arbitrary: fc.constant(invalid(`a${rep(64_000, '.a')}`, '64,000 dotted segments')) },
-  { weight: 1, arbitrary: quoteRun.map((n) => invalid(`emails[value eq "${rep(n, '\n')}].value`, 'unclosed quote in value filter')) },
+  {
+    weight: 1,
+    arbitrary: quoteRun.map((n) =>
+      invalid(`emails[value eq "${rep(n, '\n')}].value`, 'unclosed quote in value filter'),
+    ),
+  },
   { weight: 1, arbitrary: quoteRun.map((n) => invalid(`"${rep(n, '\n')}x`, 'unclosed quote, many newlines')) },
   { weight: 1, arbitrary: fc.constant(invalid(`emails${rep(100_000, '[')}`, '100,000 brackets')) },
   { weight: 1, arbitrary: withLoneSurrogate.map((v) => invalid(v, 'lone surrogate')) },
@@ -224,7 +331,9 @@ const uuid = fc.uuid({ version: 4 });
 export const foreignId: fc.Arbitrary<Tagged> = fc.oneof(
   uuid.map((u) => invalid(u, 'no such user')),
   uuid.map((u) => invalid(`${u}:sessions`, 'uuid with a key suffix')),
-  fc.constantFrom(':sessions', 'sessions', '*', '..', '%00', '1', '0', 'null', 'undefined').map((v) => invalid(v, 'not an id')),
+  fc
+    .constantFrom(':sessions', 'sessions', '*', '..', '%00', '1', '0', 'null', 'undefined')
+    .map((v) => invalid(v, 'not an id')),
   protoName.map((p) => invalid(p, 'prototype name')),
   withLoneSurrogate.map((v) => invalid(v, 'lone surrogate')),
   fc.constant(invalid(rep(3000, 'z'), 'long id')),
@@ -233,7 +342,23 @@ export const foreignId: fc.Arbitrary<Tagged> = fc.oneof(
 
 /** Job ids: BullMQ's own keys among them. */
 export const jobId: fc.Arbitrary<Tagged> = fc.oneof(
-  fc.constantFrom('deactivation:meta', 'meta', 'id', 'events', 'wait', 'active', 'completed', 'failed', 'stalled-check', 'marker', 'repeat', 'limiter', '1', '0')
+  fc
+    .constantFrom(
+      'deactivation:meta',
+      'meta',
+      'id',
+      'events',
+      'wait',
+      'active',
+      'completed',
+      'failed',
+      'stalled-check',
+      'marker',
+      'repeat',
+      'limiter',
+      '1',
+      '0',
+    )
     .map((v) => invalid(v, 'a BullMQ key, not a job')),
   foreignId,
 );
@@ -247,7 +372,8 @@ export const wrongType: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 /** An object whose own key is __proto__ (as JSON.parse builds it), to carry into a JSON body. */
-export const protoKeyed = (value: unknown = { polluted: 'yes' }) => JSON.parse(`{"__proto__":${JSON.stringify(value)}}`) as Record<string, unknown>;
+export const protoKeyed = (value: unknown = { polluted: 'yes' }) =>
+  JSON.parse(`{"__proto__":${JSON.stringify(value)}}`) as Record<string, unknown>;
 
 /** Raw JSON text nested `n` deep. */
 export const deepJson = (n: number, open = '[', close = ']') => `${rep(n, open)}${rep(n, close)}`;
@@ -256,7 +382,11 @@ export function combine(separator: string) {
   return (parts: Tagged[]): Tagged => ({
     v: parts.map((p) => p.v).join(separator),
     verdict: verdictOf(parts),
-    why: parts.filter((p) => p.why).map((p) => p.why).join('; ') || undefined,
+    why:
+      parts
+        .filter((p) => p.why)
+        .map((p) => p.why)
+        .join('; ') || undefined,
   });
 }
 

@@ -13,15 +13,20 @@ function formatViolations(family: Family, a: Answer): string[] {
   const body = (a.body ?? {}) as Record<string, unknown>;
   if (family === 'scim') {
     const out: string[] = [];
-    if (!/^application\/scim\+json/.test(a.contentType)) out.push(`SCIM refusal as ${a.contentType || 'no content type'}`);
-    if (!Array.isArray(body.schemas) || !body.schemas.includes(SCIM_ERROR)) out.push('SCIM refusal without the Error schema');
-    if (body.status !== String(a.status)) out.push(`SCIM refusal with status ${JSON.stringify(body.status)} (must be the string "${a.status}")`);
+    if (!/^application\/scim\+json/.test(a.contentType))
+      out.push(`SCIM refusal as ${a.contentType || 'no content type'}`);
+    if (!Array.isArray(body.schemas) || !body.schemas.includes(SCIM_ERROR))
+      out.push('SCIM refusal without the Error schema');
+    if (body.status !== String(a.status))
+      out.push(`SCIM refusal with status ${JSON.stringify(body.status)} (must be the string "${a.status}")`);
     return out;
   }
   // /api/v1, /auth and the ACS (src/saml/errors.ts: SamlError.toProblem) answer problem documents.
   const out: string[] = [];
-  if (!/^application\/problem\+json/.test(a.contentType)) out.push(`refusal as ${a.contentType || 'no content type'}, not application/problem+json`);
-  for (const field of ['type', 'title', 'code'] as const) if (typeof body[field] !== 'string') out.push(`problem without ${field}`);
+  if (!/^application\/problem\+json/.test(a.contentType))
+    out.push(`refusal as ${a.contentType || 'no content type'}, not application/problem+json`);
+  for (const field of ['type', 'title', 'code'] as const)
+    if (typeof body[field] !== 'string') out.push(`problem without ${field}`);
   if (body.status !== a.status) out.push(`problem status ${JSON.stringify(body.status)} for HTTP ${a.status}`);
   return out;
 }
@@ -29,7 +34,7 @@ function formatViolations(family: Family, a: Answer): string[] {
 /** Everything wrong with this answer to this case; empty when it is right. */
 export function answerViolations(c: RouteCase, a: Answer): string[] {
   const out: string[] = [];
-  const ok = a.status >= 200 && a.status < 300 || (c.family === 'saml' && a.status === 302);
+  const ok = (a.status >= 200 && a.status < 300) || (c.family === 'saml' && a.status === 302);
   const refused = a.status >= 400 && a.status < 500;
   if (a.status === 0) out.push(a.text);
   else if (a.status >= 500) out.push(`${a.status}: a server error`);
@@ -68,12 +73,32 @@ export function prototypeViolations(before: ReturnType<typeof prototypeSnapshot>
 
 /** The figures of a run, per family. */
 export class FuzzStats {
-  readonly families = new Map<Family, {
-    cases: number; ok: number; refused: number; answered: number; slowestMs: number; slowest?: string; serverErrors: number; overBound: number; failures: number;
-  }>();
+  readonly families = new Map<
+    Family,
+    {
+      cases: number;
+      ok: number;
+      refused: number;
+      answered: number;
+      slowestMs: number;
+      slowest?: string;
+      serverErrors: number;
+      overBound: number;
+      failures: number;
+    }
+  >();
 
   record(c: RouteCase, a: Answer, violations: string[]): void {
-    const f = this.families.get(c.family) ?? { cases: 0, ok: 0, refused: 0, answered: 0, slowestMs: 0, serverErrors: 0, overBound: 0, failures: 0 };
+    const f = this.families.get(c.family) ?? {
+      cases: 0,
+      ok: 0,
+      refused: 0,
+      answered: 0,
+      slowestMs: 0,
+      serverErrors: 0,
+      overBound: 0,
+      failures: 0,
+    };
     f.cases++;
     f[c.expect]++;
     if (a.ms > f.slowestMs) {
@@ -87,9 +112,11 @@ export class FuzzStats {
   }
 
   lines(): string[] {
-    return [...this.families].map(([family, f]) =>
-      `${family.padEnd(6)} ${String(f.cases).padStart(6)} cases (${f.ok} due a 2xx, ${f.refused} a 4xx, ${f.answered} either), slowest ${f.slowestMs.toFixed(0)} ms (${f.slowest}), ` +
-      `${f.serverErrors} 5xx, ${f.overBound} over ${ANSWER_WITHIN_MS} ms, ${f.failures} failing`);
+    return [...this.families].map(
+      ([family, f]) =>
+        `${family.padEnd(6)} ${String(f.cases).padStart(6)} cases (${f.ok} due a 2xx, ${f.refused} a 4xx, ${f.answered} either), slowest ${f.slowestMs.toFixed(0)} ms (${f.slowest}), ` +
+        `${f.serverErrors} 5xx, ${f.overBound} over ${ANSWER_WITHIN_MS} ms, ${f.failures} failing`,
+    );
   }
 }
 
@@ -107,7 +134,11 @@ export function describeFailure(c: RouteCase, a: Answer, violations: string[]): 
  * Sends one case and checks everything about it, Object.prototype included; answers the
  * violations (empty when right) and the answer.
  */
-export async function checkCase(target: { send(c: RouteCase): Promise<Answer> }, c: RouteCase, stats?: FuzzStats): Promise<{ answer: Answer; violations: string[] }> {
+export async function checkCase(
+  target: { send(c: RouteCase): Promise<Answer> },
+  c: RouteCase,
+  stats?: FuzzStats,
+): Promise<{ answer: Answer; violations: string[] }> {
   const before = prototypeSnapshot();
   const answer = await target.send(c);
   const violations = [...answerViolations(c, answer), ...prototypeViolations(before)];
@@ -121,7 +152,10 @@ export class FailureLog {
 
   add(c: RouteCase, answer: Answer, violations: string[]): void {
     for (const violation of violations) {
-      const kind = `${c.route}: ${violation.replace(/\d+(\.\d+)? ms/g, 'N ms').replace(/\(.*\)$/, '').trim()}`;
+      const kind = `${c.route}: ${violation
+        .replace(/\d+(\.\d+)? ms/g, 'N ms')
+        .replace(/\(.*\)$/, '')
+        .trim()}`;
       const seen = this.kinds.get(kind);
       if (seen) seen.count++;
       else this.kinds.set(kind, { count: 1, example: c, answer, violations });

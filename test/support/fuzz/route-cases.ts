@@ -12,4 +12,9 @@ export { FAMILIES, type Auth, type Body, type Expectation, type Family, type Rou
 export { entraUser, oktaUser } from './scim-cases.js';
 export { SIGNED_RESPONSES } from './saml-cases.js';
 
-export const CASES: Record<Family, fc.Arbitrary<RouteCase>> = { scim: scimCase, admin: adminCase, auth: authCase, saml: samlCase };
+export const CASES: Record<Family, fc.Arbitrary<RouteCase>> = {
+  scim: scimCase,
+  admin: adminCase,
+  auth: authCase,
+  saml: samlCase,
+};

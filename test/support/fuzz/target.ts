@@ -48,25 +48,45 @@ export async function startFuzzTarget(env: Record<string, string> = {}): Promise
 async function prepare(server: TestServer): Promise<FuzzTarget> {
   const api = client(server.url);
   const admin = await setUpAdmin(api);
-  const scimToken = (await api.post('/api/v1/scim-tokens', { name: 'Fuzz IdP' }, { token: admin.token })).body.token as string;
-  const target = await api.post('/api/v1/users', { name: 'Fuzz Target', email: 'target@corp.test', role: 'user' }, { token: admin.token });
+  const scimToken = (await api.post('/api/v1/scim-tokens', { name: 'Fuzz IdP' }, { token: admin.token })).body
+    .token as string;
+  const target = await api.post(
+    '/api/v1/users',
+    { name: 'Fuzz Target', email: 'target@corp.test', role: 'user' },
+    { token: admin.token },
+  );
   await onboardUser(api, admin.token, { name: 'Pat Example', email: 'signed-in@corp.test' }, USER_PASSWORD);
-  const userToken = (await api.post('/auth/login', { email: 'signed-in@corp.test', password: USER_PASSWORD })).body.token as string;
+  const userToken = (await api.post('/auth/login', { email: 'signed-in@corp.test', password: USER_PASSWORD })).body
+    .token as string;
   const scimUser = await fetch(`${server.url}/scim/v2/Users`, {
     method: 'POST',
     headers: { authorization: `Bearer ${scimToken}`, 'content-type': 'application/scim+json' },
-    body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'scim-target@corp.test', name: { givenName: 'Scim', familyName: 'Target' }, emails: [{ primary: true, value: 'scim-target@corp.test' }], active: true }),
+    body: JSON.stringify({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'scim-target@corp.test',
+      name: { givenName: 'Scim', familyName: 'Target' },
+      emails: [{ primary: true, value: 'scim-target@corp.test' }],
+      active: true,
+    }),
   });
   const scimUserId = ((await scimUser.json()) as { id: string }).id;
-  if (!scimToken || !target.body.user?.id || !userToken || !scimUserId) throw new Error('fuzz target: fixture setup failed');
+  if (!scimToken || !target.body.user?.id || !userToken || !scimUserId)
+    throw new Error('fuzz target: fixture setup failed');
 
   const signed = await signedResponses(admin.email);
   // The validation pool's threads start cold (module load, JIT): warm each once, so the time
   // bound measures the ACS and not its first start.
   const warmUp = `SAMLResponse=${encodeURIComponent(Buffer.from('<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"><a/></samlp:Response>').toString('base64'))}`;
   for (let round = 0; round < 3; round++) {
-    await Promise.all(Array.from({ length: server.config.saml?.poolSize ?? 2 }, () =>
-      fetch(`${server.url}/saml/acs`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: warmUp }).then((r) => r.arrayBuffer())));
+    await Promise.all(
+      Array.from({ length: server.config.saml?.poolSize ?? 2 }, () =>
+        fetch(`${server.url}/saml/acs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: warmUp,
+        }).then((r) => r.arrayBuffer()),
+      ),
+    );
   }
   let unique = 0;
   const symbols: Record<string, () => string> = {
@@ -77,13 +97,17 @@ async function prepare(server: TestServer): Promise<FuzzTarget> {
     userToken: () => userToken,
   };
 
-  const expand = (s: string): string => s.replace(/⟦(?:rep (\d+) ("(?:[^"\\]|\\.)*")|signed (\d+)|(\w+))⟧/g, (_all, n?: string, text?: string, i?: string, name?: string) => {
-    if (n !== undefined) return (JSON.parse(text!) as string).repeat(Number(n));
-    if (i !== undefined) return signed[Number(i)]!;
-    const symbol = symbols[name!];
-    if (!symbol) throw new Error(`fuzz: unknown symbol ⟦${name}⟧`);
-    return symbol();
-  });
+  const expand = (s: string): string =>
+    s.replace(
+      /⟦(?:rep (\d+) ("(?:[^"\\]|\\.)*")|signed (\d+)|(\w+))⟧/g,
+      (_all, n?: string, text?: string, i?: string, name?: string) => {
+        if (n !== undefined) return (JSON.parse(text!) as string).repeat(Number(n));
+        if (i !== undefined) return signed[Number(i)]!;
+        const symbol = symbols[name!];
+        if (!symbol) throw new Error(`fuzz: unknown symbol ⟦${name}⟧`);
+        return symbol();
+      },
+    );
   const expandDeep = (value: unknown): unknown => {
     if (typeof value === 'string') return expand(value);
     if (Array.isArray(value)) return value.map(expandDeep);
@@ -111,7 +135,8 @@ async function prepare(server: TestServer): Promise<FuzzTarget> {
   const request = (c: RouteCase): { url: string; init: RequestInit } => {
     let path = c.path;
     if (c.id !== undefined) path = path.replace(':id', encodeText(expand(c.id)));
-    if (c.query && c.query.length > 0) path += `?${c.query.map(([k, v]) => `${encodeText(k)}=${encodeText(expand(v))}`).join('&')}`;
+    if (c.query && c.query.length > 0)
+      path += `?${c.query.map(([k, v]) => `${encodeText(k)}=${encodeText(expand(v))}`).join('&')}`;
     const headers = credentials(c);
     let body: string | undefined;
     if (c.body && 'json' in c.body) {
@@ -149,7 +174,13 @@ async function prepare(server: TestServer): Promise<FuzzTarget> {
           }
           return { status: response.status, contentType: response.headers.get('content-type') ?? '', body, text, ms };
         } catch (error) {
-          return { status: 0, contentType: '', body: undefined, text: `no answer: ${(error as Error).message}`, ms: performance.now() - started };
+          return {
+            status: 0,
+            contentType: '',
+            body: undefined,
+            text: `no answer: ${(error as Error).message}`,
+            ms: performance.now() - started,
+          };
         }
       })();
       const answer = await answered;
@@ -168,12 +199,33 @@ async function signedResponses(adminEmail: string): Promise<string[]> {
   const tag = `${process.pid}-${Date.now()}`;
   const made = await Promise.all([
     idpResponse({ nameId: `fuzz-saml-${tag}@corp.test` }),
-    idpResponse({ nameId: '__proto__', nameIdFormat: PERSISTENT_FORMAT, attributes: { email: `__proto__-${tag}@corp.test`, firstName: 'constructor' } }),
-    idpResponse({ nameId: 'constructor', nameIdFormat: PERSISTENT_FORMAT, attributes: { email: `constructor-${tag}@corp.test`, lastName: '__proto__' } }),
-    idpResponse({ nameId: `long-${tag}`, nameIdFormat: PERSISTENT_FORMAT, attributes: { email: `long-${tag}@corp.test`, firstName: 'x'.repeat(3000) } }),
-    idpResponse({ nameId: `many-${tag}`, nameIdFormat: PERSISTENT_FORMAT, attributes: { email: [`many-${tag}@corp.test`, 'second@corp.test'], role: ['admin', '__proto__'] } }),
-    idpResponse({ nameId: `attacker-pid-${tag}`, nameIdFormat: PERSISTENT_FORMAT, attributes: { email: adminEmail.toUpperCase() } }),
+    idpResponse({
+      nameId: '__proto__',
+      nameIdFormat: PERSISTENT_FORMAT,
+      attributes: { email: `__proto__-${tag}@corp.test`, firstName: 'constructor' },
+    }),
+    idpResponse({
+      nameId: 'constructor',
+      nameIdFormat: PERSISTENT_FORMAT,
+      attributes: { email: `constructor-${tag}@corp.test`, lastName: '__proto__' },
+    }),
+    idpResponse({
+      nameId: `long-${tag}`,
+      nameIdFormat: PERSISTENT_FORMAT,
+      attributes: { email: `long-${tag}@corp.test`, firstName: 'x'.repeat(3000) },
+    }),
+    idpResponse({
+      nameId: `many-${tag}`,
+      nameIdFormat: PERSISTENT_FORMAT,
+      attributes: { email: [`many-${tag}@corp.test`, 'second@corp.test'], role: ['admin', '__proto__'] },
+    }),
+    idpResponse({
+      nameId: `attacker-pid-${tag}`,
+      nameIdFormat: PERSISTENT_FORMAT,
+      attributes: { email: adminEmail.toUpperCase() },
+    }),
   ]);
-  if (made.length !== SIGNED_RESPONSES) throw new Error('fuzz target: SIGNED_RESPONSES does not match the responses made');
+  if (made.length !== SIGNED_RESPONSES)
+    throw new Error('fuzz target: SIGNED_RESPONSES does not match the responses made');
   return made.map((m) => m.base64);
 }
