@@ -50,10 +50,16 @@ export function edgeRefusal(error: unknown): EdgeRefusal | undefined {
   return undefined;
 }
 
-/** The problem document of a directory refusal, from its code; rule refusals not in the table are 409s. */
+/**
+ * The problem document of a directory refusal, from its code. A code the table lacks (only a job's
+ * failedReason could carry one; test/refusals.spec.ts fails on a Lua code the table lacks) keeps
+ * its code and answers with the status of a conflict.
+ */
 export function refusalProblem(code: string, detail: string, extra: Record<string, unknown> = {}): Problem {
   const words = capitalize(peopleWords(code, detail));
-  return isRefusalCode(code) ? problemOf(code, words, extra) : new Problem(409, code, words, extra);
+  return isRefusalCode(code)
+    ? problemOf(code, words, extra)
+    : new Problem(REFUSALS.conflict.status, code, words, extra);
 }
 
 /** A Problem for any error, or undefined when it is an unexpected failure (a 500). */

@@ -1,7 +1,7 @@
 import express, { type RequestHandler } from 'express';
 import { InputRefused } from './input-refused.js';
 import { malformedTextPath } from './well-formed-text.js';
-import { Problem } from './problem.js';
+import { problemOf, type Problem } from './problem.js';
 
 // The one JSON body parser of every router. On top of express.json's limits it refuses, with a
 // 400 and before anything walks the value, bodies nested deeper than MAX_JSON_DEPTH (checked on
@@ -73,7 +73,8 @@ const METHODS_WITH_BODIES = new Set(['POST', 'PUT', 'PATCH']);
 
 // express.json leaves a body of another media type unread, and the route would then see no
 // fields at all ("email: required"). Such a body is refused instead, naming what is accepted.
-// A Problem carries its status, so the SCIM error handler answers it as a SCIM 415 as well.
+// A Problem carries its status (the table's unsupported_media_type), so the SCIM error handler
+// answers it as a SCIM 415 as well.
 function unreadBody(req: express.Request, accepted: string[]): Problem | undefined {
   if (req.body !== undefined || !METHODS_WITH_BODIES.has(req.method)) return undefined;
   const length = Number(req.headers['content-length'] ?? 0);
@@ -81,7 +82,7 @@ function unreadBody(req: express.Request, accepted: string[]): Problem | undefin
   const sent = req.headers['content-type']
     ? `as ${req.headers['content-type'].split(';')[0]}`
     : 'without a Content-Type';
-  return new Problem(415, 'unsupported_media_type', `The body was sent ${sent}; send it as ${accepted.join(' or ')}.`, {
+  return problemOf('unsupported_media_type', `The body was sent ${sent}; send it as ${accepted.join(' or ')}.`, {
     accepted,
   });
 }

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
-import { Problem, notFound } from './problem.js';
-import { toProblem } from './error-mapping.js';
+import { notFound, problemOf, type Problem } from './problem.js';
+import { isRedisUnavailable, toProblem } from './error-mapping.js';
 import { requestPath } from './request-log.js';
 
 export function sendProblem(res: Parameters<RequestHandler>[1], problem: Problem): void {
@@ -13,14 +13,14 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const problem = toProblem(error);
     if (problem) {
-      if (problem.status === 503)
+      if (isRedisUnavailable(error))
         logger.warn({ err: (error as Error).message, path: requestPath(req) }, 'redis unavailable');
       sendProblem(res, problem);
       return;
     }
     logger.error({ err: error, method: req.method, path: requestPath(req) }, 'unexpected error');
     if (res.headersSent) return;
-    sendProblem(res, new Problem(500, 'internal_error', 'Something went wrong on our side; it has been logged.'));
+    sendProblem(res, problemOf('internal_error'));
   };
 }
 
