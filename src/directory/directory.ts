@@ -10,6 +10,8 @@ import {
   findUserByEmail,
   findUserByUserName,
   findUserByExternalId,
+  findUsersByExternalId,
+  findUsersByEmailValue,
   findUserByNameId,
 } from './queries/find-user.js';
 import { listUsers } from './queries/list-users.js';
@@ -25,13 +27,16 @@ import {
 import { setPassword, linkSso } from './commands/passwords.js';
 import { getPasswordHash } from './queries/get-password-hash.js';
 import { convertToSso } from './commands/convert-to-sso.js';
-import { appendAudit, listAudit } from './audit.js';
+import { appendAudit } from './audit.js';
+import { listAudit } from './queries/list-audit.js';
+import { countUsers, countUsersByStatus } from './queries/count-users.js';
+import { isLastActiveAdmin } from './queries/is-last-active-admin.js';
+import { sessionExists } from './queries/session-exists.js';
 import { checkIndexes } from './doctor.js';
 import { pageUsers } from './queries/page-users.js';
 import { createScimToken, revokeScimToken, touchScimToken } from './commands/scim-tokens.js';
 import { listScimTokens, verifyScimTokenHash } from './queries/scim-tokens.js';
 import type { Actor, ListQuery, NewUser, SessionScope, UserChanges } from './types.js';
-import { hashToken } from './tokens.js';
 
 export interface DirectoryOptions {
   prefix: string;
@@ -68,23 +73,14 @@ export class Directory {
   findUserByEmail = (email: string) => findUserByEmail(this.ctx, email);
   findUserByUserName = (userName: string) => findUserByUserName(this.ctx, userName);
   findUserByExternalId = (externalId: string) => findUserByExternalId(this.ctx, externalId);
+  findUsersByExternalId = (externalId: string, limit?: number) => findUsersByExternalId(this.ctx, externalId, limit);
+  findUsersByEmailValue = (address: string, limit?: number) => findUsersByEmailValue(this.ctx, address, limit);
   findUserByNameId = (nameId: string) => findUserByNameId(this.ctx, nameId);
   listUsers = (query?: ListQuery) => listUsers(this.ctx, query);
-  countUsers = () => this.ctx.redis.zcard(this.ctx.keys.users);
-  countUsersByStatus = async () => {
-    const [active, inactive] = await Promise.all(
-      ['active', 'inactive'].map((s) => this.ctx.redis.bitcount(this.ctx.keys.bits(s))),
-    );
-    return { active: active ?? 0, inactive: inactive ?? 0 };
-  };
+  countUsers = () => countUsers(this.ctx);
+  countUsersByStatus = () => countUsersByStatus(this.ctx);
   /** A read for early, friendly refusals; the scripts still decide atomically. */
-  isLastActiveAdmin = async (id: string) => {
-    const [member, count] = await Promise.all([
-      this.ctx.redis.sismember(this.ctx.keys.activeAdmins, id),
-      this.ctx.redis.scard(this.ctx.keys.activeAdmins),
-    ]);
-    return member === 1 && count <= 1;
-  };
+  isLastActiveAdmin = (id: string) => isLastActiveAdmin(this.ctx, id);
   pageUsers = (query: Parameters<typeof pageUsers>[1]) => pageUsers(this.ctx, query);
 
   createScimToken = (name: string) => createScimToken(this.ctx, name);
@@ -103,7 +99,7 @@ export class Directory {
     createSession(this.ctx, userId, { ...this.session, scope, ...options });
   lookupSession = (token: string) => lookupSession(this.ctx, token, this.session.idleTtlSeconds);
   /** Whether a token is a live sign-in session's, without touching it. */
-  sessionExists = async (token: string) => (await this.ctx.redis.exists(this.ctx.keys.session(hashToken(token)))) === 1;
+  sessionExists = (token: string) => sessionExists(this.ctx, token);
   setSessionScope = (tokenHash: string, scope: SessionScope) => setSessionScope(this.ctx, tokenHash, scope);
   revokeSession = (tokenHash: string) => revokeSession(this.ctx, tokenHash);
   /** The clean-up job's part: deletes, in batches, the keys of sessions that can no longer be used. */
