@@ -44,6 +44,16 @@ const EnvSchema = z.object({
     .regex(/^[A-Za-z0-9_.-]{1,32}$/, 'letters, digits, "_", "." and "-" only, at most 32')
     .default('rune'),
   REDIS_CLUSTER_NODES: z.string().optional(),
+  // Redis Sentinel: the sentinels' host:port list and the name of the master they watch.
+  REDIS_SENTINELS: z.string().optional(),
+  REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, "_", "." and "-" only, at most 64')
+    .optional(),
+  // Security writes wait for this many replicas (WAIT) before they are acknowledged: 1 with
+  // REDIS_SENTINELS, else 0 (a single Redis without replicas works as it always did).
+  REDIS_MIN_REPLICAS_ACKED: z.coerce.number().int().min(0).max(16).optional(),
+  REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // pretty: human lines; json: one JSON object a line; auto: pretty on a terminal, else JSON.
   LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
@@ -56,6 +66,8 @@ const EnvSchema = z.object({
   TEMP_PASSWORD_TTL: seconds.default(7 * 24 * 3600),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_LOCKOUT_SECONDS: seconds.default(900),
+  // Password checks (argon2) in flight at once; more sign-ins and password changes get 503 at once.
+  LOGIN_MAX_CONCURRENT: z.coerce.number().int().min(1).max(1024).optional(),
   JOB_WAIT_MS: z.coerce.number().int().min(0).max(120_000).default(5000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
   JOB_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
@@ -64,6 +76,7 @@ const EnvSchema = z.object({
   WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   AUDIT_MAX_EVENTS: z.coerce.number().int().min(100).default(100_000),
   SCIM_ADMIN_ROLES: z.string().optional(),
+  SCIM_ADMIN_GROUPS: z.string().optional(),
   SAML_IDP_CERT: z.string().optional(),
   SAML_IDP_SSO_URL: z.url().optional(),
   SAML_IDP_ENTITY_ID: z.string().min(1).optional(),
@@ -116,13 +129,31 @@ function parseAllowedOrigins(value: string | undefined): string[] {
     });
 }
 
-function parseClusterNodes(value: string | undefined): readonly { host: string; port: number }[] {
+function parseClusterNodes(
+  value: string | undefined,
+  variable = 'REDIS_CLUSTER_NODES',
+): readonly { host: string; port: number }[] {
   if (!value) return [];
   return value.split(',').map((entry) => {
     const match = /^([^:\s]+):(\d{1,5})$/.exec(entry.trim());
-    if (!match) throw new ConfigError(`REDIS_CLUSTER_NODES: "${entry}" is not host:port`);
+    if (!match || Number(match[2]) > 65535) throw new ConfigError(`${variable}: "${entry}" is not host:port`);
     return { host: match[1]!, port: Number(match[2]) };
   });
+}
+
+// Sentinel mode: the sentinels, the master's name, and how many replicas a security write waits for.
+function redisTopology(e: z.infer<typeof EnvSchema>) {
+  const sentinels = parseClusterNodes(e.REDIS_SENTINELS, 'REDIS_SENTINELS');
+  if (sentinels.length > 0 && e.REDIS_CLUSTER_NODES)
+    throw new ConfigError('REDIS_SENTINELS: cannot be used with REDIS_CLUSTER_NODES; set one of them');
+  if (sentinels.length > 0 && !e.REDIS_SENTINEL_NAME)
+    throw new ConfigError('REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the master name the sentinels monitor)');
+  if (sentinels.length === 0 && e.REDIS_SENTINEL_NAME)
+    throw new ConfigError('REDIS_SENTINEL_NAME: set REDIS_SENTINELS too (the sentinels to ask for that master)');
+  const minReplicasAcked = e.REDIS_MIN_REPLICAS_ACKED ?? (sentinels.length > 0 ? 1 : 0);
+  if (minReplicasAcked > 0 && e.REDIS_CLUSTER_NODES)
+    throw new ConfigError('REDIS_MIN_REPLICAS_ACKED: not supported with REDIS_CLUSTER_NODES (use 0, or Sentinel)');
+  return { sentinels, sentinelName: e.REDIS_SENTINEL_NAME, minReplicasAcked, waitTimeoutMs: e.REDIS_WAIT_TIMEOUT_MS };
 }
 
 // A PEM can come inline or as a path to a file holding one or more certificates.
@@ -236,6 +267,7 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
   }
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   const saml = samlKeys(e);
+  const topology = redisTopology(e);
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -257,6 +289,12 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
       urlFromEnv: e.REDIS_URL !== undefined,
       prefix: e.REDIS_PREFIX,
       clusterNodes: parseClusterNodes(e.REDIS_CLUSTER_NODES),
+      /** REDIS_SENTINELS / REDIS_SENTINEL_NAME: the master is asked of these (REDIS_URL gives only its password and db). */
+      sentinels: Object.freeze(topology.sentinels),
+      sentinelName: topology.sentinelName,
+      /** REDIS_MIN_REPLICAS_ACKED / REDIS_WAIT_TIMEOUT_MS: security writes WAIT for replicas; 0: they do not. */
+      minReplicasAcked: topology.minReplicasAcked,
+      waitTimeoutMs: topology.waitTimeoutMs,
     }),
     logLevel: e.LOG_LEVEL,
     /** DATA_DIR, absolute: where the embedded Redis (if any) keeps its files. */
@@ -274,7 +312,12 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
       /** How long a temporary password can still be used to sign in (TEMP_PASSWORD_TTL). */
       temporaryTtlSeconds: e.TEMP_PASSWORD_TTL,
     }),
-    login: Object.freeze({ maxFailures: e.LOGIN_MAX_FAILURES, lockoutSeconds: e.LOGIN_LOCKOUT_SECONDS }),
+    login: Object.freeze({
+      maxFailures: e.LOGIN_MAX_FAILURES,
+      lockoutSeconds: e.LOGIN_LOCKOUT_SECONDS,
+      /** LOGIN_MAX_CONCURRENT: password checks in flight at once (default 2 per core). */
+      maxConcurrent: e.LOGIN_MAX_CONCURRENT ?? 2 * availableParallelism(),
+    }),
     jobs: Object.freeze({
       waitMs: e.JOB_WAIT_MS,
       concurrency: e.WORKER_CONCURRENCY,
@@ -287,6 +330,11 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
     /** SCIM `roles` values that make a user an admin; empty: role mapping is off. */
     scim: Object.freeze({
       adminRoleValues: (e.SCIM_ADMIN_ROLES ?? '')
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+      /** SCIM_ADMIN_GROUPS: groups (displayName, externalId or id) whose members are admins; empty: off. */
+      adminGroups: (e.SCIM_ADMIN_GROUPS ?? '')
         .split(',')
         .map((v) => v.trim())
         .filter(Boolean),

@@ -83,6 +83,20 @@ export const REFUSALS = {
         'This user is the last active admin of the organization; promote another user to admin in Rune before deactivating, demoting or deleting them.',
     },
   },
+  // SCIM groups (src/directory/scripts/group-write.lua): displayName is unique, case-insensitively.
+  group_name_taken: {
+    status: 409,
+    message: 'A group with this displayName already exists.',
+    raisedBy: D,
+    scim: uniqueness('A group with this displayName already exists (displayName is unique, case-insensitively).'),
+  },
+  group_member_invalid: {
+    status: 400,
+    message: 'A member is no user the identity provider manages.',
+    raisedBy: D,
+    scim: { status: 400, scimType: 'invalidValue' },
+    specific: true,
+  },
   cannot_deactivate_self: {
     status: 409,
     message: 'You cannot deactivate your own account; ask another admin.',
@@ -111,6 +125,21 @@ export const REFUSALS = {
   already_sso: { status: 409, message: 'This user already signs in through the identity provider.', raisedBy: D },
   // 409, like account_exists: the request is genuine, but the account it names is taken by
   // another identity (a state an admin resolves), not something this person lacks rights for.
+  // A security write (scripts.ts's DURABLE) that no replica confirmed within REDIS_WAIT_TIMEOUT_MS:
+  // it was made on the primary but could be lost with it, so it is not acknowledged. Repeating
+  // the request is safe: the same change again is a no-op that waits for the replicas again.
+  replica_unconfirmed: {
+    status: 503,
+    message:
+      'The change was made, but no Redis replica confirmed it in time, so it could still be lost: send the same request again.',
+    raisedBy: D,
+    retryAfter: 1,
+    scim: {
+      status: 503,
+      detail:
+        'The change was made, but no Redis replica confirmed it in time, so it could still be lost: retry the same request.',
+    },
+  },
   saml_account_bound: {
     status: 409,
     message:
@@ -137,6 +166,14 @@ export const REFUSALS = {
     status: 401,
     message: 'Your temporary password has expired; ask an admin for a new one.',
     raisedBy: A,
+  },
+  // More password checks (argon2) in flight than LOGIN_MAX_CONCURRENT: refused before any is
+  // counted against the account, so a flood neither starves the service nor locks anyone out.
+  login_busy: {
+    status: 503,
+    message: 'Too many sign-ins are being checked right now; try again in a moment.',
+    raisedBy: A,
+    retryAfter: 1,
   },
   sso_user: {
     status: 409,

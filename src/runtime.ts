@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { Config } from '../config/index.js';
 import { Directory } from './directory/index.js';
 import { createRedis, closeRedis, type RedisClient } from './redis/connection.js';
+import { defineScripts } from './directory/scripts.js';
+import { requireReplicaAcks } from './directory/replica-acks.js';
 import { createApp } from './http/app.js';
 import type { AppDeps } from './http/app-deps.js';
 import { createMetrics, startMetricsServer, type Metrics } from './http/metrics.js';
@@ -38,6 +40,13 @@ export interface Runtime {
 
 export function openRuntime(config: Config, logger: Logger, options: { jobs?: boolean } = {}): Runtime {
   const redis = createRedis(config, { logger });
+  // Security writes wait for replicas (REDIS_MIN_REPLICAS_ACKED; 1 with Sentinel), on a connection of their own.
+  const { minReplicasAcked, waitTimeoutMs } = config.redis;
+  const durableWrites = minReplicasAcked > 0 ? createRedis(config, { logger, name: 'durable-writes' }) : undefined;
+  if (durableWrites) {
+    defineScripts(durableWrites);
+    requireReplicaAcks(redis, { client: durableWrites, replicas: minReplicasAcked, timeoutMs: waitTimeoutMs });
+  }
   const directory = new Directory(redis, {
     prefix: config.redis.prefix,
     session: config.session,
@@ -74,6 +83,7 @@ export function openRuntime(config: Config, logger: Logger, options: { jobs?: bo
       await samlPool?.close();
       await scimTokens?.close();
       await jobs?.close();
+      if (durableWrites) await closeRedis(durableWrites);
       await closeRedis(redis);
     },
   };

@@ -52,7 +52,8 @@ exit "$status"
 
 /** Whether the embedded default applies: no REDIS_URL, no cluster, and nothing at the default URL. */
 export async function needsEmbeddedRedis(config: Config): Promise<boolean> {
-  if (config.redis.urlFromEnv || config.redis.clusterNodes.length > 0) return false;
+  if (config.redis.urlFromEnv || config.redis.clusterNodes.length > 0 || config.redis.sentinels.length > 0)
+    return false;
   return !(await answers(config.redis.url));
 }
 
