@@ -37,12 +37,16 @@ export function scimTokensRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 's
   });
 
   router.delete('/scim-tokens/:id', async (req, res) => {
+    const id = String(req.params.id);
+    // Its name, for the audit trail: once revoked, nothing else remembers it.
+    const name = (await directory.listScimTokens()).find((t) => t.id === id)?.name;
     // This server forgets it now; the others on the revocation announcement.
-    deps.scimTokens.forget(await directory.revokeScimToken(String(req.params.id)));
+    deps.scimTokens.forget(await directory.revokeScimToken(id));
     await directory.appendAudit(
       { actorId: authOf(res).user.id, source: 'admin-api' },
       'scim_token.revoked',
-      String(req.params.id),
+      id,
+      name ? { name } : {},
     );
     res.status(204).end();
   });

@@ -56,8 +56,10 @@ export function registerScimToken(program: Command): void {
     .action((id: string, options: { json?: boolean }) =>
       withRuntime(async ({ directory }) => {
         if (!isUuid(id)) throw new DirectoryError('not_found', `no SCIM token with the id "${id}"`);
+        // Its name, for the audit trail: once revoked, nothing else remembers it.
+        const name = (await directory.listScimTokens()).find((t) => t.id === id)?.name;
         await directory.revokeScimToken(id);
-        await directory.appendAudit(CLI_ACTOR, 'scim_token.revoked', id);
+        await directory.appendAudit(CLI_ACTOR, 'scim_token.revoked', id, name ? { name } : {});
         if (options.json) printJson({ revoked: { id } });
         else printLines(`Revoked SCIM token ${id}.`);
       }),
