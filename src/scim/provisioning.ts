@@ -178,7 +178,7 @@ export class ScimProvisioner {
    */
   async remove(id: string, ifMatch?: string): Promise<void> {
     await this.current(id, ifMatch);
-    const { sessionsLeft } = await this.deps.directory.deleteUser(id, SCIM, { endSessions: true });
+    const { sessionsLeft } = await this.deps.directory.deleteUser(id, SCIM, { evenIfSignedIn: true });
     if (sessionsLeft > 0) await this.deps.jobs.cleanUpAfterDeactivation(id, SCIM, { deleted: true, wait: false });
   }
 }

@@ -3,8 +3,11 @@ import { runScript } from '../scripts.js';
 import type { Actor } from '../types.js';
 
 export interface DeleteOptions {
-  /** A SCIM DELETE: end the user's live sessions instead of refusing active_sessions. */
-  endSessions?: boolean;
+  /**
+   * A SCIM DELETE (the IdP's explicit intent): delete the user even while signed in, their
+   * sessions ending with the record, instead of refusing active_sessions.
+   */
+  evenIfSignedIn?: boolean;
 }
 
 export interface DeletedUser {
@@ -14,7 +17,7 @@ export interface DeletedUser {
 
 /**
  * Refuses the actor and the last active admin; refuses an active user with live sessions
- * (active_sessions) unless `endSessions`.
+ * (active_sessions) unless `evenIfSignedIn`.
  */
 export async function deleteUser(
   ctx: DirectoryContext,
@@ -24,7 +27,7 @@ export async function deleteUser(
 ): Promise<DeletedUser> {
   const result = await runScript<{ sessionsLeft: number }>(ctx.redis, ctx.keys.base, 'delete-user', {
     id,
-    endSessions: options.endSessions === true,
+    evenIfSignedIn: options.evenIfSignedIn === true,
     actor: actor.actorId,
     source: actor.source,
     auditMax: ctx.auditMaxEvents,

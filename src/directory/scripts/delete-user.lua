@@ -1,6 +1,6 @@
 -- Removes a user and every index entry, unless they are the actor or the last active admin.
 -- A user with live sessions is refused (deactivate first: an inactive user's sessions are dead
--- already), except with A.endSessions, for a SCIM DELETE, the IdP's explicit intent: deleting
+-- already), except with A.evenIfSignedIn, for a SCIM DELETE, the IdP's explicit intent: deleting
 -- the record ends every session at once, as lookups find no user. The keys of sessions still
 -- unexpired stay for the clean-up job, under the user's session index (it expires with them);
 -- the answer says how many there are.
@@ -10,7 +10,7 @@ if A.actor == u.id then return fail('cannot_delete_self', 'you cannot delete you
 local refused = refuse_last_active_admin(u) if refused then return refused end
 local now = now_ms()
 local live = live_session_count(u.id, now)
-if live > 0 and u.status == 'active' and not A.endSessions then
+if live > 0 and u.status == 'active' and not A.evenIfSignedIn then
   return fail('active_sessions', 'the user is signed in; deactivate them first')
 end
 remove_indexes(u)
