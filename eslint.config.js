@@ -18,6 +18,11 @@ export default tseslint.config(
     },
   },
   {
+    // The admin console runs in the browser: DOM globals, no Node ones.
+    files: ['console/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['test/**/*.ts'],
     languageOptions: { globals: { ...globals.mocha } },
     rules: {

@@ -255,6 +255,30 @@ const paths: Record<string, Record<string, unknown>> = {
       },
     },
   },
+  '/auth/methods': {
+    get: {
+      operationId: 'getSignInMethods',
+      summary:
+        'What the sign-in page offers: SSO when SAML is configured, first-admin setup while the directory is empty',
+      tags: ['Sign-in'],
+      security: PUBLIC,
+      responses: {
+        '200': ok('The sign-in methods.', {
+          type: 'object',
+          properties: {
+            password: { type: 'boolean' },
+            saml: { type: 'boolean', description: 'GET /saml/login signs in through the IdP.' },
+            setupRequired: { type: 'boolean', description: 'No user yet: POST /api/v1/setup creates the first admin.' },
+            passwordMinLength: { type: 'integer' },
+            publicUrl: { type: 'string', format: 'uri' },
+          },
+          required: ['password', 'saml', 'setupRequired', 'passwordMinLength', 'publicUrl'],
+        }),
+        ...QUERY_ERRORS,
+        '503': SIGNED_IN_ERRORS['503'],
+      },
+    },
+  },
   '/auth/login': {
     post: {
       operationId: 'signIn',

@@ -9,6 +9,7 @@ import { setSessionCookie, clearSessionCookie } from './session-cookie.js';
 import { LoginSchema, ChangePasswordSchema } from './auth.schema.js';
 import { signIn } from './sign-in.js';
 import { changePassword } from './change-password.js';
+import { samlConfigured } from '../saml/saml-settings.js';
 import type { z } from 'zod';
 
 /** /auth: password sign-in, the forced password change, who am I, sign-out. */
@@ -17,6 +18,18 @@ export function authRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'hasher'
   const router = Router();
   router.use(jsonBody({ limit: '16kb', type: ['application/json', 'application/*+json'] }));
   const signedIn = requireSession(directory, config, { allowPasswordChange: true });
+
+  // Public: what the sign-in page offers (SSO when SAML is configured; the first-admin signup
+  // while the directory is empty) and the password length it asks for.
+  router.get('/methods', async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({
+      password: true,
+      saml: samlConfigured(config),
+      setupRequired: (await directory.countUsers()) === 0,
+      passwordMinLength: config.password.minLength,
+      publicUrl: config.publicUrl,
+    });
+  });
 
   router.post('/login', validateBody(LoginSchema), async (req, res) => {
     const { email, password } = res.locals.body as z.infer<typeof LoginSchema>;

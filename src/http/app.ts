@@ -14,6 +14,7 @@ import { setupRoutes } from '../admin/setup.routes.js';
 import { usersRoutes } from '../admin/users.routes.js';
 import { samlRoutes } from '../saml/saml.routes.js';
 import { apiDocsRoutes } from '../admin/api-docs.routes.js';
+import { consoleRoutes } from '../console/console.routes.js';
 
 /** Assembles the HTTP application from its routers. */
 export function createApp(
@@ -40,6 +41,7 @@ export function createApp(
     scimTokensRoutes(deps),
   );
   app.use('/saml', samlRoutes(deps));
+  app.use(consoleRoutes());
   app.use(problemNotFound);
   app.use(problemHandler(deps.logger));
   return app;

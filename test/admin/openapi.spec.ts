@@ -146,6 +146,7 @@ describe('admin API: OpenAPI document', () => {
     expect(open).to.deep.equal([
       'GET /api/v1/docs',
       'GET /api/v1/openapi.json',
+      'GET /auth/methods',
       'GET /healthz',
       'GET /readyz',
       'POST /api/v1/setup',
