@@ -8,7 +8,8 @@ import { DirectoryError } from './errors.js';
 const DURABLE: ReadonlySet<string> = new Set([
   'create-user',
   'update-user', // role changes, and SCIM's active: false
-  'set-status', // deactivation (and activation)
+  'deactivate-user',
+  'set-status', // deactivation and activation, should the two scripts become one
   'delete-user',
   'set-password',
   'convert-to-sso',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { RedisClient } from '../redis/connection.js';
 import { fromScriptError } from './errors.js';
+import { replicaAcksFor, confirmReplicated } from './replica-acks.js';
 
 // Lua scripts live as files beside this one; lib.lua is prepended to each.
 // Each script is named for the Directory method that runs it (directory.ts), so a name found in
@@ -68,12 +69,16 @@ type ScriptCaller = (base: string, payload: string) => Promise<string>;
 
 /** Runs one script with its JSON payload and parses the JSON it answers. */
 export async function runScript<T>(redis: RedisClient, base: string, name: ScriptName, payload: object): Promise<T> {
-  const call = (redis as unknown as Record<string, ScriptCaller>)[commandName(name)];
+  const acks = replicaAcksFor(redis, name);
+  const target = acks?.client ?? redis;
+  const call = (target as unknown as Record<string, ScriptCaller>)[commandName(name)];
   if (!call) throw new Error(`directory script ${name} is not defined on this connection`);
+  let raw: string;
   try {
-    const raw = await call.call(redis, base, JSON.stringify(payload));
-    return JSON.parse(raw) as T;
+    raw = await call.call(target, base, JSON.stringify(payload));
   } catch (error) {
     throw fromScriptError(error);
   }
+  if (acks) await confirmReplicated(acks, name);
+  return JSON.parse(raw) as T;
 }
