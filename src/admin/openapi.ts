@@ -101,7 +101,7 @@ const admin = (operationId: string, summary: string, responses: object, extra: o
   },
 });
 const tagOf = (operationId: string) =>
-  /ScimToken/.test(operationId)
+  /ScimToken|Connection/.test(operationId)
     ? 'SCIM tokens'
     : /Audit/.test(operationId)
       ? 'Audit'
@@ -207,15 +207,47 @@ const schemas: Record<string, Schema> = {
       lastUsedAt: { type: ['string', 'null'], format: 'date-time' },
     },
   },
+  Connection: {
+    type: 'object',
+    required: ['publicUrl', 'scim', 'saml'],
+    properties: {
+      publicUrl: { type: 'string', format: 'uri' },
+      scim: { type: 'object', properties: { baseUrl: { type: 'string', format: 'uri' } } },
+      saml: {
+        type: 'object',
+        description: 'Without SAML configured, only `configured: false`.',
+        required: ['configured'],
+        properties: {
+          configured: { type: 'boolean' },
+          entityId: { type: 'string', description: 'The SP entity id (Audience).' },
+          acsUrl: { type: 'string', format: 'uri', description: 'Assertion consumer service, HTTP-POST.' },
+          metadataUrl: { type: 'string', format: 'uri' },
+          loginUrl: { type: 'string', format: 'uri' },
+          idpEntityId: {
+            type: ['string', 'null'],
+            description: 'The IdP trusted now; null until its metadata arrives.',
+          },
+        },
+      },
+    },
+  },
   AuditEvent: {
     type: 'object',
     properties: {
       id: { type: 'string' },
       at: { type: 'string', format: 'date-time' },
       actor: { type: ['string', 'null'] },
+      actorName: {
+        type: ['string', 'null'],
+        description: 'The actor in words: the user’s name, or the SCIM token’s; null when no longer known.',
+      },
       source: { enum: ['admin-api', 'auth', 'scim', 'saml', 'cli', 'job', 'system'] },
       action: { type: 'string' },
       target: { type: 'string' },
+      targetName: {
+        type: ['string', 'null'],
+        description: 'The target in words: the user’s (or SCIM token’s) name; null when no longer known.',
+      },
       details: { type: 'object' },
     },
   },
@@ -532,6 +564,12 @@ const paths: Record<string, Record<string, unknown>> = {
     delete: admin('revokeScimToken', 'Revoke a SCIM token', {
       '204': { description: 'Revoked.' },
       '404': problem('No such token (`not_found`).'),
+    }),
+  },
+  '/api/v1/connection': {
+    get: admin('getConnection', 'What to paste into the IdP: the SCIM base URL and the SAML SP URLs', {
+      '200': ok('The URLs, from PUBLIC_URL.', ref('Connection')),
+      '400': problem('A query parameter (`validation_failed`): this route takes none.'),
     }),
   },
   '/api/v1/audit': {

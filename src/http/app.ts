@@ -15,6 +15,7 @@ import { usersRoutes } from '../admin/users.routes.js';
 import { samlRoutes } from '../saml/saml.routes.js';
 import { apiDocsRoutes } from '../admin/api-docs.routes.js';
 import { consoleRoutes } from '../console/console.routes.js';
+import { connectionRoutes } from '../admin/connection.routes.js';
 
 /** Assembles the HTTP application from its routers. */
 export function createApp(
@@ -39,6 +40,7 @@ export function createApp(
     jobsRoutes(deps),
     auditRoutes(deps),
     scimTokensRoutes(deps),
+    connectionRoutes(deps),
   );
   app.use('/saml', samlRoutes(deps));
   app.use(consoleRoutes());
