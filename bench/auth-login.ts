@@ -100,7 +100,7 @@ async function bench(cfg: BenchConfig, res: Resources): Promise<BenchOutcome> {
       { ...people[i]!, role: 'user', kind: 'password', passwordHash: hash },
       SYSTEM,
     );
-    accounts[i] = { email: user.email, password, hash };
+    accounts[i] = { email: user.email!, password, hash };
   });
 
   // 1. and 2.

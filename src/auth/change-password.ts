@@ -49,7 +49,7 @@ export async function changePassword(
   }
   const problems = passwordProblems(input.newPassword, {
     minLength: deps.minLength,
-    email: user.email,
+    email: user.email ?? undefined,
     name: user.name,
   });
   if (await hasher.verify(storedHash, input.newPassword)) {

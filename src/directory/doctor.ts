@@ -26,7 +26,9 @@ function indexValue(
 
 function searchMembers(user: Record<string, string>): string[] {
   const lname = user.nameKey ?? asciiLower(user.name!);
-  return [...new Set([user.email!, lname])].map((term) => `${term}\0${user.seq}`);
+  return [...new Set([lname, user.email].filter((t): t is string => t !== undefined))].map(
+    (term) => `${term}\0${user.seq}`,
+  );
 }
 
 function filterNames(): string[] {
@@ -86,7 +88,6 @@ export async function checkIndexes(ctx: DirectoryContext): Promise<{ users: numb
   const indexes = [
     ['email', 'email'],
     ['username', 'userName'],
-    ['externalid', 'externalId'],
     ['nameid', 'nameId'],
   ] as const;
   for (const [index, field] of indexes) {
@@ -103,6 +104,14 @@ export async function checkIndexes(ctx: DirectoryContext): Promise<{ users: numb
       if (value !== undefined && entries[value] !== id)
         report('missing-index', key, value, `user ${id} is not indexed`);
     }
+  }
+
+  // Each user is in the externalId set of their externalId (sets: they need not be unique).
+  for (const [id, user] of users) {
+    const value = indexValue(user, 'externalId');
+    if (value === undefined) continue;
+    const key = keys.externalIdSet(value);
+    if ((await redis.sismember(key, id)) !== 1) report('missing-index', key, id, 'user is not indexed');
   }
 
   // Every user is in `users` under their sequence, and in exactly the filters they match.

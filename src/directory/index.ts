@@ -1,7 +1,7 @@
 export { Directory, type DirectoryOptions } from './directory.js';
 export { DirectoryError, type DirectoryErrorCode, type FieldProblem } from './errors.js';
 export { hashToken, newToken } from './tokens.js';
-export { NAME_MIN, NAME_MAX } from './normalize.js';
+export { NAME_MIN, NAME_MAX, isEmailAddress } from './normalize.js';
 export { fitName } from './fit-name.js';
 export { ROLES, STATUSES, KINDS } from './types.js';
 export type * from './types.js';

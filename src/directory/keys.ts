@@ -24,7 +24,10 @@
 // | {p}:idx:email                         | hash          | lower-cased NFC email -> id                                  |
 // | {p}:idx:username                      | hash          | lower-cased userName -> id, only where it differs from the   |
 // |                                       |               | email (else the email index answers for it)                  |
-// | {p}:idx:externalid                    | hash          | lower-cased externalId -> id                                 |
+// | {p}:idx:externalid:<externalId>       | set           | ids of the users with this lower-cased externalId (RFC 7643: |
+// |                                       |               | the client's identifier, not unique)                         |
+// | {p}:idx:mail:<address>                | set           | ids of SCIM users with this lower-cased `emails` value other |
+// |                                       |               | than their directory email (the user hash's `mails` field)   |
 // | {p}:idx:nameid                        | hash          | SAML NameID, exactly as the IdP sends it -> id               |
 // | {p}:search                            | sorted set    | `term\0seq` at score 0 (term: email, and the lower-cased    |
 // |                                       |               | name when it differs): prefix search by ZRANGE BYLEX         |
@@ -51,7 +54,11 @@ export interface DirectoryKeys {
   user(id: string): string;
   userSessions(id: string): string;
   session(tokenHash: string): string;
-  index(name: 'email' | 'username' | 'externalid' | 'nameid'): string;
+  index(name: 'email' | 'username' | 'nameid'): string;
+  /** The set of ids holding one lower-cased externalId (not unique, RFC 7643). */
+  externalIdSet(key: string): string;
+  /** The set of ids of SCIM users with one lower-cased `emails` value besides their directory email. */
+  mailSet(address: string): string;
   readonly search: string;
   readonly audit: string;
   readonly activeAdmins: string;
@@ -86,6 +93,8 @@ export function directoryKeys(prefix: string): DirectoryKeys {
     userSessions: (id) => `${base}:user:${id}:sessions`,
     session: (tokenHash) => `${base}:session:${tokenHash}`,
     index: (name) => `${base}:idx:${name}`,
+    externalIdSet: (key) => `${base}:idx:externalid:${key}`,
+    mailSet: (address) => `${base}:idx:mail:${address}`,
     search: `${base}:search`,
     audit: `${base}:audit`,
     activeAdmins: `${base}:admins:active`,

@@ -51,6 +51,13 @@ export function normalizeEmail(value: unknown, problems: FieldProblem[], field =
   return email;
 }
 
+/** Whether normalizeEmail would accept the value: what the directory takes for an address. */
+export function isEmailAddress(value: string): boolean {
+  const problems: FieldProblem[] = [];
+  normalizeEmail(value, problems);
+  return problems.length === 0;
+}
+
 function oneOf<T extends string>(allowed: readonly T[], value: unknown, problems: FieldProblem[], field: string): T {
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
   problems.push({ field, message: `must be one of ${allowed.join(', ')}` });

@@ -13,12 +13,15 @@ export type Source = 'admin-api' | 'auth' | 'scim' | 'saml' | 'cli' | 'job' | 's
 export interface Actor {
   readonly actorId?: string;
   readonly source: Source;
+  /** Who the actor is when it is no user: an IdP's SCIM token (actorId is then the token's id). */
+  readonly actorName?: string;
 }
 
 export interface UserRecord {
   id: string;
   name: string;
-  email: string;
+  /** Null only for an SSO user an IdP sent no valid address for (they sign in by SAML NameID). */
+  email: string | null;
   /** The SCIM userName; the email unless an IdP set another. */
   userName: string;
   externalId?: string;
@@ -44,6 +47,7 @@ export interface UserRecord {
 
 export interface NewUser {
   name: string;
+  /** '' only for an SSO user an IdP sent no valid address for, who then needs a userName. */
   email: string;
   role: Role;
   kind: Kind;
@@ -52,6 +56,8 @@ export interface NewUser {
   externalId?: string;
   nameId?: string;
   scim?: string;
+  /** Further SCIM `emails` values (besides email), indexed for `emails.value eq`. */
+  mails?: string[];
   /** argon2id hash; only password users have one. */
   passwordHash?: string;
   mustChangePassword?: boolean;
@@ -60,12 +66,15 @@ export interface NewUser {
 
 export interface UserChanges {
   name?: string;
+  /** '' removes the email (SSO users only). */
   email?: string;
   role?: Role;
   userName?: string;
   /** '' removes the externalId. */
   externalId?: string;
   scim?: string;
+  /** Further SCIM `emails` values, replacing the ones indexed ([] removes them). */
+  mails?: string[];
   /** Applied with the rest in the same write; deactivating ends every session at once. */
   status?: Status;
 }

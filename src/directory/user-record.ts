@@ -11,7 +11,7 @@ export function toUserRecord(raw: RawUser): UserRecord {
   return {
     id: String(raw.id),
     name: String(raw.name),
-    email: String(raw.email),
+    email: text('email') ?? null,
     userName: text('userName') ?? String(raw.email),
     externalId: text('externalId'),
     nameId: text('nameId'),

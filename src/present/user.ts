@@ -7,7 +7,8 @@ import type { UserRecord } from '../directory/index.js';
 export interface PresentedUser {
   id: string;
   name: string;
-  email: string;
+  /** Null for an SSO user whose identity provider sent no valid address (they sign in by SAML NameID). */
+  email: string | null;
   role: string;
   status: string;
   kind: string;

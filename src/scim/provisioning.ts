@@ -10,7 +10,6 @@ import { toScimResource, fromScimResource, etagOf, managedByScim, type Directory
 
 // What an IdP's POST, PUT, PATCH and DELETE of a User do to the directory.
 
-const SCIM: Actor = { source: 'scim' };
 const MAX_ATTEMPTS = 10;
 
 const HAND_OVER_DETAIL =
@@ -57,13 +56,15 @@ export class ScimProvisioner {
     return user;
   }
 
-  async create(body: unknown): Promise<UserRecord> {
+  /** POST: `actor` is the IdP's token (scimActor), recorded on the audit events. */
+  async create(body: unknown, actor: Actor): Promise<UserRecord> {
     const fields = this.map(body);
     try {
       return await this.deps.directory.createUser(
         {
           name: fields.name,
           email: fields.email,
+          mails: fields.mails,
           userName: fields.userName,
           externalId: fields.externalId,
           role: fields.role ?? 'user',
@@ -71,7 +72,7 @@ export class ScimProvisioner {
           status: fields.active ? 'active' : 'inactive',
           scim: fields.scim,
         },
-        SCIM,
+        actor,
       );
     } catch (error) {
       if (await this.collidesWithPasswordUser(error, fields)) throw new ScimError(409, HAND_OVER_DETAIL, 'uniqueness');
@@ -88,17 +89,15 @@ export class ScimProvisioner {
         ? await directory.findUserByEmail(fields.email)
         : error.code === 'username_taken'
           ? await directory.findUserByUserName(fields.userName)
-          : error.code === 'external_id_taken' && fields.externalId
-            ? await directory.findUserByExternalId(fields.externalId)
-            : null;
+          : null;
     return holder !== null && !managedByScim(holder);
   }
 
-  async replace(id: string, body: unknown, ifMatch?: string): Promise<UserRecord> {
-    return this.write(id, ifMatch, async (user) => this.map(body, user));
+  async replace(id: string, body: unknown, actor: Actor, ifMatch?: string): Promise<UserRecord> {
+    return this.write(id, ifMatch, actor, async (user) => this.map(body, user));
   }
 
-  async patch(id: string, body: unknown, ifMatch?: string): Promise<UserRecord> {
+  async patch(id: string, body: unknown, actor: Actor, ifMatch?: string): Promise<UserRecord> {
     const message = (body ?? {}) as Json;
     if (!Array.isArray(message.schemas) || message.schemas.length !== 1 || message.schemas[0] !== PATCH_OP) {
       throw new ScimError(400, `A PATCH body must have schemas ["${PATCH_OP}"].`, 'invalidSyntax');
@@ -107,7 +106,7 @@ export class ScimProvisioner {
       throw new ScimError(400, 'A PATCH body needs an Operations array.', 'invalidValue');
     // Entra ID sends empty PATCHes; there is nothing to do.
     if (message.Operations.length === 0) return this.current(id, ifMatch);
-    return this.write(id, ifMatch, async (user) => {
+    return this.write(id, ifMatch, actor, async (user) => {
       const resource = toScimResource(user, this.baseUrl);
       const operations = normalizePatchOperations(message.Operations, resource);
       const patch = new SCIMMY.Messages.PatchOp({ schemas: [PATCH_OP], Operations: operations } as never);
@@ -129,6 +128,7 @@ export class ScimProvisioner {
   private async write(
     id: string,
     ifMatch: string | undefined,
+    actor: Actor,
     compute: (user: UserRecord) => Promise<DirectoryFields | undefined>,
   ) {
     for (let attempt = 0; ; attempt++) {
@@ -142,13 +142,14 @@ export class ScimProvisioner {
           {
             name: fields.name,
             email: fields.email,
+            mails: fields.mails,
             userName: fields.userName,
             externalId: fields.externalId ?? '',
             scim: fields.scim,
             ...(fields.role ? { role: fields.role } : {}),
             status: fields.active ? 'active' : 'inactive',
           },
-          SCIM,
+          actor,
           { expectedVersion: user.version, keepLastAdminRole: true },
         );
       } catch (error) {
@@ -156,7 +157,7 @@ export class ScimProvisioner {
         if (raced && ifMatch === undefined && attempt < MAX_ATTEMPTS) continue;
         throw error;
       }
-      await this.applyStatus(user, written);
+      await this.applyStatus(user, written, actor);
       return written;
     }
   }
@@ -165,9 +166,9 @@ export class ScimProvisioner {
    * The status took effect in the write (sessions ended too); a deactivation leaves session keys
    * for the clean-up job, queued without waiting: the IdP's answer never depends on a worker.
    */
-  private async applyStatus(before: UserRecord, after: UserRecord): Promise<void> {
+  private async applyStatus(before: UserRecord, after: UserRecord, actor: Actor): Promise<void> {
     if (before.status === 'active' && after.status === 'inactive' && after.sessionsToCleanUp > 0) {
-      await this.deps.jobs.cleanUpAfterDeactivation(after.id, SCIM, { wait: false });
+      await this.deps.jobs.cleanUpAfterDeactivation(after.id, actor, { wait: false });
     }
   }
 
@@ -176,9 +177,9 @@ export class ScimProvisioner {
    * even while signed in, their sessions ending with the record; the last active admin is refused.
    * Only the keys of those sessions are left, for the clean-up job.
    */
-  async remove(id: string, ifMatch?: string): Promise<void> {
+  async remove(id: string, actor: Actor, ifMatch?: string): Promise<void> {
     await this.current(id, ifMatch);
-    const { sessionsLeft } = await this.deps.directory.deleteUser(id, SCIM, { evenIfSignedIn: true });
-    if (sessionsLeft > 0) await this.deps.jobs.cleanUpAfterDeactivation(id, SCIM, { deleted: true, wait: false });
+    const { sessionsLeft } = await this.deps.directory.deleteUser(id, actor, { evenIfSignedIn: true });
+    if (sessionsLeft > 0) await this.deps.jobs.cleanUpAfterDeactivation(id, actor, { deleted: true, wait: false });
   }
 }

@@ -1,12 +1,13 @@
-import { ENTERPRISE_USER } from './scim-schema.js';
+import { CORE_USER, ENTERPRISE_USER } from './scim-schema.js';
 import { ScimError } from './scim-error.js';
-import { isForbiddenKey } from './attribute-path.js';
+import { isAttributeName, isForbiddenKey, notAPath } from './attribute-path.js';
 import { checkPatchPath } from './filter-syntax.js';
 
 // What real IdPs send that RFC 7644 or scimmy would refuse, made standard before scimmy sees it:
 // Entra ID's "True"/"False" strings and capitalised ops, manager as a bare id, nulls for absent
 // sub-attributes, read-only attributes echoed in POST bodies, and Add/Replace on a filtered
-// multi-valued path (emails[type eq "work"].value) that has no such entry yet.
+// multi-valued path (emails[type eq "work"].value) that has no such entry yet, and attributes
+// fully qualified by their schema URN or wrapped in it (RFC 7644 §3.10), made plain.
 
 type Json = Record<string, unknown>;
 
@@ -62,11 +63,65 @@ function stripNulls(value: unknown): unknown {
   );
 }
 
+const CORE_PREFIX = `${CORE_USER.toLowerCase()}:`;
+const ENTERPRISE_PREFIX = `${ENTERPRISE_USER.toLowerCase()}:`;
+
+/** Sets `name` (or `name.sub`) on `target`, replacing an attribute of the same name in any case. */
+function place(target: Json, path: string, value: unknown, where: string): void {
+  const [name, sub, ...rest] = path.split('.');
+  if (rest.length > 0 || !isAttributeName(name!) || (sub !== undefined && !isAttributeName(sub)))
+    throw notAPath(path, where);
+  const existing = Object.keys(target).find((k) => k.toLowerCase() === name!.toLowerCase());
+  if (sub === undefined) {
+    if (existing !== undefined) delete target[existing];
+    target[name!] = value;
+    return;
+  }
+  const parent = existing !== undefined && isObject(target[existing]) ? { ...(target[existing] as Json) } : {};
+  if (existing !== undefined) delete target[existing];
+  place(parent, sub, value, where);
+  target[name!] = parent;
+}
+
+/**
+ * Core attributes wrapped in the core schema URN (`{"urn:…:core:2.0:User": {"userName": …}}`) or
+ * qualified by it (`"urn:…:core:2.0:User:userName"`), and enterprise attributes qualified by
+ * theirs (`"urn:…:enterprise:2.0:User:department"`), as plain attributes. Copies only if any.
+ */
+export function unqualified(body: Json): Json {
+  const qualified = Object.keys(body).filter((key) => {
+    const lower = key.toLowerCase();
+    return lower === CORE_USER.toLowerCase() || lower.startsWith(CORE_PREFIX) || lower.startsWith(ENTERPRISE_PREFIX);
+  });
+  if (qualified.length === 0) return body;
+  const out: Json = { ...body };
+  for (const key of qualified) {
+    const value = out[key];
+    delete out[key];
+    const lower = key.toLowerCase();
+    if (lower === CORE_USER.toLowerCase()) {
+      if (!isObject(value))
+        throw new ScimError(400, `"${CORE_USER}" wraps the core attributes: it must be an object.`, 'invalidValue');
+      for (const [name, item] of Object.entries(value)) place(out, name, item, key);
+    } else if (lower.startsWith(CORE_PREFIX)) {
+      place(out, key.slice(CORE_PREFIX.length), value, key);
+    } else {
+      const enterpriseKey = Object.keys(out).find((k) => k.toLowerCase() === ENTERPRISE_USER.toLowerCase());
+      const enterprise =
+        enterpriseKey !== undefined && isObject(out[enterpriseKey]) ? { ...(out[enterpriseKey] as Json) } : {};
+      if (enterpriseKey !== undefined) delete out[enterpriseKey];
+      place(enterprise, key.slice(ENTERPRISE_PREFIX.length), value, key);
+      out[ENTERPRISE_USER] = enterprise;
+    }
+  }
+  return out;
+}
+
 const managerOf = (value: unknown) => (typeof value === 'string' ? (value ? { value } : undefined) : value);
 
 /** A User body of POST or PUT, as IdPs send it, made fit for scimmy. */
 export function normalizeUserBody(body: unknown): Json {
-  const clean = { ...(withoutNulls(isObject(body) ? body : {}) as Json) };
+  const clean = { ...unqualified(withoutNulls(isObject(body) ? body : {}) as Json) };
   // Read-only or ignored attributes: the server decides id and meta, groups come from Groups,
   // and a password is never stored for an SSO user.
   for (const key of Object.keys(clean)) {
@@ -102,12 +157,18 @@ export function normalizePatchOperations(operations: unknown, current: Json): Pa
     if (!isObject(raw))
       throw new ScimError(400, 'Each PATCH operation is an object with op, and path or value.', 'invalidValue');
     const op = typeof raw.op === 'string' ? raw.op.toLowerCase() : (raw.op as string);
-    const path = raw.path as string | undefined;
+    // A path qualified by the core schema URN is the plain path (scimmy knows only the latter).
+    const rawPath = raw.path as string | undefined;
+    const path =
+      typeof rawPath === 'string' && rawPath.toLowerCase().startsWith(CORE_PREFIX)
+        ? rawPath.slice(CORE_PREFIX.length)
+        : rawPath;
     // scimmy splits and resolves paths with regexes that are quadratic or backtrack: bounded
     // and checked here first. A path-less value's keys are paths too (scimmy adds each one).
     if (typeof path === 'string') checkPatchPath(path);
     let value = withoutNulls(raw.value);
     if (path === undefined && isObject(value)) for (const key of Object.keys(value)) checkPatchPath(key);
+    if (path === undefined && isObject(value)) value = unqualified(value);
 
     if (typeof path === 'string' && path.toLowerCase() === 'active') value = booleanish(value);
     if (path === undefined && isObject(value)) {

@@ -60,17 +60,30 @@ function emailEq(terms: FilterNode[]): string | undefined {
   return undefined;
 }
 
-/** The one user an indexed equality among the filter's and-terms points at, if it has one. */
-async function indexedCandidate(directory: Directory, filter: ParsedFilter): Promise<UserRecord | null | undefined> {
+// The most users one indexed equality may answer before the filter runs over them (an
+// externalId or an address shared by more than this is answered by the scan instead).
+const MAX_CANDIDATES = 1000;
+
+const one = (user: UserRecord | null) => (user ? [user] : []);
+
+/**
+ * The users an indexed equality among the filter's and-terms points at (unique indexes: one at
+ * most; externalId and `emails.value`: every holder), or undefined when it has none to use.
+ */
+async function indexedCandidates(directory: Directory, filter: ParsedFilter): Promise<UserRecord[] | undefined> {
   const terms = conjuncts(filter);
   const userName = eqString(terms, 'username');
-  if (userName !== undefined) return directory.findUserByUserName(userName);
+  if (userName !== undefined) return one(await directory.findUserByUserName(userName));
   const id = eqString(terms, 'id');
-  if (id !== undefined) return directory.getUser(id);
+  if (id !== undefined) return one(await directory.getUser(id));
+  const many = async (found: Promise<{ users: UserRecord[]; total: number }>) => {
+    const { users, total } = await found;
+    return total > users.length ? undefined : users;
+  };
   const externalId = eqString(terms, 'externalid');
-  if (externalId !== undefined) return directory.findUserByExternalId(externalId);
+  if (externalId !== undefined) return many(directory.findUsersByExternalId(externalId, MAX_CANDIDATES));
   const email = emailEq(terms);
-  if (email !== undefined) return directory.findUserByEmail(email);
+  if (email !== undefined) return many(directory.findUsersByEmailValue(email, MAX_CANDIDATES));
   return undefined;
 }
 
@@ -124,10 +137,9 @@ export async function listScimUsers(directory: Directory, baseUrl: string, param
       const page = await directory.pageUsers({ offset, count, status: active ? 'active' : 'inactive', kind: 'sso' });
       return { totalResults: page.total, startIndex, resources: present(page.users) };
     }
-    const candidate = await indexedCandidate(directory, filter);
-    if (candidate !== undefined) {
-      const matches =
-        candidate && managedByScim(candidate) ? present([candidate]).filter((r) => matchesFilter(filter, r)) : [];
+    const candidates = await indexedCandidates(directory, filter);
+    if (candidates !== undefined) {
+      const matches = present(candidates.filter(managedByScim)).filter((r) => matchesFilter(filter, r));
       return { totalResults: matches.length, startIndex, resources: matches.slice(offset, offset + count) };
     }
   }

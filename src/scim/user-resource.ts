@@ -1,5 +1,5 @@
 import type { UserRecord, Role, Status } from '../directory/index.js';
-import { fitName } from '../directory/index.js';
+import { fitName, isEmailAddress } from '../directory/index.js';
 import { CORE_USER } from './scim-schema.js';
 import { ScimError } from './scim-error.js';
 
@@ -26,7 +26,7 @@ export function toScimResource(user: UserRecord, baseUrl: string): Json {
         schemas: [CORE_USER],
         name: { formatted: user.name },
         displayName: user.name,
-        emails: [{ value: user.email, type: 'work', primary: true }],
+        ...(user.email ? { emails: [{ value: user.email, type: 'work', primary: true }] } : {}),
       };
   const { schemas = [CORE_USER], ...attributes } = stored;
   return {
@@ -49,7 +49,10 @@ export function toScimResource(user: UserRecord, baseUrl: string): Json {
 export interface DirectoryFields {
   userName: string;
   externalId?: string;
+  /** The directory email (see directoryEmail); '' when the IdP sent no valid address. */
   email: string;
+  /** Every other `emails` value, indexed so that `emails.value eq` finds secondary addresses. */
+  mails: string[];
   name: string;
   active: boolean;
   /** Only when role mapping is on: admin when a role sent matches, else user. */
@@ -57,15 +60,35 @@ export interface DirectoryFields {
   scim: string;
 }
 
-const EMAIL_LIKE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const flag = (entry: Json, name: string) => entry[name] === true;
+const valueOf = (entry: Json) => (typeof entry.value === 'string' ? entry.value : undefined);
 
-function primaryEmail(resource: Json): string | undefined {
-  const emails = Array.isArray(resource.emails) ? (resource.emails as Json[]) : [];
-  const chosen = emails.find((e) => e.primary === true && e.value) ?? emails.find((e) => e.value);
-  if (chosen) return String(chosen.value);
-  const userName = String(resource.userName ?? '');
-  return EMAIL_LIKE.test(userName) ? userName : undefined;
+/**
+ * The directory email of a SCIM user: the first valid address among the primary email, the
+ * `work` email, any email, and the userName. RFC 7643 says emails SHOULD be addresses, not
+ * MUST: an invalid one is kept in the resource as sent, and a user with none has no email.
+ */
+export function directoryEmail(resource: Json): string | undefined {
+  const emails = Array.isArray(resource.emails) ? (resource.emails as unknown[]).filter(isJson) : [];
+  const candidates = [
+    ...emails.filter((e) => flag(e, 'primary')),
+    ...emails.filter((e) => typeof e.type === 'string' && e.type.toLowerCase() === 'work'),
+    ...emails,
+  ].map(valueOf);
+  candidates.push(typeof resource.userName === 'string' ? resource.userName : undefined);
+  return candidates.find((value): value is string => value !== undefined && isEmailAddress(value));
 }
+
+const isJson = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Every `emails` value, as the index spells it (the directory drops the directory email). */
+const emailValues = (resource: Json): string[] =>
+  Array.isArray(resource.emails)
+    ? (resource.emails as unknown[])
+        .filter(isJson)
+        .map(valueOf)
+        .filter((v): v is string => v !== undefined && v.trim() !== '')
+    : [];
 
 export interface FromScimOptions {
   adminRoleValues: readonly string[];
@@ -75,12 +98,25 @@ export interface FromScimOptions {
 
 /** What the directory keeps of a validated SCIM User. */
 export function fromScimResource(resource: Json, options: FromScimOptions): DirectoryFields {
-  const email = primaryEmail(resource);
-  if (!email)
-    throw new ScimError(400, 'A user needs an email: send emails, or an email address as userName.', 'invalidValue');
+  const email = directoryEmail(resource);
+  const userName = String(resource.userName);
   const name = (resource.name ?? {}) as Json;
   const given = [name.givenName, name.familyName].filter(Boolean).join(' ');
-  const fitted = fitName(name.formatted as string, resource.displayName as string, given, email.split('@')[0], email)!;
+  const fitted = fitName(
+    name.formatted as string,
+    resource.displayName as string,
+    given,
+    email?.split('@')[0],
+    email,
+    userName.split('@')[0],
+    userName,
+  );
+  if (!fitted)
+    throw new ScimError(
+      400,
+      'A user needs a name: send name, displayName or a userName of 3 characters or more.',
+      'invalidValue',
+    );
 
   // With role mapping on, the role follows the roles sent: no roles (absent, [], removed) is user.
   let role: Role | undefined;
@@ -93,9 +129,10 @@ export function fromScimResource(resource: Json, options: FromScimOptions): Dire
     resource.active === undefined ? (options.currentStatus ?? 'active') === 'active' : resource.active !== false;
   const kept = Object.fromEntries(Object.entries(resource).filter(([key]) => !OWNED.has(key.toLowerCase())));
   return {
-    userName: String(resource.userName),
+    userName,
     externalId: typeof resource.externalId === 'string' && resource.externalId !== '' ? resource.externalId : undefined,
-    email,
+    email: email ?? '',
+    mails: emailValues(resource),
     name: fitted,
     active,
     role,

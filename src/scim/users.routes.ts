@@ -8,6 +8,7 @@ import { projector, type Projection } from './shape.js';
 import { checkAttributePath } from './attribute-path.js';
 import { toScimResource, etagOf, managedByScim } from './user-resource.js';
 import { sendScim } from './respond.js';
+import { scimActor } from './scim-auth.js';
 import { LIST_RESPONSE, SEARCH_REQUEST } from './scim-schema.js';
 import type { UserRecord } from '../directory/index.js';
 
@@ -124,19 +125,29 @@ export function scimUsersRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'jo
   });
 
   router.post('/Users', async (req, res) => {
-    sendUser(req, res, 201, await provisioner.create(req.body));
+    sendUser(req, res, 201, await provisioner.create(req.body, scimActor(res)));
   });
 
   router.put('/Users/:id', async (req, res) => {
-    sendUser(req, res, 200, await provisioner.replace(String(req.params.id), req.body, req.get('if-match')));
+    sendUser(
+      req,
+      res,
+      200,
+      await provisioner.replace(String(req.params.id), req.body, scimActor(res), req.get('if-match')),
+    );
   });
 
   router.patch('/Users/:id', async (req, res) => {
-    sendUser(req, res, 200, await provisioner.patch(String(req.params.id), req.body, req.get('if-match')));
+    sendUser(
+      req,
+      res,
+      200,
+      await provisioner.patch(String(req.params.id), req.body, scimActor(res), req.get('if-match')),
+    );
   });
 
   router.delete('/Users/:id', async (req, res) => {
-    await provisioner.remove(String(req.params.id), req.get('if-match'));
+    await provisioner.remove(String(req.params.id), scimActor(res), req.get('if-match'));
     res.status(204).end();
   });
 

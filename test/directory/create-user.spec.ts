@@ -77,8 +77,8 @@ describe('directory: creating users', () => {
   it('finds a user by id, email, userName and externalId', async () => {
     const user = await t.directory.createUser({ ...base(), externalId: 'Okta-00u1' }, SYSTEM);
     expect((await t.directory.getUser(user.id))?.id).to.equal(user.id);
-    expect((await t.directory.findUserByEmail(user.email.toUpperCase()))?.id).to.equal(user.id);
-    expect((await t.directory.findUserByUserName(user.email))?.id).to.equal(user.id);
+    expect((await t.directory.findUserByEmail(user.email!.toUpperCase()))?.id).to.equal(user.id);
+    expect((await t.directory.findUserByUserName(user.email!))?.id).to.equal(user.id);
     expect((await t.directory.findUserByExternalId('okta-00U1'))?.id).to.equal(user.id);
     expect(await t.directory.getUser('nope')).to.equal(null);
   });

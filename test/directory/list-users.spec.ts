@@ -111,7 +111,7 @@ describe('directory: listing and search', () => {
     try {
       const victim = await makeUser(own.directory, 'user', { email: 'victim@corp.test' });
       const key = own.directory.keys.index('email');
-      await own.redis.hdel(key, victim.email);
+      await own.redis.hdel(key, victim.email!);
       await own.redis.hset(key, 'ghost@corp.test', 'no-such-user');
       const report = await own.directory.checkIndexes();
       expect(report.mismatches.map((m) => m.kind)).to.have.members(['missing-index', 'dangling-index']);

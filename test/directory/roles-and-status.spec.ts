@@ -116,14 +116,14 @@ describe('directory: roles, deactivation and deletion', () => {
       const admin = await makeAdmin(t.directory);
       const user = await makeUser(t.directory, 'user', { externalId: 'ext-1', name: 'Delete Me Please' });
       await t.directory.deleteUser(user.id, as(admin));
-      expect(await t.directory.findUserByEmail(user.email)).to.equal(null);
+      expect(await t.directory.findUserByEmail(user.email!)).to.equal(null);
       expect(await t.directory.findUserByExternalId('ext-1')).to.equal(null);
       expect((await t.directory.listUsers({ q: 'delete' })).total).to.equal(0);
       expect((await t.directory.listUsers()).total).to.equal(1);
       expect(await t.redis.exists(t.directory.keys.user(user.id))).to.equal(0);
       expect((await t.directory.checkIndexes()).mismatches).to.deep.equal([]);
       // The email is free again.
-      await makeUser(t.directory, 'user', { email: user.email });
+      await makeUser(t.directory, 'user', { email: user.email! });
     });
   });
 });

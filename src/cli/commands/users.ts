@@ -79,7 +79,7 @@ export function registerUsers(program: Command): void {
         }
         printTable(
           ['NAME', 'EMAIL', 'ROLE', 'STATUS', 'KIND', 'LAST LOGIN'],
-          page.users.map((u) => [u.name, u.email, u.role, u.status, u.kind, when(u.lastLoginAt)]),
+          page.users.map((u) => [u.name, u.email ?? '-', u.role, u.status, u.kind, when(u.lastLoginAt)]),
         );
         printLines(
           `${page.users.length} shown of ${page.total}${page.nextCursor ? `; next page: --cursor ${page.nextCursor}` : ''}`,

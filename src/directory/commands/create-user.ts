@@ -10,6 +10,7 @@ import {
   normalizeStatus,
   normalizeIdentifier,
   indexKeyIfNeeded,
+  canonicalEmail,
 } from '../normalize.js';
 import { toUserRecord, type RawUser } from '../user-record.js';
 import { packPasswordHash } from '../password-codec.js';
@@ -20,6 +21,13 @@ export interface CreateOptions {
   onlyIfEmpty?: boolean;
 }
 
+/** The `mails` field: further addresses, canonical, without the email itself; none is absent. */
+export function mailsField(mails: readonly string[] | undefined, email: string | undefined): string | undefined {
+  if (mails === undefined) return undefined;
+  const values = [...new Set(mails.map(canonicalEmail))].filter((m) => m !== '' && m !== email);
+  return values.length > 0 ? JSON.stringify(values) : undefined;
+}
+
 export async function createUser(
   ctx: DirectoryContext,
   input: NewUser,
@@ -28,7 +36,11 @@ export async function createUser(
 ): Promise<UserRecord> {
   const problems: FieldProblem[] = [];
   const name = normalizeName(input.name, problems);
-  const email = normalizeEmail(input.email, problems);
+  // Only an SSO user may have no email (an IdP sent no address); they then need a userName.
+  const email =
+    input.email === '' && input.kind === 'sso' && input.userName !== undefined
+      ? undefined
+      : normalizeEmail(input.email, problems);
   const role = normalizeRole(input.role, problems);
   const kind = normalizeKind(input.kind, problems);
   const status = normalizeStatus(input.status ?? 'active', problems);
@@ -62,12 +74,14 @@ export async function createUser(
     kind,
     mustChangePassword: input.mustChangePassword ? '1' : undefined,
     scim: input.scim,
+    mails: mailsField(input.mails, email),
   };
   const raw = await runScript<RawUser>(ctx.redis, ctx.keys.base, 'create-user', {
     user,
     ...(input.passwordHash ? packPasswordHash(input.passwordHash) : {}),
     onlyIfEmpty: options.onlyIfEmpty === true,
     actor: actor.actorId,
+    actorName: actor.actorName,
     source: actor.source,
     auditMax: ctx.auditMaxEvents,
   });

@@ -29,6 +29,7 @@ export async function deleteUser(
     id,
     evenIfSignedIn: options.evenIfSignedIn === true,
     actor: actor.actorId,
+    actorName: actor.actorName,
     source: actor.source,
     auditMax: ctx.auditMaxEvents,
   });

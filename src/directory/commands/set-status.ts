@@ -18,6 +18,7 @@ async function setStatus(
   const result = await runScript<{ user: RawUser; changed: boolean }>(ctx.redis, ctx.keys.base, script, {
     id,
     actor: actor.actorId,
+    actorName: actor.actorName,
     source: actor.source,
     auditMax: ctx.auditMaxEvents,
   });

@@ -10,6 +10,7 @@ import {
   indexKeyIfNeeded,
 } from '../normalize.js';
 import { toUserRecord, type RawUser } from '../user-record.js';
+import { mailsField } from './create-user.js';
 import type { Actor, UserChanges, UserRecord } from '../types.js';
 
 export interface UpdateOptions {
@@ -36,7 +37,9 @@ export async function updateUser(
     changes.name = normalizeName(input.name, problems);
     changes.nameKey = indexKeyIfNeeded(changes.name);
   }
-  if (input.email !== undefined) changes.email = normalizeEmail(input.email, problems);
+  if (input.email === '') changes.email = '';
+  else if (input.email !== undefined) changes.email = normalizeEmail(input.email, problems);
+  if (input.mails !== undefined) changes.mails = mailsField(input.mails, changes.email || undefined) ?? '';
   if (input.role !== undefined) changes.role = normalizeRole(input.role, problems);
   if (input.userName !== undefined) {
     changes.userName = normalizeIdentifier(input.userName, problems, 'userName');
@@ -57,6 +60,7 @@ export async function updateUser(
     expectedVersion: options.expectedVersion === undefined ? undefined : String(options.expectedVersion),
     keepLastAdminRole: options.keepLastAdminRole === true,
     actor: actor.actorId,
+    actorName: actor.actorName,
     source: actor.source,
     auditMax: ctx.auditMaxEvents,
   });

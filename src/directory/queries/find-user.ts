@@ -4,7 +4,7 @@ import { toUserRecord, type RawUser } from '../user-record.js';
 import type { UserRecord } from '../types.js';
 import { canonicalEmail } from '../normalize.js';
 
-type Index = 'id' | 'email' | 'username' | 'externalid' | 'nameid';
+type Index = 'id' | 'email' | 'username' | 'nameid';
 
 async function findBy(ctx: DirectoryContext, by: Index, value: string): Promise<UserRecord | null> {
   if (!value) return null;
@@ -22,5 +22,29 @@ export const findUserByEmail = (ctx: DirectoryContext, email: string) => findBy(
 export const findUserByUserName = (ctx: DirectoryContext, userName: string) =>
   findBy(ctx, 'username', userName.normalize('NFC').trim().toLowerCase());
 export const findUserByNameId = (ctx: DirectoryContext, nameId: string) => findBy(ctx, 'nameid', nameId);
-export const findUserByExternalId = (ctx: DirectoryContext, externalId: string) =>
-  findBy(ctx, 'externalid', externalId.normalize('NFC').trim().toLowerCase());
+/** Every user holding a value of a non-unique index, in creation order, at most `limit` (and how many there are). */
+async function findAllBy(
+  ctx: DirectoryContext,
+  by: 'externalid' | 'mail',
+  value: string,
+  limit?: number,
+): Promise<{ users: UserRecord[]; total: number }> {
+  if (!value) return { users: [], total: 0 };
+  const result = await runScript<{ users: RawUser[] | Record<string, never>; total: number }>(
+    ctx.redis,
+    ctx.keys.base,
+    'find-user',
+    { by, value, limit },
+  );
+  return { users: Array.isArray(result.users) ? result.users.map(toUserRecord) : [], total: result.total };
+}
+
+/** The users with this externalId (RFC 7643: the client's identifier, which several users may share). */
+export const findUsersByExternalId = (ctx: DirectoryContext, externalId: string, limit?: number) =>
+  findAllBy(ctx, 'externalid', externalId.normalize('NFC').trim().toLowerCase(), limit);
+/** The first user created with this externalId. */
+export const findUserByExternalId = async (ctx: DirectoryContext, externalId: string) =>
+  (await findUsersByExternalId(ctx, externalId, 1)).users[0] ?? null;
+/** The users with this address as their email or as one of their SCIM `emails` values. */
+export const findUsersByEmailValue = (ctx: DirectoryContext, address: string, limit?: number) =>
+  findAllBy(ctx, 'mail', canonicalEmail(address), limit);

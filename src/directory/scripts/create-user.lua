@@ -1,4 +1,6 @@
--- Creates a user if email, userName and externalId are all free. A.user holds the record;
+-- Creates a user if email and userName are free (an externalId need not be: RFC 7643 makes
+-- it the client's identifier, and several users may share one). An SSO user may have no email.
+-- A.user holds the record (u.mails: a JSON list of further SCIM email values, indexed);
 -- A.pw / A.pwp the packed password hash (see password-codec.ts).
 local u = A.user
 local now = now_ms()
@@ -6,14 +8,14 @@ local now = now_ms()
 if A.onlyIfEmpty and redis.call('ZCARD', k('users')) > 0 then
   return fail('already_set_up', 'the directory already has users')
 end
-if redis.call('HEXISTS', k('idx', 'email'), u.email) == 1 then
+if not u.email and not u.userName then
+  return fail('validation_failed', 'a user needs an email or a userName')
+end
+if u.email and redis.call('HEXISTS', k('idx', 'email'), u.email) == 1 then
   return fail('email_taken', 'a user with this email already exists')
 end
 if username_owner(username_key(u)) then
   return fail('username_taken', 'a user with this userName already exists')
-end
-if u.externalId and redis.call('HEXISTS', k('idx', 'externalid'), u.externalIdKey or string.lower(u.externalId)) == 1 then
-  return fail('external_id_taken', 'a user with this externalId already exists')
 end
 if u.nameId and redis.call('HEXISTS', k('idx', 'nameid'), u.nameId) == 1 then
   return fail('conflict', 'a user with this SAML NameID already exists')

@@ -88,25 +88,37 @@ local function username_key(u)
   return u.email
 end
 
+-- Unique indexes (hashes of value -> id). An SSO user may have no email (an IdP sent none).
 local function index_entries(u)
-  local entries = { { k('idx', 'email'), u.email } }
+  local entries = {}
+  if u.email then entries[1] = { k('idx', 'email'), u.email } end
   if u.userName then entries[#entries + 1] = { k('idx', 'username'), username_key(u) } end
-  if u.externalId then
-    entries[#entries + 1] = { k('idx', 'externalid'), u.externalIdKey or string.lower(u.externalId) }
-  end
   -- A SAML NameID is opaque: indexed exactly as the IdP sends it.
   if u.nameId then entries[#entries + 1] = { k('idx', 'nameid'), u.nameId } end
   return entries
 end
 
+-- Indexes that are sets of ids: an externalId (RFC 7643: the client's identifier, not unique),
+-- and each lower-cased SCIM `emails` value besides the directory email (u.mails, a JSON list).
+local function set_entries(u)
+  local keys = {}
+  if u.externalId then keys[1] = k('idx', 'externalid', u.externalIdKey or string.lower(u.externalId)) end
+  if u.mails then
+    for _, address in ipairs(cjson.decode(u.mails)) do keys[#keys + 1] = k('idx', 'mail', address) end
+  end
+  return keys
+end
+
 local function add_indexes(u)
   for _, e in ipairs(index_entries(u)) do redis.call('HSET', e[1], e[2], u.id) end
+  for _, key in ipairs(set_entries(u)) do redis.call('SADD', key, u.id) end
 end
 
 local function remove_indexes(u)
   for _, e in ipairs(index_entries(u)) do
     if redis.call('HGET', e[1], e[2]) == u.id then redis.call('HDEL', e[1], e[2]) end
   end
+  for _, key in ipairs(set_entries(u)) do redis.call('SREM', key, u.id) end
 end
 
 -- Who holds a userName: an explicit one, or a user whose userName is their email.
@@ -121,8 +133,8 @@ end
 -- Prefix-search terms, each stored as term NUL sequence: the email and the whole name.
 local function search_members(u)
   local lname = u.nameKey or string.lower(u.name)
-  local members = { u.email .. '\0' .. u.seq }
-  if lname ~= u.email then members[2] = lname .. '\0' .. u.seq end
+  local members = { lname .. '\0' .. u.seq }
+  if u.email and lname ~= u.email then members[2] = u.email .. '\0' .. u.seq end
   return members
 end
 
@@ -155,10 +167,15 @@ local function live_session_count(id, now)
   return redis.call('ZCARD', key)
 end
 
+-- A.actorName: who the actor is when it is no user (the SCIM token's name).
 local function audit(now, action, target, details)
-  redis.call('XADD', k('audit'), 'MAXLEN', '~', A.auditMax or 100000, '*',
-    'at', now, 'actor', A.actor or '', 'source', A.source or 'system',
-    'action', action, 'target', target, 'details', cjson.encode(details or {}))
+  local fields = { 'at', now, 'actor', A.actor or '', 'source', A.source or 'system',
+    'action', action, 'target', target, 'details', cjson.encode(details or {}) }
+  if A.actorName then
+    fields[#fields + 1] = 'actorName'
+    fields[#fields + 1] = A.actorName
+  end
+  redis.call('XADD', k('audit'), 'MAXLEN', '~', A.auditMax or 100000, '*', unpack(fields))
 end
 
 local function touch_version(u, now)

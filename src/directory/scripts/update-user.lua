@@ -1,6 +1,7 @@
 -- Changes profile fields, role and status in one write, or refuses and changes nothing.
 -- A.changes: name/nameKey, email, userName/userNameKey ('' makes it the email again),
--- externalId/externalIdKey ('' clears it), role, scim, status. A.expectedVersion guards
+-- externalId/externalIdKey ('' clears it; not unique), mails (further SCIM email values, a JSON
+-- list; '' clears them), role, scim, status. An SSO user's email may be '' (none). A.expectedVersion guards
 -- against lost updates. A status change ends every session at once, as deactivate-user does.
 local u = load_user(A.id)
 if not u then return fail('not_found', 'no such user') end
@@ -13,7 +14,7 @@ local now = now_ms()
 -- The user as it will be.
 local n = {}
 for field, value in pairs(u) do n[field] = value end
-for _, field in ipairs({ 'name', 'email', 'userName', 'externalId' }) do
+for _, field in ipairs({ 'name', 'email', 'userName', 'externalId', 'mails' }) do
   if c[field] == '' then
     n[field], n[field .. 'Key'] = nil, nil
   elseif c[field] ~= nil then
@@ -31,8 +32,10 @@ end
 if c.scim then n.scim = c.scim end
 if c.status then n.status = c.status end
 if n.userName == n.email then n.userName, n.userNameKey = nil, nil end
+if not n.email and not n.userName then n.userName = u.email end
+if not n.email and n.kind ~= 'sso' then return fail('validation_failed', 'only an SSO user may have no email') end
 
-local STORED = { 'name', 'nameKey', 'email', 'userName', 'userNameKey', 'externalId', 'externalIdKey', 'role', 'scim', 'status' }
+local STORED = { 'name', 'nameKey', 'email', 'userName', 'userNameKey', 'externalId', 'externalIdKey', 'mails', 'role', 'scim', 'status' }
 local set, del, changed = {}, {}, {}
 for _, field in ipairs(STORED) do
   if n[field] ~= u[field] then
@@ -40,7 +43,7 @@ for _, field in ipairs(STORED) do
       set[#set + 1] = field
       set[#set + 1] = n[field]
     end
-    if not string.find(field, 'Key$') and field ~= 'status' then changed[#changed + 1] = field end
+    if not string.find(field, 'Key$') and field ~= 'status' and field ~= 'mails' then changed[#changed + 1] = field end
   end
 end
 if #set == 0 and #del == 0 then
@@ -56,16 +59,12 @@ if n.status ~= u.status and n.status ~= 'active' then
   if A.actor == u.id then return fail('cannot_deactivate_self', 'you cannot deactivate yourself; ask another admin') end
   local refused = refuse_last_active_admin(u) if refused then return refused end
 end
-if n.email ~= u.email then
+if n.email and n.email ~= u.email then
   local owner = redis.call('HGET', k('idx', 'email'), n.email)
   if owner and owner ~= u.id then return fail('email_taken', 'a user with this email already exists') end
 end
 local owner = username_owner(username_key(n))
 if owner and owner ~= u.id then return fail('username_taken', 'a user with this userName already exists') end
-if n.externalId then
-  owner = redis.call('HGET', k('idx', 'externalid'), n.externalIdKey or string.lower(n.externalId))
-  if owner and owner ~= u.id then return fail('external_id_taken', 'a user with this externalId already exists') end
-end
 
 remove_indexes(u)
 remove_from_lists(u)
