@@ -37,6 +37,7 @@ import { pageUsers } from './queries/page-users.js';
 import { createScimToken, revokeScimToken, touchScimToken } from './commands/scim-tokens.js';
 import { listScimTokens, verifyScimTokenHash } from './queries/scim-tokens.js';
 import type { Actor, ListQuery, NewUser, SessionScope, UserChanges } from './types.js';
+import { Groups } from './groups/groups.js';
 
 export interface DirectoryOptions {
   prefix: string;
@@ -54,12 +55,15 @@ export class Directory {
   readonly session: SessionLifetime;
   /** Key names only (a SAML request store, the revocation channel, tests that inspect Redis). */
   readonly keys: DirectoryKeys;
+  /** SCIM groups and their members (groups/groups.ts). */
+  readonly groups: Groups;
 
   constructor(redis: RedisClient, options: DirectoryOptions) {
     defineScripts(redis);
     this.keys = directoryKeys(options.prefix);
     this.ctx = { redis, keys: this.keys, auditMaxEvents: options.auditMaxEvents ?? 100_000 };
     this.session = options.session;
+    this.groups = new Groups(this.ctx);
   }
 
   createUser = (input: NewUser, actor: Actor, options?: CreateOptions) => createUser(this.ctx, input, actor, options);

@@ -45,6 +45,15 @@
 // |   login-account|login-slow|           |               |                                                              |
 // |   password-change>                    |               |                                                              |
 // | {p}:login:known:<sha256(email)>       | sorted set    | address hashes that signed in to the account, by time        |
+// | {p}:group:<id>                        | hash          | a SCIM group: displayName, nameKey (lower-cased), externalId,|
+// |                                       |               | externalIdKey, version, createdAt, updatedAt, seq            |
+// | {p}:group:<id>:members                | set           | the group's member (user) ids: O(1) to add or remove one     |
+// | {p}:user:<id>:groups                  | set           | the ids of the groups a user is in (the reverse index)       |
+// | {p}:groups                            | sorted set    | group id scored by seq: paging in creation order             |
+// | {p}:groups:seq                        | string        | the groups' creation sequence (INCR)                         |
+// | {p}:idx:group-name                    | hash          | lower-cased displayName -> group id (displayName is unique)  |
+// | {p}:idx:group-externalid:<externalId> | set           | ids of the groups with this externalId (exact; not unique)   |
+// | {p}:groups:admin                      | hash          | group id -> the SCIM_ADMIN_GROUPS name it was recognised by  |
 // | {p}:audit                             | stream        | capped (MAXLEN ~ AUDIT_MAX_EVENTS): at, actor, source,       |
 // |                                       |               | action, target, details                                      |
 // | {p}:<queue>:...                       | BullMQ        | jobs: BullMQ's own keys under the prefix `{p}` (`jobs`)      |
@@ -81,6 +90,16 @@ export interface DirectoryKeys {
   throttle(name: 'login-pair' | 'login-ip' | 'login-account' | 'login-slow' | 'password-change'): string;
   /** Addresses that signed in to an account before (a sorted set by time), by the account's hash. */
   knownAddresses(accountHash: string): string;
+  /** A SCIM group's hash, its members (a set of user ids), and a user's groups (the reverse index). */
+  group(id: string): string;
+  groupMembers(id: string): string;
+  userGroups(userId: string): string;
+  /** Group ids by creation sequence; the sequence; displayName and externalId indexes; admin groups seen. */
+  readonly groups: string;
+  readonly groupSequence: string;
+  readonly groupNameIndex: string;
+  groupExternalIdSet(externalId: string): string;
+  readonly adminGroups: string;
   /** BullMQ's prefix for the job queues (it adds `:<queue>:…`): the hash tag alone, so one Cluster slot holds them with the rest. */
   readonly jobs: string;
 }
@@ -112,6 +131,14 @@ export function directoryKeys(prefix: string): DirectoryKeys {
     scimTokenRevocations: `${base}:scim-tokens:revoked`,
     throttle: (name) => `${base}:rl:${name}`,
     knownAddresses: (accountHash) => `${base}:login:known:${accountHash}`,
+    group: (id) => `${base}:group:${id}`,
+    groupMembers: (id) => `${base}:group:${id}:members`,
+    userGroups: (userId) => `${base}:user:${userId}:groups`,
+    groups: `${base}:groups`,
+    groupSequence: `${base}:groups:seq`,
+    groupNameIndex: `${base}:idx:group-name`,
+    groupExternalIdSet: (externalId) => `${base}:idx:group-externalid:${externalId}`,
+    adminGroups: `${base}:groups:admin`,
     jobs: base,
   };
 }

@@ -17,6 +17,7 @@ export function declareScimSchemas(): void {
   if (declared) return;
   SCIMMY.Resources.declare(SCIMMY.Resources.User);
   SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseUser, false);
+  SCIMMY.Resources.declare(SCIMMY.Resources.Group);
   SCIMMY.Config.set({
     documentationUri: undefined,
     patch: { supported: true },

@@ -4,6 +4,7 @@ import { jsonBody } from '../http/json-body.js';
 import { requestPath } from '../http/request-log.js';
 import { scimAuth } from './scim-auth.js';
 import { scimUsersRoutes } from './users.routes.js';
+import { scimGroupsRoutes } from './groups.routes.js';
 import { discoveryRoutes } from './discovery.routes.js';
 import { ScimError, toScimError } from './scim-error.js';
 import { sendScim } from './respond.js';
@@ -17,6 +18,7 @@ export function scimRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'jobs' |
   router.use(scimAuth(deps.directory, deps.scimTokens));
   router.use(jsonBody({ limit: SCIM_BODY_LIMIT, type: ['application/scim+json', 'application/json'] }));
   router.use(scimUsersRoutes(deps, baseUrl));
+  router.use(scimGroupsRoutes(deps, baseUrl));
   router.use(discoveryRoutes(baseUrl));
   router.use((req) => {
     throw new ScimError(404, `No SCIM endpoint ${req.method} ${req.path}.`);

@@ -2,6 +2,8 @@ import type { UserRecord, Role, Status } from '../directory/index.js';
 import { fitName, isEmailAddress } from '../directory/index.js';
 import { CORE_USER } from './scim-schema.js';
 import { ScimError } from './scim-error.js';
+import { addGroupsTo } from './group-refs.js';
+import type { Directory } from '../directory/index.js';
 
 // Between a directory user and its SCIM representation. The directory owns id, userName,
 // externalId, active (status) and meta; every other attribute is kept as the IdP sent it.
@@ -44,6 +46,12 @@ export function toScimResource(user: UserRecord, baseUrl: string): Json {
       version: etagOf(user.version),
     },
   };
+}
+
+/** User resources with their read-only `groups` (group-refs.ts: the reverse index, read now). */
+export async function withGroups(directory: Directory, resources: Json[], baseUrl: string): Promise<Json[]> {
+  await addGroupsTo(directory, resources, baseUrl);
+  return resources;
 }
 
 export interface DirectoryFields {

@@ -6,7 +6,7 @@ import { ScimProvisioner } from './provisioning.js';
 import { listScimUsers, type ListParams } from './user-query.js';
 import { projector, type Projection } from './shape.js';
 import { checkAttributePath } from './attribute-path.js';
-import { toScimResource, etagOf, managedByScim } from './user-resource.js';
+import { toScimResource, etagOf, managedByScim, withGroups } from './user-resource.js';
 import { sendScim } from './respond.js';
 import { scimActor } from './scim-auth.js';
 import { LIST_RESPONSE, SEARCH_REQUEST } from './scim-schema.js';
@@ -79,13 +79,13 @@ export function scimUsersRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'jo
     uuidParam((id) => new ScimError(404, `No User with id ${id}.`)),
   );
 
-  const sendUser = (
+  const sendUser = async (
     req: Request,
     res: Parameters<Parameters<Router['get']>[1]>[1],
     status: number,
     user: UserRecord,
   ) => {
-    const resource = toScimResource(user, baseUrl);
+    const resource = (await withGroups(deps.directory, [toScimResource(user, baseUrl)], baseUrl))[0]!;
     const shape = projector(req.query as Projection);
     res.set('ETag', etagOf(user.version));
     if (status === 201) res.set('Location', String((resource.meta as Json).location));
@@ -95,6 +95,7 @@ export function scimUsersRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'jo
   const list = async (res: Parameters<Parameters<Router['get']>[1]>[1], params: ListParams & Projection) => {
     const shape = projector(params);
     const result = await listScimUsers(deps.directory, baseUrl, params);
+    await withGroups(deps.directory, result.resources, baseUrl);
     const resources = shape ? result.resources.map(shape) : result.resources;
     sendScim(res, 200, {
       schemas: [LIST_RESPONSE],
@@ -121,15 +122,15 @@ export function scimUsersRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'jo
     const user = await deps.directory.getUser(String(req.params.id));
     // A user SCIM does not manage is not there for the IdP: the same 404 as no user at all.
     if (!user || !managedByScim(user)) throw new ScimError(404, `No User with id ${req.params.id}.`);
-    sendUser(req, res, 200, user);
+    await sendUser(req, res, 200, user);
   });
 
   router.post('/Users', async (req, res) => {
-    sendUser(req, res, 201, await provisioner.create(req.body, scimActor(res)));
+    await sendUser(req, res, 201, await provisioner.create(req.body, scimActor(res)));
   });
 
   router.put('/Users/:id', async (req, res) => {
-    sendUser(
+    await sendUser(
       req,
       res,
       200,
@@ -138,7 +139,7 @@ export function scimUsersRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'jo
   });
 
   router.patch('/Users/:id', async (req, res) => {
-    sendUser(
+    await sendUser(
       req,
       res,
       200,

@@ -16,7 +16,15 @@ end
 remove_indexes(u)
 remove_from_lists(u)
 remove_search(u)
-redis.call('DEL', k('user', u.id))
+-- The user leaves every group (group-write.lua's keys): each one's members, version and audit.
+for _, gid in ipairs(redis.call('SMEMBERS', k('user', u.id, 'groups'))) do
+  if redis.call('SREM', k('group', gid, 'members'), u.id) == 1 and redis.call('EXISTS', k('group', gid)) == 1 then
+    redis.call('HINCRBY', k('group', gid), 'version', 1)
+    redis.call('HSET', k('group', gid), 'updatedAt', now)
+    audit(now, 'group.member_removed', u.id, { group = gid, reason = 'user.deleted' })
+  end
+end
+redis.call('DEL', k('user', u.id), k('user', u.id, 'groups'))
 if live == 0 then redis.call('DEL', k('user', u.id, 'sessions')) end
 audit(now, 'user.deleted', u.id, { email = u.email, name = u.name, sessionsEnded = live })
 return reply({ id = u.id, sessionsLeft = live })
