@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { checkStop } from './control.js';
+import type { LoopDelayMonitor } from './server-meter.js';
 
 export const nowMs = () => performance.now();
 
@@ -74,4 +75,30 @@ export function shuffle<T>(items: T[]): T[] {
     [items[i], items[j]] = [items[j]!, items[i]!];
   }
   return items;
+}
+
+/**
+ * `concurrency` loops calling `task(0, 1, …)` for `ms`: the calls completed inside the window per
+ * second, their latencies and, given a monitor (reset at the start), the event-loop delay meanwhile.
+ */
+export async function timedLoop(
+  concurrency: number,
+  ms: number,
+  task: (i: number) => Promise<void>,
+  loopDelay?: LoopDelayMonitor,
+) {
+  const latencies: number[] = [];
+  let next = 0;
+  loopDelay?.reset();
+  const end = nowMs() + ms;
+  const loop = async () => {
+    while (nowMs() < end) {
+      checkStop();
+      const t = nowMs();
+      await task(next++);
+      if (nowMs() <= end) latencies.push(nowMs() - t);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  return { perSecond: latencies.length / (ms / 1000), latency: summarize(latencies), loop: loopDelay?.read() };
 }
