@@ -94,7 +94,10 @@ describe('SCIM Groups: Microsoft Entra ID', () => {
     const other = await createGroup();
     expect(await isMember(other.id, users[1]!)).to.equal(false);
     // members[value eq] alone lists every group of the user.
-    const ofUser = await f.scim('GET', `/Groups?filter=${q(`members[value eq "${users[1]}"]`)}&excludedAttributes=members`);
+    const ofUser = await f.scim(
+      'GET',
+      `/Groups?filter=${q(`members[value eq "${users[1]}"]`)}&excludedAttributes=members`,
+    );
     expect(ofUser.body.Resources.map((r: { id: string }) => r.id)).to.deep.equal([g.id]);
   });
 
@@ -116,7 +119,10 @@ describe('SCIM Groups: Microsoft Entra ID', () => {
       $ref: `${f.server.config.publicUrl}/scim/v2/Groups/${g.id}`,
     });
     // The old name finds nothing; the new one finds the group.
-    const old = await f.scim('GET', `/Groups?excludedAttributes=members&filter=${q(`displayName eq "${g.displayName}"`)}`);
+    const old = await f.scim(
+      'GET',
+      `/Groups?excludedAttributes=members&filter=${q(`displayName eq "${g.displayName}"`)}`,
+    );
     expect(old.body.totalResults).to.equal(0);
   });
 
