@@ -112,12 +112,12 @@ export const REFUSALS = {
   },
   user_inactive: {
     status: 403,
-    message: 'This account is deactivated. Ask an admin to reactivate it.',
+    message: 'Your account is deactivated. Ask an admin to reactivate it.',
     raisedBy: ['directory', 'auth', 'saml'],
   },
   sso_required: {
     status: 401,
-    message: 'This account signs in through your identity provider (SSO), not with a password.',
+    message: 'This account has no password in Rune: sign in through your identity provider (SSO).',
     raisedBy: ['directory', 'auth'],
   },
   invalid_cursor: { status: 400, message: 'The cursor is not one this service issued.', raisedBy: D },
@@ -157,7 +157,7 @@ export const REFUSALS = {
   },
   password_change_required: {
     status: 403,
-    message: 'Choose a new password (POST /auth/password) before doing anything else.',
+    message: 'Change your temporary password before doing anything else.',
     raisedBy: A,
   },
   password_rejected: { status: 400, message: 'This password is not accepted.', raisedBy: A, specific: true },
