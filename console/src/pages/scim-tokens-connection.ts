@@ -30,7 +30,7 @@ function fact(term: string, value: string, hint?: string): Node[] {
     h(
       'dd',
       null,
-      h('div', { class: 'secret copy-value' }, h('code', null, value), copy),
+      h('div', { class: 'secret copy-value' }, h('code', { class: 'secret-value' }, value), copy),
       hint ? h('p', { class: 'hint' }, hint) : null,
     ),
   ];
@@ -48,7 +48,7 @@ export async function renderConnection(ctx: ConsoleContext): Promise<HTMLElement
       'p',
       null,
       'In Okta (Provisioning → Integration) or Microsoft Entra ID (Provisioning → Admin credentials), ' +
-        'paste the SCIM base URL and a token created below.',
+        'paste the SCIM base URL and a token created on this page.',
     ),
     h(
       'dl',

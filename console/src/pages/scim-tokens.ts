@@ -144,6 +144,17 @@ export const renderScimTokens: PageRenderer = async (root, ctx) => {
 
   function showOnce(dialog: { close(): void; element: HTMLElement }, name: string, token: string): void {
     const done = h('button', { type: 'button', onclick: () => dialog.close() }, 'Done');
+    const shown = h('input', {
+      type: 'text',
+      readonly: true,
+      value: token,
+      autocomplete: 'off',
+      spellcheck: 'false',
+      id: 'scim-token-value',
+      class: 'secret-value',
+      'aria-describedby': 'scim-token-warning',
+    });
+    shown.addEventListener('focus', () => shown.select());
     const body = h(
       'div',
       { class: 'shown-once' },
@@ -151,12 +162,14 @@ export const renderScimTokens: PageRenderer = async (root, ctx) => {
       h(
         'div',
         { class: 'secret' },
-        h('code', { 'aria-label': 'SCIM token' }, token),
+        h('label', { for: shown.id, class: 'visually-hidden' }, 'SCIM token'),
+        shown,
         copyButton(() => token),
       ),
       h(
         'p',
-        { class: 'warning' },
+        { class: 'warning', id: 'scim-token-warning' },
+        h('strong', null, 'Important: '),
         'This token is only shown once. Copy it now: it cannot be shown again. If it is lost, create a new one and revoke this one.',
       ),
       h('div', { class: 'actions' }, done),
