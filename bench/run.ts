@@ -70,6 +70,20 @@ const BENCHES: BenchEntry[] = [
     },
   },
   {
+    name: 'scim-groups',
+    description: 'group PATCH (one member) in a group of 10 and of 100k vs the bare route; bytes per membership',
+    load: () => import('./scim-groups.js'),
+    small: {
+      BENCH_GROUPS_MEMBERS: '10000',
+      BENCH_GROUPS_USERS: '200',
+      BENCH_GROUPS_SECONDS: '2',
+      BENCH_GROUPS_WARMUP_SECONDS: '1',
+      BENCH_GROUPS_PASSES: '1',
+      BENCH_GROUPS_LATENCY_ROUNDS: '50',
+      BENCH_GROUPS_LATENCY_WARMUP: '5',
+    },
+  },
+  {
     name: 'saml',
     description:
       'POST /saml/acs logins/s (validation in the worker pool) vs cores × node-saml single-thread rate; event-loop delay',

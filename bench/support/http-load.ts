@@ -17,7 +17,7 @@ export interface Op {
   name: string;
   /** The server's origin, e.g. http://127.0.0.1:4000. */
   url: string;
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PATCH';
   /** One path, or several: one picked at random per request. */
   path: string | string[];
   headers?: Record<string, string>;
