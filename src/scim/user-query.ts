@@ -26,6 +26,18 @@ export interface ListResult {
   resources: Json[];
 }
 
+/**
+ * A page of /Users: `users` where the page is exactly those users (the hot paths, rendered from
+ * their stored JSON), else `resources`, already built and filtered.
+ */
+export type UserListResult = { totalResults: number; startIndex: number } & (
+  { users: UserRecord[]; resources?: undefined } | { users?: undefined; resources: Json[] }
+);
+
+/** The page's resources as objects (for a projection, or after a filter). */
+export const resourcesOf = (result: UserListResult, baseUrl: string): Json[] =>
+  result.resources ?? result.users.map((u) => toScimResource(u, baseUrl));
+
 const SCAN_BATCH = 1000;
 
 /** The conditions a filter requires all of: its top-level and-terms (or the one term). */
@@ -114,7 +126,11 @@ function sortResources(resources: Json[], sortBy: string, descending: boolean): 
     .map((x) => x.resource);
 }
 
-export async function listScimUsers(directory: Directory, baseUrl: string, params: ListParams): Promise<ListResult> {
+export async function listScimUsers(
+  directory: Directory,
+  baseUrl: string,
+  params: ListParams,
+): Promise<UserListResult> {
   const startIndex = Math.max(1, Math.trunc(params.startIndex ?? 1) || 1);
   const count = Math.min(MAX_RESULTS, Math.max(0, Math.trunc(params.count ?? MAX_RESULTS)));
   const offset = startIndex - 1;
@@ -122,20 +138,20 @@ export async function listScimUsers(directory: Directory, baseUrl: string, param
   const byUserName = filter && !params.sortBy ? userNameOnly(filter) : undefined;
   if (byUserName !== undefined) {
     const user = await directory.findUserByUserName(byUserName);
-    const resources = user && managedByScim(user) ? [toScimResource(user, baseUrl)] : [];
-    return { totalResults: resources.length, startIndex, resources: resources.slice(offset, offset + count) };
+    const users = user && managedByScim(user) ? [user] : [];
+    return { totalResults: users.length, startIndex, users: users.slice(offset, offset + count) };
   }
   const present = (users: UserRecord[]) => users.map((u) => toScimResource(u, baseUrl));
 
   if (!params.sortBy) {
     if (!filter) {
       const page = await directory.pageUsers({ offset, count, kind: 'sso' });
-      return { totalResults: page.total, startIndex, resources: present(page.users) };
+      return { totalResults: page.total, startIndex, users: page.users };
     }
     const active = activeOnly(filter);
     if (active !== undefined) {
       const page = await directory.pageUsers({ offset, count, status: active ? 'active' : 'inactive', kind: 'sso' });
-      return { totalResults: page.total, startIndex, resources: present(page.users) };
+      return { totalResults: page.total, startIndex, users: page.users };
     }
     const candidates = await indexedCandidates(directory, filter);
     if (candidates !== undefined) {

@@ -3,11 +3,13 @@ import type { AppDeps } from '../http/app-deps.js';
 import { ScimError } from './scim-error.js';
 import { uuidParam } from '../http/ids.js';
 import { ScimProvisioner } from './provisioning.js';
-import { listScimUsers, type ListParams } from './user-query.js';
+import { listScimUsers, resourcesOf, type ListParams } from './user-query.js';
+import { renderUser, renderList } from './user-render.js';
+import { groupsOfUser, groupsOfUsers } from './group-refs.js';
 import { projector, type Projection } from './shape.js';
 import { checkAttributePath } from './attribute-path.js';
 import { toScimResource, etagOf, managedByScim, withGroups } from './user-resource.js';
-import { sendScim } from './respond.js';
+import { sendScim, sendScimText } from './respond.js';
 import { scimActor } from './scim-auth.js';
 import { LIST_RESPONSE, SEARCH_REQUEST } from './scim-schema.js';
 import type { UserRecord } from '../directory/index.js';
@@ -79,24 +81,44 @@ export function scimUsersRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'jo
     uuidParam((id) => new ScimError(404, `No User with id ${id}.`)),
   );
 
+  /** A user; `fresh` (a POST's) is in no group yet, so no read of their groups is needed. */
   const sendUser = async (
     req: Request,
     res: Parameters<Parameters<Router['get']>[1]>[1],
     status: number,
     user: UserRecord,
+    fresh = false,
   ) => {
-    const resource = (await withGroups(deps.directory, [toScimResource(user, baseUrl)], baseUrl))[0]!;
     const shape = projector(req.query as Projection);
     res.set('ETag', etagOf(user.version));
-    if (status === 201) res.set('Location', String((resource.meta as Json).location));
-    sendScim(res, status, shape ? shape(resource) : resource);
+    if (status === 201) res.set('Location', `${baseUrl}/Users/${user.id}`);
+    if (!shape) {
+      const groups = fresh ? [] : await groupsOfUser(deps.directory, user.id, baseUrl);
+      sendScimText(res, status, renderUser(user, baseUrl, groups));
+      return;
+    }
+    const resource = (await withGroups(deps.directory, [toScimResource(user, baseUrl)], baseUrl))[0]!;
+    sendScim(res, status, shape(resource));
   };
 
   const list = async (res: Parameters<Parameters<Router['get']>[1]>[1], params: ListParams & Projection) => {
     const shape = projector(params);
     const result = await listScimUsers(deps.directory, baseUrl, params);
-    await withGroups(deps.directory, result.resources, baseUrl);
-    const resources = shape ? result.resources.map(shape) : result.resources;
+    // The hot paths (userName eq, pages): rendered from the stored JSON, with one read of their groups.
+    if (!shape && result.users) {
+      const { users } = result;
+      const groups = await groupsOfUsers(
+        deps.directory,
+        users.map((u) => u.id),
+        baseUrl,
+      );
+      const rendered = users.map((u, i) => renderUser(u, baseUrl, groups[i]));
+      sendScimText(res, 200, renderList(result.totalResults, result.startIndex, rendered));
+      return;
+    }
+    const found = resourcesOf(result, baseUrl);
+    await withGroups(deps.directory, found, baseUrl);
+    const resources = shape ? found.map(shape) : found;
     sendScim(res, 200, {
       schemas: [LIST_RESPONSE],
       totalResults: result.totalResults,
@@ -126,7 +148,7 @@ export function scimUsersRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'jo
   });
 
   router.post('/Users', async (req, res) => {
-    await sendUser(req, res, 201, await provisioner.create(req.body, scimActor(res)));
+    await sendUser(req, res, 201, await provisioner.create(req.body, scimActor(res)), true);
   });
 
   router.put('/Users/:id', async (req, res) => {
