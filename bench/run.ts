@@ -3,6 +3,7 @@
 // decide nothing). A bench is a module exporting `run()`, which answers its targets (each a
 // same-run ratio, see report.ts) and the figures written to bench/results/<name>.json. Never part
 // of `npm test`. BENCH_STRICT=1 makes a failed target fail the process (by default only errors do).
+import './support/soak-options.js'; // --runs, --seed, --minutes of the model and soak benches
 import { BenchInterrupted, envBool, requestStop, stopRequested } from './support/control.js';
 import { prefixesNotCleaned } from './support/redis.js';
 import { targetsTable, writeResults, type Target } from './support/report.js';
@@ -94,6 +95,20 @@ const BENCHES: BenchEntry[] = [
       BENCH_SAML_WARMUP_SECONDS: '1',
       BENCH_SAML_BASELINE_SECONDS: '1',
     },
+  },
+  {
+    name: 'model',
+    description:
+      'random interleavings of admin, /auth and SCIM requests against the model of the rules (--runs N, default 1000)',
+    load: () => import('./model.js'),
+    small: { BENCH_MODEL_RUNS: '50' },
+  },
+  {
+    name: 'soak',
+    description:
+      'mixed SCIM/admin/login/SAML traffic at a steady rate (--minutes N, default 10): p50/p99 per route each minute, errors, RSS and Redis memory growth, doctor',
+    load: () => import('./soak.js'),
+    small: { BENCH_SOAK_MINUTES: '1' },
   },
   {
     name: 'fuzz',

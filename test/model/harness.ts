@@ -251,13 +251,16 @@ export class ModelHarness {
   }
 
   /** The property: `runs` interleavings of up to `maxRounds` rounds, from `seed`. */
-  async check(options: { seed: number; runs: number; maxRounds: number }): Promise<void> {
+  async check(options: { seed: number; runs: number; maxRounds: number; beforeRun?: () => void }): Promise<void> {
     await fc.assert(
       fc.asyncProperty(
         fc.array(roundArb, { minLength: 1, maxLength: options.maxRounds }),
         fc.scheduler(),
         fc.integer({ min: 2, max: ADMINS }),
-        (rounds, s, activeAdmins) => this.run(rounds, s, activeAdmins),
+        (rounds, s, activeAdmins) => {
+          options.beforeRun?.();
+          return this.run(rounds, s, activeAdmins);
+        },
       ),
       { seed: options.seed, numRuns: options.runs },
     );
