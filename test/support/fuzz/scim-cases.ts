@@ -35,6 +35,7 @@ import {
   withProtoKey,
   suffixedId,
 } from './case-kit.js';
+import { groupCase } from './group-cases.js';
 
 // Generated requests to every /scim/v2 route (see case-kit.ts for what a case is).
 
@@ -451,5 +452,6 @@ export const scimCase: fc.Arbitrary<RouteCase> = fc
     { weight: 1, arbitrary: scimDeleteUser },
     { weight: 2, arbitrary: scimCreateUser },
     { weight: 1, arbitrary: scimDiscovery },
+    { weight: 3, arbitrary: groupCase },
   )
   .filter(fitsUrl);
