@@ -82,8 +82,10 @@ export function requirementList(requirements: Requirement[]): {
     h('ul', null, ...items.map((i) => i.li)),
   );
   const update = (password: string, confirm: string) => {
+    const untouched = password === '' && confirm === '';
     for (const { r, li, state } of items) {
-      const met = r.met(password, confirm);
+      // Nothing typed yet: nothing is failed yet either.
+      const met = untouched ? undefined : r.met(password, confirm);
       li.className = met === undefined ? 'pending' : met ? 'met' : 'unmet';
       state.textContent = met === undefined ? '' : met ? ' (met)' : ' (not met)';
     }
