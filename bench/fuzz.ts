@@ -64,32 +64,22 @@ export async function run(): Promise<{ targets: Target[] }> {
     if (failures.kinds.size > 0) console.log(`\nfailures by kind:\n${failures.lines().join('\n')}`);
 
     const all = [...stats.families.values()];
+    const none = (name: string, n: number): Target => ({ name, measured: fmtInt(n), limit: '0', pass: n === 0 });
     const sum = (pick: (f: (typeof all)[number]) => number) => all.reduce((n, f) => n + pick(f), 0);
-    const targets: Target[] = [
-      {
-        name: 'answers that are a 5xx',
-        measured: fmtInt(sum((f) => f.serverErrors)),
-        limit: '0',
-        pass: sum((f) => f.serverErrors) === 0,
-      },
-      {
-        name: `answers over ${ANSWER_WITHIN_MS} ms`,
-        measured: fmtInt(sum((f) => f.overBound)),
-        limit: '0',
-        pass: sum((f) => f.overBound) === 0,
-      },
-      {
-        name: 'cases failing any check',
-        measured: fmtInt(sum((f) => f.failures)),
-        limit: '0',
-        pass: sum((f) => f.failures) === 0,
-      },
-      {
-        name: 'doctor mismatches',
-        measured: fmtInt(doctor.mismatches.length),
-        limit: '0',
-        pass: doctor.mismatches.length === 0,
-      },
+    const targets = [
+      none(
+        'answers that are a 5xx',
+        sum((f) => f.serverErrors),
+      ),
+      none(
+        `answers over ${ANSWER_WITHIN_MS} ms`,
+        sum((f) => f.overBound),
+      ),
+      none(
+        'cases failing any check',
+        sum((f) => f.failures),
+      ),
+      none('doctor mismatches', doctor.mismatches.length),
     ];
     return { targets };
   } finally {

@@ -37,8 +37,6 @@ export interface ThroughputCommand {
   concurrency: number;
   warmupMs: number;
   durationMs: number;
-  /** Sampled meanwhile at `perSecond`, outside the concurrency (GET /healthz during a storm). */
-  sampler?: { op: Op; perSecond: number };
 }
 
 export interface ThroughputResult {
@@ -46,14 +44,11 @@ export interface ThroughputResult {
   /** Successful answers completed inside the window. */
   okInWindow: number;
   latencyMs: number[];
-  statuses: Record<string, number>;
   failures: number;
   warmupFailures: number;
   errors: string[];
   /** The prepared logins ran out before the window closed. */
   exhausted: boolean;
-  sampleMs: number[];
-  sampleFailures: number;
   /** CPU of this process in the window, in cores: to tell whether the client was the bound. */
   cores: number;
 }
@@ -87,7 +82,6 @@ let turn = 0;
 
 interface Attempt {
   ok: boolean;
-  status: string;
   ms: number;
   error?: string;
 }
@@ -136,19 +130,10 @@ async function attempt(op: Op): Promise<Attempt | undefined> {
       a.status === op.status &&
       (!op.bodyHas || a.text.includes(op.bodyHas)) &&
       (!op.setsCookie || a.cookies.some((c) => c.startsWith(`${op.setsCookie}=`)));
-    return {
-      ok,
-      status: String(a.status),
-      ms,
-      ...(ok ? {} : { error: `${op.name}: ${method} ${path}: ${a.status} ${a.text.slice(0, 200)}` }),
-    };
+    return { ok, ms, ...(ok ? {} : { error: `${op.name}: ${method} ${path}: ${a.status} ${a.text.slice(0, 200)}` }) };
   } catch (error) {
-    return {
-      ok: false,
-      status: 'error',
-      ms: performance.now() - started,
-      error: `${op.name}: ${error instanceof Error ? error.message : error}`,
-    };
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, ms: performance.now() - started, error: `${op.name}: ${message}` };
   }
 }
 
@@ -159,13 +144,10 @@ async function throughput(cmd: ThroughputCommand, send: (m: ChildMessage) => voi
     windowMs: cmd.durationMs,
     okInWindow: 0,
     latencyMs: [],
-    statuses: {},
     failures: 0,
     warmupFailures: 0,
     errors: [],
     exhausted: false,
-    sampleMs: [],
-    sampleFailures: 0,
     cores: 0,
   };
   // The window's edges are timers: the parent measures the server between them.
@@ -200,7 +182,6 @@ async function throughput(cmd: ThroughputCommand, send: (m: ChildMessage) => voi
         if (a.ok && done >= windowStart && done <= windowEnd) r.okInWindow++;
         continue;
       }
-      r.statuses[a.status] = (r.statuses[a.status] ?? 0) + 1;
       if (a.ok) {
         r.latencyMs.push(a.ms);
         if (done <= windowEnd) r.okInWindow++;
@@ -210,22 +191,8 @@ async function throughput(cmd: ThroughputCommand, send: (m: ChildMessage) => voi
       }
     }
   };
-  const sampled: Promise<void>[] = [];
-  const sampler =
-    cmd.sampler &&
-    setInterval(() => {
-      const at = performance.now();
-      if (at < windowStart || at >= windowEnd) return;
-      sampled.push(
-        attempt(cmd.sampler!.op).then((a) => {
-          if (a?.ok) r.sampleMs.push(a.ms);
-          else r.sampleFailures++;
-        }),
-      );
-    }, 1000 / cmd.sampler.perSecond);
   await Promise.all(Array.from({ length: cmd.concurrency }, loop));
-  clearInterval(sampler);
-  await Promise.all([edges, ...sampled]);
+  await edges;
   return r;
 }
 

@@ -81,12 +81,7 @@ export async function writeResults(name: string, data: object): Promise<string> 
   const dir = new URL('../results/', import.meta.url);
   await mkdir(dir, { recursive: true });
   const file = new URL(`${name}.json`, dir);
-  const environment = {
-    node: process.version,
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model.trim(),
-    loadAverageAtEnd: os.loadavg(),
-  };
+  const environment = { node: process.version, cpus: os.cpus().length, loadAverageAtEnd: os.loadavg() };
   await writeFile(
     file,
     `${JSON.stringify({ bench: name, at: new Date().toISOString(), environment, ...data }, null, 2)}\n`,

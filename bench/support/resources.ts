@@ -15,10 +15,7 @@ export interface BenchProcess {
   kill(): void;
 }
 
-interface Closer {
-  what: string;
-  close: () => Promise<unknown>;
-}
+type Closer = { what: string; close: () => Promise<unknown> };
 
 export class Resources {
   /** The run's prefixes, their keys deleted at release. */
@@ -36,13 +33,6 @@ export class Resources {
     const scope = await isolatedPrefix(this.redis, label, options);
     this.scopes.push(scope);
     return scope;
-  }
-
-  /** Deletes a prefix's keys now rather than at release; answers how many were deleted. */
-  async releasePrefix(scope: PrefixScope): Promise<number> {
-    const deleted = await scope.cleanup();
-    this.scopes.splice(this.scopes.indexOf(scope), 1);
-    return deleted;
   }
 
   /** A child process, stopped at release (all at once, before anything is closed). */

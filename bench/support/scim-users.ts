@@ -47,84 +47,53 @@ export function scimStyleUsers(count: number, seed: number): BenchUser[] {
     const family = rest.join(' ');
     const active = person.status !== 'inactive';
     const email = { value: person.email, type: 'work', primary: true };
+    /** The user as the bulk setup stores it: SSO, found by `userName`, with the SCIM JSON `scim`. */
+    const provisioned = (userName: string, externalId: string, body: object, scim: object): BenchUser => ({
+      style,
+      userName,
+      body: body as Record<string, unknown>,
+      user: {
+        ...{ name: person.name, email: person.email, userName, externalId, role: 'user', kind: 'sso' },
+        ...{ status: person.status, scim: JSON.stringify(scim) },
+      },
+    });
     if (style === 'okta') {
       const externalId = `00u${chars(BASE62, 17)}`;
-      const body = {
-        schemas: [CORE_USER],
-        userName: person.email,
-        name: { givenName: given, familyName: family },
-        emails: [{ primary: true, value: person.email, type: 'work' }],
-        displayName: person.name,
-        locale: 'en-US',
+      const name = { givenName: given, familyName: family };
+      return provisioned(
+        person.email,
         externalId,
-        groups: [],
-        password: chars(BASE62, 10),
-        active,
-      };
-      const scim = JSON.stringify({
-        schemas: [CORE_USER],
-        name: { familyName: family, givenName: given },
-        displayName: person.name,
-        locale: 'en-US',
-        emails: [email],
-      });
-      return {
-        style,
-        userName: person.email,
-        body,
-        user: {
-          name: person.name,
-          email: person.email,
-          userName: person.email,
-          externalId,
-          role: 'user',
-          kind: 'sso',
-          status: person.status,
-          scim,
+        {
+          ...{ schemas: [CORE_USER], userName: person.email, name, displayName: person.name, locale: 'en-US' },
+          ...{ emails: [{ primary: true, value: person.email, type: 'work' }], externalId, groups: [] },
+          ...{ password: chars(BASE62, 10), active },
         },
-      };
+        {
+          schemas: [CORE_USER],
+          name: { familyName: family, givenName: given },
+          ...{ displayName: person.name, locale: 'en-US', emails: [email] },
+        },
+      );
     }
     // Entra ID: userName is the UPN, the mail attribute the work email.
     const upn = `${person.email.split('@')[0]}@runebench.onmicrosoft.com`;
     const externalId = guid();
     const enterprise = { employeeNumber: String(100000 + i), department: pick(DEPARTMENTS) };
     const title = pick(TITLES);
-    const body = {
-      schemas: [CORE_USER, ENTERPRISE_USER],
+    const name = { formatted: person.name, familyName: family, givenName: given };
+    return provisioned(
+      upn,
       externalId,
-      userName: upn,
-      active,
-      displayName: person.name,
-      title,
-      preferredLanguage: 'en-US',
-      name: { formatted: person.name, familyName: family, givenName: given },
-      emails: [{ primary: true, type: 'work', value: person.email }],
-      [ENTERPRISE_USER]: enterprise,
-    };
-    const scim = JSON.stringify({
-      schemas: [CORE_USER, ENTERPRISE_USER],
-      name: { formatted: person.name, familyName: family, givenName: given },
-      displayName: person.name,
-      title,
-      preferredLanguage: 'en-US',
-      emails: [email],
-      [ENTERPRISE_USER]: enterprise,
-    });
-    return {
-      style,
-      userName: upn,
-      body,
-      user: {
-        name: person.name,
-        email: person.email,
-        userName: upn,
-        externalId,
-        role: 'user',
-        kind: 'sso',
-        status: person.status,
-        scim,
+      {
+        ...{ schemas: [CORE_USER, ENTERPRISE_USER], externalId, userName: upn, active, displayName: person.name },
+        ...{ title, preferredLanguage: 'en-US', name, emails: [{ primary: true, type: 'work', value: person.email }] },
+        [ENTERPRISE_USER]: enterprise,
       },
-    };
+      {
+        ...{ schemas: [CORE_USER, ENTERPRISE_USER], name, displayName: person.name, title },
+        ...{ preferredLanguage: 'en-US', emails: [email], [ENTERPRISE_USER]: enterprise },
+      },
+    );
   });
 }
 
@@ -156,22 +125,14 @@ export function verifyAgainstScimLayer(users: readonly BenchUser[], sample: numb
     const fields = fromScimResource(coerceUser(normalizeUserBody(structuredClone(u.body)), 'in'), {
       adminRoleValues: [],
     });
-    const real = {
-      name: fields.name,
-      email: fields.email,
-      userName: fields.userName,
-      externalId: fields.externalId,
-      status: fields.active ? 'active' : 'inactive',
-      scim: canonical(fields.scim),
-    };
-    const ours = {
-      name: u.user.name,
-      email: u.user.email,
-      userName: u.user.userName,
-      externalId: u.user.externalId,
-      status: u.user.status ?? 'active',
-      scim: canonical(u.user.scim),
-    };
+    const view = (u: {
+      name?: string;
+      email?: string | null;
+      userName?: string | null;
+      externalId?: string | null;
+    }) => ({ name: u.name, email: u.email, userName: u.userName, externalId: u.externalId });
+    const real = { ...view(fields), status: fields.active ? 'active' : 'inactive', scim: canonical(fields.scim) };
+    const ours = { ...view(u.user), status: u.user.status ?? 'active', scim: canonical(u.user.scim) };
     if (JSON.stringify(real) !== JSON.stringify(ours)) {
       throw new Error(
         `bench ${u.style} user differs from what the SCIM layer stores:\n  SCIM layer: ${JSON.stringify(real)}\n  bench:      ${JSON.stringify(ours)}`,
