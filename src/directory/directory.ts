@@ -34,6 +34,7 @@ import { isLastActiveAdmin } from './queries/is-last-active-admin.js';
 import { sessionExists } from './queries/session-exists.js';
 import { checkIndexes } from './doctor.js';
 import { pageUsers } from './queries/page-users.js';
+import { scimReadByUserName, scimReadPage } from './queries/scim-read-users.js';
 import { createScimToken, revokeScimToken, touchScimToken } from './commands/scim-tokens.js';
 import { listScimTokens, verifyScimTokenHash } from './queries/scim-tokens.js';
 import type { Actor, ListQuery, NewUser, SessionScope, UserChanges } from './types.js';
@@ -86,6 +87,9 @@ export class Directory {
   /** A read for early, friendly refusals; the scripts still decide atomically. */
   isLastActiveAdmin = (id: string) => isLastActiveAdmin(this.ctx, id);
   pageUsers = (query: Parameters<typeof pageUsers>[1]) => pageUsers(this.ctx, query);
+  /** SCIM's hot reads (userName eq, pages of SSO users), each user with their groups, in one call. */
+  scimReadByUserName = (userName: string) => scimReadByUserName(this.ctx, userName);
+  scimReadPage = (query: Parameters<typeof scimReadPage>[1]) => scimReadPage(this.ctx, query);
 
   createScimToken = (name: string) => createScimToken(this.ctx, name);
   listScimTokens = () => listScimTokens(this.ctx);

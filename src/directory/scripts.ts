@@ -13,6 +13,7 @@ import { replicaAcksFor, confirmReplicated } from './replica-acks.js';
 //   createSession ↔ create-session   lookupSession ↔ lookup-session    setSessionScope ↔ set-session-scope
 //   revokeSession ↔ revoke-session   endAllSessions ↔ end-all-sessions deleteEndedSessions ↔ delete-ended-sessions
 //   touchScimToken ↔ touch-scim-token
+//   scimReadUsers ↔ scim-read-users (SCIM's hot reads: userName eq and pages, with each user's groups)
 //   pageUsers ↔ page-users           listUsers ↔ list-users, or search-users when it has a `q`
 //   getUser, findUserByEmail, findUserByUserName, findUserByExternalId, findUserByNameId ↔ find-user (by index)
 // Activation and deactivation stay two scripts: deactivation alone carries two rules
@@ -39,6 +40,7 @@ const SCRIPT_NAMES = [
   'list-users',
   'search-users',
   'touch-scim-token',
+  'scim-read-users',
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];

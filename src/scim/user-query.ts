@@ -1,4 +1,4 @@
-import type { Directory, UserRecord } from '../directory/index.js';
+import type { Directory, ScimReadUser, UserRecord } from '../directory/index.js';
 import { matchesFilter, lookupPath, type ParsedFilter } from './filter-match.js';
 import { toScimResource, managedByScim } from './user-resource.js';
 import { MAX_RESULTS, ENTERPRISE_USER } from './scim-schema.js';
@@ -31,12 +31,12 @@ export interface ListResult {
  * their stored JSON), else `resources`, already built and filtered.
  */
 export type UserListResult = { totalResults: number; startIndex: number } & (
-  { users: UserRecord[]; resources?: undefined } | { users?: undefined; resources: Json[] }
+  { users: ScimReadUser[]; resources?: undefined } | { users?: undefined; resources: Json[] }
 );
 
 /** The page's resources as objects (for a projection, or after a filter). */
 export const resourcesOf = (result: UserListResult, baseUrl: string): Json[] =>
-  result.resources ?? result.users.map((u) => toScimResource(u, baseUrl));
+  result.resources ?? result.users.map((u) => toScimResource(u.user, baseUrl));
 
 const SCAN_BATCH = 1000;
 
@@ -137,20 +137,20 @@ export async function listScimUsers(
   const filter = params.filter === undefined ? undefined : parseFilter(params.filter);
   const byUserName = filter && !params.sortBy ? userNameOnly(filter) : undefined;
   if (byUserName !== undefined) {
-    const user = await directory.findUserByUserName(byUserName);
-    const users = user && managedByScim(user) ? [user] : [];
+    const found = await directory.scimReadByUserName(byUserName);
+    const users = found.users.filter((u) => managedByScim(u.user));
     return { totalResults: users.length, startIndex, users: users.slice(offset, offset + count) };
   }
   const present = (users: UserRecord[]) => users.map((u) => toScimResource(u, baseUrl));
 
   if (!params.sortBy) {
     if (!filter) {
-      const page = await directory.pageUsers({ offset, count, kind: 'sso' });
+      const page = await directory.scimReadPage({ offset, count });
       return { totalResults: page.total, startIndex, users: page.users };
     }
     const active = activeOnly(filter);
     if (active !== undefined) {
-      const page = await directory.pageUsers({ offset, count, status: active ? 'active' : 'inactive', kind: 'sso' });
+      const page = await directory.scimReadPage({ offset, count, status: active ? 'active' : 'inactive' });
       return { totalResults: page.total, startIndex, users: page.users };
     }
     const candidates = await indexedCandidates(directory, filter);

@@ -17,6 +17,12 @@ function storedMembers(scim: string): string | undefined {
   return scim.slice(1, -1);
 }
 
+/** A user's groups (id, displayName) as their `groups` attribute shows them, by display name (as group-refs.ts orders them). */
+export const groupRefs = (groups: readonly { id: string; displayName: string }[], baseUrl: string): UserGroupRef[] =>
+  groups
+    .map((g) => ({ value: g.id, display: g.displayName, $ref: `${baseUrl}/Groups/${g.id}` }))
+    .sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
+
 /** One User resource as JSON text, with its read-only `groups` when it is in any. */
 export function renderUser(user: UserRecord, baseUrl: string, groups?: readonly UserGroupRef[]): string {
   const members = user.scim === undefined ? undefined : storedMembers(user.scim);

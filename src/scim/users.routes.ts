@@ -4,8 +4,8 @@ import { ScimError } from './scim-error.js';
 import { uuidParam } from '../http/ids.js';
 import { ScimProvisioner } from './provisioning.js';
 import { listScimUsers, resourcesOf, type ListParams } from './user-query.js';
-import { renderUser, renderList } from './user-render.js';
-import { groupsOfUser, groupsOfUsers } from './group-refs.js';
+import { renderUser, renderList, groupRefs } from './user-render.js';
+import { groupsOfUser } from './group-refs.js';
 import { projector, type Projection } from './shape.js';
 import { checkAttributePath } from './attribute-path.js';
 import { toScimResource, etagOf, managedByScim, withGroups } from './user-resource.js';
@@ -104,20 +104,23 @@ export function scimUsersRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'jo
   const list = async (res: Parameters<Parameters<Router['get']>[1]>[1], params: ListParams & Projection) => {
     const shape = projector(params);
     const result = await listScimUsers(deps.directory, baseUrl, params);
-    // The hot paths (userName eq, pages): rendered from the stored JSON, with one read of their groups.
-    if (!shape && result.users) {
+    // The hot paths (userName eq, pages): one read, with the users' groups; rendered from the stored JSON.
+    if (result.users) {
       const { users } = result;
-      const groups = await groupsOfUsers(
-        deps.directory,
-        users.map((u) => u.id),
-        baseUrl,
-      );
-      const rendered = users.map((u, i) => renderUser(u, baseUrl, groups[i]));
-      sendScimText(res, 200, renderList(result.totalResults, result.startIndex, rendered));
-      return;
+      if (!shape) {
+        const rendered = users.map((u) => renderUser(u.user, baseUrl, groupRefs(u.groups, baseUrl)));
+        sendScimText(res, 200, renderList(result.totalResults, result.startIndex, rendered));
+        return;
+      }
     }
     const found = resourcesOf(result, baseUrl);
-    await withGroups(deps.directory, found, baseUrl);
+    if (result.users) {
+      result.users.forEach((u, i) => {
+        if (u.groups.length > 0) found[i]!.groups = groupRefs(u.groups, baseUrl);
+      });
+    } else {
+      await withGroups(deps.directory, found, baseUrl);
+    }
     const resources = shape ? found.map(shape) : found;
     sendScim(res, 200, {
       schemas: [LIST_RESPONSE],
