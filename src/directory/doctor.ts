@@ -2,6 +2,7 @@ import { Cluster, type Redis } from 'ioredis';
 import type { DirectoryContext } from './context.js';
 import { ROLES, STATUSES } from './types.js';
 import { asciiLower } from './normalize.js';
+import { checkGroupIndexes } from './groups/doctor.js';
 
 // Checks that every index agrees with the user records. It scans, so it is an operator's
 // tool (`rune-directory doctor`), never used on a request path.
@@ -158,6 +159,9 @@ export async function checkIndexes(ctx: DirectoryContext): Promise<{ users: numb
     if (!search.has(member)) report('missing-search', keys.search, member, 'term not indexed');
   for (const member of search)
     if (!expectedSearch.has(member)) report('stale-search', keys.search, member, 'term of no user');
+
+  // Groups: their indexes, and each membership in both sets (groups/doctor.ts).
+  mismatches.push(...(await checkGroupIndexes(ctx)));
 
   return { users: users.size, mismatches };
 }

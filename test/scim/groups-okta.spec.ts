@@ -176,3 +176,32 @@ describe('SCIM Groups: Okta Group Push', () => {
     expect((await f.scim('GET', `/Groups/${b.id}`)).body.meta.version).to.equal('W/"2"');
   });
 });
+
+describe('SCIM Groups: the doctor', () => {
+  let f: ScimFixture;
+  before(async () => {
+    f = await scimFixture();
+  });
+  after(() => f.close());
+
+  it('finds the group indexes agreeing, and reports a membership missing its reverse entry', async () => {
+    const user = await f.scim('POST', '/Users', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'doctor@okta.local',
+      emails: [{ primary: true, value: 'doctor@okta.local', type: 'work' }],
+    });
+    const group = await f.scim('POST', '/Groups', {
+      schemas: [GROUP],
+      displayName: 'Checked',
+      externalId: 'ext-checked',
+      members: [{ value: user.body.id }],
+    });
+    expect(group.status, group.text).to.equal(201);
+    const { directory } = f.server.runtime;
+    expect((await directory.checkIndexes()).mismatches).to.deep.equal([]);
+    const redis = f.server.runtime.redis;
+    await redis.srem(directory.keys.userGroups(user.body.id), group.body.id);
+    const { mismatches } = await directory.checkIndexes();
+    expect(mismatches.map((m) => m.kind)).to.deep.equal(['missing-user-groups']);
+  });
+});
