@@ -20,6 +20,7 @@ function row(event: AuditEvent): HTMLElement {
       'td',
       { 'data-label': 'Who' },
       actorWords(event),
+      ' ',
       h(
         'span',
         { class: 'badge source' },
@@ -32,6 +33,7 @@ function row(event: AuditEvent): HTMLElement {
       'td',
       { 'data-label': 'On whom' },
       target.name,
+      target.kind ? ' ' : null,
       target.kind ? h('span', { class: 'badge' }, target.kind) : null,
       email ? h('span', { class: 'aside' }, ` (${email})`) : null,
     ),

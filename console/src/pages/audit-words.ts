@@ -25,12 +25,23 @@ const SESSION_REASONS: Record<string, string> = {
   'password-change': 'after a password change',
 };
 
+/** A user's fields as the guide and the IdPs name them. */
+const FIELDS: Record<string, string> = {
+  name: 'name',
+  email: 'email',
+  role: 'role',
+  userName: 'userName',
+  externalId: 'externalId',
+  scim: 'SCIM attributes',
+  mails: 'emails',
+};
+
 /** Each action the service records, in words. */
 const ACTIONS: Record<string, (d: Record<string, unknown>) => string> = {
   'user.created': () => 'Created user',
   'user.updated': (d) => {
     const fields = Array.isArray(d.fields) ? d.fields.filter((f): f is string => typeof f === 'string') : [];
-    return fields.length > 0 ? `Updated user (${fields.join(', ')})` : 'Updated user';
+    return fields.length > 0 ? `Updated user (${fields.map((f) => FIELDS[f] ?? f).join(', ')})` : 'Updated user';
   },
   'user.role_changed': (d) => (roleWord(d.role) ? `Changed role to ${roleWord(d.role)}` : 'Changed role'),
   'user.role_kept': () => 'Kept the Admin role: the last active admin',
