@@ -315,8 +315,8 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
     login: Object.freeze({
       maxFailures: e.LOGIN_MAX_FAILURES,
       lockoutSeconds: e.LOGIN_LOCKOUT_SECONDS,
-      /** LOGIN_MAX_CONCURRENT: password checks in flight at once (default 2 per core). */
-      maxConcurrent: e.LOGIN_MAX_CONCURRENT ?? 2 * availableParallelism(),
+      /** LOGIN_MAX_CONCURRENT: password checks in flight at once (default: one per core but one, kept for the event loop). */
+      maxConcurrent: e.LOGIN_MAX_CONCURRENT ?? Math.max(1, availableParallelism() - 1),
     }),
     jobs: Object.freeze({
       waitMs: e.JOB_WAIT_MS,

@@ -9,6 +9,7 @@ import { setSessionCookie, clearSessionCookie } from './session-cookie.js';
 import { LoginSchema, ChangePasswordSchema } from './auth.schema.js';
 import { signIn } from './sign-in.js';
 import { changePassword } from './change-password.js';
+import { LoginGate } from './login-gate.js';
 import { samlConfigured } from '../saml/saml-settings.js';
 import type { z } from 'zod';
 
@@ -18,6 +19,8 @@ export function authRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'hasher'
   const router = Router();
   router.use(jsonBody({ limit: '16kb', type: ['application/json', 'application/*+json'] }));
   const signedIn = requireSession(directory, config, { allowPasswordChange: true });
+  // Password checks in flight (LOGIN_MAX_CONCURRENT); one more is login_busy before anything is counted.
+  const gate = new LoginGate(config.login.maxConcurrent);
 
   // Public: what the sign-in page offers (SSO when SAML is configured; the first-admin signup
   // while the directory is empty) and the password length it asks for.
@@ -33,7 +36,7 @@ export function authRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'hasher'
 
   router.post('/login', validateBody(LoginSchema), async (req, res) => {
     const { email, password } = res.locals.body as z.infer<typeof LoginSchema>;
-    const { token, session, user } = await signIn(deps, email, password, req.ip ?? 'unknown');
+    const { token, session, user } = await gate.run(() => signIn(deps, email, password, req.ip ?? 'unknown'));
     setSessionCookie(res, token, session.absoluteExpiresAt, config.publicUrl);
     res.set('Cache-Control', 'no-store').json({
       token,
@@ -46,15 +49,17 @@ export function authRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'hasher'
   router.post('/password', signedIn, validateBody(ChangePasswordSchema), async (_req, res) => {
     const body = res.locals.body as z.infer<typeof ChangePasswordSchema>;
     const auth = authOf(res);
-    const user = await changePassword(
-      {
-        directory,
-        hasher: deps.hasher,
-        jobs: deps.jobs,
-        throttle: deps.throttle,
-        minLength: config.password.minLength,
-      },
-      { ...auth, currentPassword: body.currentPassword, newPassword: body.newPassword },
+    const user = await gate.run(() =>
+      changePassword(
+        {
+          directory,
+          hasher: deps.hasher,
+          jobs: deps.jobs,
+          throttle: deps.throttle,
+          minLength: config.password.minLength,
+        },
+        { ...auth, currentPassword: body.currentPassword, newPassword: body.newPassword },
+      ),
     );
     res.json({ user: presentUser(user) });
   });
