@@ -139,6 +139,10 @@ export class ScimProvisioner {
       const user = await this.current(id, ifMatch);
       const fields = await compute(user);
       if (!fields) return user;
+      // SCIM_ADMIN_GROUPS with SCIM_ADMIN_ROLES: admin when either says so (group-lib.lua).
+      const { adminGroups } = this.deps.config.scim;
+      if (fields.role === 'user' && (await this.deps.directory.groups.inAdminGroup(id, adminGroups)))
+        fields.role = 'admin';
       let written: UserRecord;
       try {
         written = await this.deps.directory.updateUser(

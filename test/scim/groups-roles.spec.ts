@@ -110,6 +110,17 @@ describe('SCIM Groups: group → role mapping', () => {
     expect(await roleOf(a)).to.equal('user');
     await remove(first, b);
     expect(await roleOf(b), 'their roles say admin').to.equal('admin');
+    // A /Users write whose roles say user keeps a member of an admin group admin.
+    await f.scim('PATCH', `/Groups/${second}`, patch({ op: 'add', path: 'members', value: [{ value: b }] }));
+    const put = await f.scim('PUT', `/Users/${b}`, {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: (await f.scim('GET', `/Users/${b}`)).body.userName,
+      active: true,
+    });
+    expect(put.status, put.text).to.equal(200);
+    expect(await roleOf(b), 'in an admin group, whatever roles say').to.equal('admin');
+    await remove(second, b);
+    expect(await roleOf(b), 'neither says admin now').to.equal('user');
   });
 
   it('never demotes the last active admin: the membership goes, the role stays, an audit event says why', async () => {

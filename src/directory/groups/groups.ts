@@ -101,6 +101,17 @@ export class Groups {
     return { ids: list<string>(result.ids), total: Number(result.total ?? 0) };
   }
 
+  /** Whether a group SCIM_ADMIN_GROUPS names holds the user (for a /Users write that recomputes the role). */
+  async inAdminGroup(userId: string, adminGroups: readonly string[]): Promise<boolean> {
+    if (adminGroups.length === 0) return false;
+    const result = await runGroupScript<{ admin: boolean }>(this.ctx.redis, this.ctx.keys.base, 'group-lookup', {
+      by: 'inAdminGroup',
+      value: userId,
+      adminNames: adminGroups.map(lower),
+    });
+    return result.admin === true;
+  }
+
   /** Each user's groups (id and displayName), read at once: a rename shows at the next read. */
   async ofUsers(userIds: string[]): Promise<GroupRef[][]> {
     if (userIds.length === 0) return [];

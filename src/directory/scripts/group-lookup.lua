@@ -1,6 +1,7 @@
 -- The ids of groups by an index: A.by = 'name' (lower-cased displayName), 'externalId' (exact),
 -- 'member' (a user id: the reverse index), 'page' (A.offset, A.count in creation order, and the
--- total), or 'ofUsers' (A.users: each user's groups as [id, displayName] pairs).
+-- total), 'ofUsers' (A.users: each user's groups as [id, displayName] pairs), or 'inAdminGroup'
+-- (whether a SCIM_ADMIN_GROUPS group holds the user A.value).
 if A.by == 'name' then
   local id = redis.call('HGET', k('idx', 'group-name'), A.value)
   return cjson.encode({ ids = id and { id } or {} })
@@ -12,6 +13,8 @@ elseif A.by == 'page' then
   local ids = {}
   if A.count > 0 then ids = redis.call('ZRANGE', k('groups'), A.offset, A.offset + A.count - 1) end
   return cjson.encode({ ids = ids, total = redis.call('ZCARD', k('groups')) })
+elseif A.by == 'inAdminGroup' then
+  return cjson.encode({ admin = in_admin_group(A.value) })
 elseif A.by == 'ofUsers' then
   local out = {}
   for i, uid in ipairs(A.users) do
