@@ -52,4 +52,28 @@ describe('admin API: the audit trail in words', () => {
     expect(second.body.events[0]).to.include({ action: 'user.deactivated', targetName: 'Hedy Lamarr' });
     expect(second.body.events[0].actorName).to.equal('Root Admin');
   });
+
+  it('keeps the names as they were: a deleted user on a page of their own, a renamed user under the old name', async () => {
+    const created = await t.api.post(
+      '/api/v1/users',
+      { name: 'Alan Turing', email: 'alan@corp.test', role: 'user' },
+      as(),
+    );
+    const id = created.body.user.id as string;
+    expect((await t.api.post(`/api/v1/users/${id}/deactivate`, undefined, as())).status).to.equal(200);
+    expect((await t.api.patch(`/api/v1/users/${id}`, { name: 'Alan M. Turing' }, as())).status).to.equal(200);
+    expect((await t.api.delete(`/api/v1/users/${id}`, as())).status).to.equal(204);
+    const deletion = await t.api.get('/api/v1/audit?limit=2', as());
+    expect(deletion.body.events.map((e: any) => [e.action, e.targetName])).to.deep.equal([
+      ['user.deleted', 'Alan M. Turing'],
+      ['user.updated', 'Alan M. Turing'],
+    ]);
+    // The deactivation, alone on its page, with no deletion or creation beside it to borrow a name from.
+    const alone = await t.api.get(`/api/v1/audit?limit=1&cursor=${deletion.body.nextCursor}`, as());
+    expect(alone.body.events[0]).to.include({
+      action: 'user.deactivated',
+      targetName: 'Alan Turing',
+      actorName: 'Root Admin',
+    });
+  });
 });

@@ -167,13 +167,27 @@ local function live_session_count(id, now)
   return redis.call('ZCARD', key)
 end
 
--- A.actorName: who the actor is when it is no user (the SCIM token's name).
+-- A user's name now, or nil (HGET answers false for a missing field).
+local function name_of(id)
+  if type(id) ~= 'string' or id == '' then return nil end
+  return redis.call('HGET', k('user', id), 'name') or nil
+end
+
+-- A.actorName: who the actor is when it is no user (the SCIM token's name). The event keeps the
+-- actor's and the target's names as they were, so the trail reads in words after a rename or a
+-- deletion (a deleted user's name comes from the details); queries/list-audit.ts reads them.
 local function audit(now, action, target, details)
   local fields = { 'at', now, 'actor', A.actor or '', 'source', A.source or 'system',
     'action', action, 'target', target, 'details', cjson.encode(details or {}) }
-  if A.actorName then
+  local actorName = A.actorName or name_of(A.actor)
+  if actorName then
     fields[#fields + 1] = 'actorName'
-    fields[#fields + 1] = A.actorName
+    fields[#fields + 1] = actorName
+  end
+  local targetName = name_of(target) or (details and type(details.name) == 'string' and details.name) or nil
+  if targetName then
+    fields[#fields + 1] = 'targetName'
+    fields[#fields + 1] = targetName
   end
   redis.call('XADD', k('audit'), 'MAXLEN', '~', A.auditMax or 100000, '*', unpack(fields))
 end
