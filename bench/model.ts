@@ -18,7 +18,16 @@ export async function run(): Promise<{ targets: Target[]; figures: object }> {
   const started = Date.now();
   let failure: string | undefined;
   try {
-    await harness.check({ seed, runs, maxRounds: 8, beforeRun: checkStop });
+    const beforeRun = () => {
+      checkStop();
+      const f = harness.figures;
+      if (f.runs > 0 && f.runs % 100 === 0)
+        console.log(
+          `  ${fmtInt(f.runs)} interleavings, ${fmtInt(f.requests)} requests, ${fmtInt(f.checks)} checks, ` +
+            `${((Date.now() - started) / 1000).toFixed(0)} s (load ${loadAverage()})`,
+        );
+    };
+    await harness.check({ seed, runs, maxRounds: 8, beforeRun });
   } catch (error) {
     checkStop(); // a Ctrl-C surfaces as such, not as a failed property
     failure = error instanceof Error ? error.message : String(error);

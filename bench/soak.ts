@@ -59,7 +59,9 @@ export async function run(): Promise<{ targets: Target[]; figures: object }> {
   const scale = Number(process.env.BENCH_SOAK_RATE ?? 1);
   const scimUsers = envInt('BENCH_SOAK_SCIM_USERS', 2000);
   // The audit stream is capped: a cap reached in the warm-up shows growth that is not the cap filling.
-  const server = await startTestServer(samlEnv({ LOG_LEVEL: 'warn', AUDIT_MAX_EVENTS: '500', JOB_WAIT_MS: '5000' }));
+  const server = await startTestServer(
+    samlEnv({ LOG_LEVEL: 'warn', AUDIT_MAX_EVENTS: '500', JOB_WAIT_MS: '5000', LOGIN_MAX_CONCURRENT: '4' }),
+  );
   const { directory, hasher, redis } = server.runtime;
   const prefix = server.config.redis.prefix;
   try {

@@ -47,6 +47,7 @@ export class ModelHarness {
       ARGON2_MEMORY_KIB: '8192',
       ARGON2_TIME_COST: '1',
       LOGIN_MAX_FAILURES: '1000',
+      LOGIN_MAX_CONCURRENT: '16',
       JOB_WAIT_MS: '2000',
       LOG_LEVEL: 'warn',
     };
@@ -89,7 +90,7 @@ export class ModelHarness {
   /** A fresh directory and its model. */
   private async seed(fresh: Fresh, activeAdmins: number): Promise<{ state: MState; admins: string[] }> {
     await this.reset();
-    const state: MState = { users: {}, order: [] };
+    const state: MState = { users: {}, order: [], groups: {}, groupOrder: [] };
     const add = async (kind: 'password' | 'sso', role: 'admin' | 'user', label: string, withSession: boolean) => {
       const email = fresh.email(label);
       const name = fresh.name(label === 'admin' ? 'Admin' : label === 'idp' ? 'Idp' : 'Seed');
@@ -151,6 +152,21 @@ export class ModelHarness {
     return seen;
   }
 
+  /** Each group's member ids as SCIM shows them (null: no such group). */
+  private async observeGroups(ids: string[]): Promise<Map<string, string[] | null>> {
+    const seen = new Map<string, string[] | null>();
+    await Promise.all(
+      ids.map(async (id) => {
+        const reply = await call(this.server.url, 'GET', `/scim/v2/Groups/${id}`, { token: this.scimToken });
+        if (reply.status === 404) return seen.set(id, null);
+        if (reply.status !== 200) throw new Error(`GET /Groups/${id} answered ${reply.status}: ${reply.text}`);
+        const members = ((reply.body.members ?? []) as { value: string }[]).map((m) => m.value).sort();
+        seen.set(id, members);
+      }),
+    );
+    return seen;
+  }
+
   /** One interleaving: the rounds in order, each round's requests at once, issued in the scheduler's order. */
   async run(rounds: Op[][], scheduler: fc.Scheduler, activeAdmins = ADMINS): Promise<void> {
     const fresh = new Fresh(String(this.figures.runs++));
@@ -192,10 +208,11 @@ export class ModelHarness {
         );
       }
       const real = await this.observeAll([...new Set(states.flatMap((s) => s.order))]);
-      const agreeing = states.filter((s) => agrees(s, real) === null);
+      const realGroups = await this.observeGroups([...new Set(states.flatMap((s) => s.groupOrder))]);
+      const agreeing = states.filter((s) => agrees(s, real, realGroups) === null);
       this.figures.checks += states.length;
       if (agreeing.length === 0)
-        fail(`round ${n}: the directory differs from every order's model: ${agrees(states[0]!, real)}`);
+        fail(`round ${n}: the directory differs from every order's model: ${agrees(states[0]!, real, realGroups)}`);
       candidates = agreeing;
     }
     await this.finalChecks(candidates, fail);

@@ -7,7 +7,7 @@ const SEED = 20261202;
 const RUNS = Number(process.env.MODEL_RUNS ?? 8);
 
 describe('model: random interleavings of admins, users and the IdP against the guide’s rules @slow', function () {
-  this.timeout(120_000);
+  this.timeout(600_000);
   let harness: ModelHarness;
   before(async () => {
     harness = await ModelHarness.start();

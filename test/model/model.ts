@@ -32,6 +32,10 @@ export interface MState {
   users: Record<string, MUser>;
   /** Every id ever seen, in order: requests pick their targets here (deleted ones give 404). */
   order: string[];
+  /** SCIM groups: id -> member ids, sorted. */
+  groups: Record<string, string[]>;
+  /** Every group id ever seen, in order. */
+  groupOrder: string[];
 }
 
 /** A request with everything fixed when its round starts (ids, tokens, passwords, bodies). */
@@ -56,7 +60,9 @@ export type Req =
   | { kind: 'scimCreate'; email: string; name: string }
   | { kind: 'scimPatch'; targetId: string; change: 'deactivate' | 'activate' | 'rename'; name: string }
   | { kind: 'scimPut'; targetId: string; email: string; name: string; active: boolean }
-  | { kind: 'scimDelete'; targetId: string };
+  | { kind: 'scimDelete'; targetId: string }
+  | { kind: 'groupCreate'; name: string; members: string[] }
+  | { kind: 'groupAdd' | 'groupRemove'; groupId: string; targetId: string };
 
 /** What a reply says: 'ok' (2xx) or its refusal code. */
 export type Outcome = string;
@@ -80,6 +86,15 @@ const activeAdmins = (s: MState) =>
 
 /** lib.lua's is_last_active_admin. */
 const isLastActiveAdmin = (s: MState, u: MUser) => u.status === 'active' && u.role === 'admin' && activeAdmins(s) === 1;
+
+/** Deleting a user removes them from every group (in the same script). */
+const removeUser = (s: MState, id: string) => {
+  delete s.users[id];
+  for (const [g, members] of Object.entries(s.groups)) s.groups[g] = members.filter((m) => m !== id);
+};
+
+/** A group member must be a user SCIM manages (an SSO user). */
+const isMember = (s: MState, id: string) => s.users[id]?.kind === 'sso';
 
 const endSessions = (u: MUser, keep?: string) => {
   for (const session of u.sessions) if (session.token !== keep) session.alive = false;
@@ -134,6 +149,33 @@ export function predict(req: Req, check: MState, write: MState): Allowed[] {
           },
         },
       ];
+    case 'groupCreate':
+      if (!req.members.every((m) => isMember(write, m))) return refusals(['scim_400_invalidValue']);
+      return [
+        {
+          outcome: 'ok',
+          apply: (s, reply) => {
+            const id = String(reply.body.id);
+            s.groups[id] = [...new Set(req.members)].sort();
+            s.groupOrder.push(id);
+          },
+        },
+      ];
+    case 'groupAdd':
+    case 'groupRemove': {
+      const members = write.groups[req.groupId];
+      if (!members) return refusals(['not_found']);
+      if (req.kind === 'groupAdd' && !isMember(write, req.targetId)) return refusals(['scim_400_invalidValue']);
+      return [
+        {
+          outcome: 'ok',
+          apply: (s) => {
+            const rest = members.filter((m) => m !== req.targetId);
+            s.groups[req.groupId] = req.kind === 'groupAdd' ? [...rest, req.targetId].sort() : rest;
+          },
+        },
+      ];
+    }
     default:
       return scimWrite(req, check, write);
   }
@@ -202,7 +244,7 @@ function adminWrite(req: AdminReq, s: MState): Allowed[] {
     case 'delete': {
       if (self) return refusals(['cannot_delete_self']);
       if (isLastActiveAdmin(s, target)) return refusals(['last_active_admin']);
-      const remove = change((_u, _r, next) => delete next.users[target.id]);
+      const remove = change((_u, _r, next) => removeUser(next, target.id));
       if (target.status !== 'active' || target.sessions.length === 0) return remove;
       // Live sessions refuse it; ended ones count until the clean-up job (or a lookup) deletes their keys.
       if (target.sessions.some((x) => x.alive)) return refusals(['active_sessions']);
@@ -283,7 +325,7 @@ function scimWrite(req: ScimReq, check: MState, write: MState): Allowed[] {
   if (!u) return refusals(['not_found']);
   if (req.kind === 'scimDelete') {
     if (isLastActiveAdmin(write, u)) return refusals(['last_active_admin']);
-    return [{ outcome: 'ok', apply: (next) => delete next.users[u.id] }];
+    return [{ outcome: 'ok', apply: (next) => removeUser(next, u.id) }];
   }
   const status: Status =
     req.kind === 'scimPut'
@@ -331,8 +373,17 @@ export const observe = (u: MUser): Observed => ({
   mustChange: u.mustChange,
 });
 
-/** Whether the state agrees with what the directory holds for every id (null: no such user). */
-export function agrees(s: MState, real: Map<string, Observed | null>): string | null {
+/** Whether the state agrees with what the directory holds for every id (null: no such user or group). */
+export function agrees(
+  s: MState,
+  real: Map<string, Observed | null>,
+  realGroups: Map<string, string[] | null>,
+): string | null {
+  for (const id of s.groupOrder) {
+    const m = s.groups[id]?.join(',') ?? null;
+    const r = realGroups.get(id)?.join(',') ?? null;
+    if (m !== r) return `group ${id}: members ${r} in the directory, ${m} in the model`;
+  }
   for (const id of s.order) {
     const m = s.users[id];
     const r = real.get(id) ?? null;

@@ -14,7 +14,9 @@ export type Op =
   | { kind: 'scimCreate'; reuseEmailOf?: number }
   | { kind: 'scimPatch'; target: number; change: 'deactivate' | 'activate' | 'rename' }
   | { kind: 'scimPut'; target: number; active: boolean }
-  | { kind: 'scimDelete'; target: number };
+  | { kind: 'scimDelete'; target: number }
+  | { kind: 'groupCreate'; members: number[] }
+  | { kind: 'groupAdd' | 'groupRemove'; group: number; target: number };
 
 /** The three admins who act, as indices into the seeded users (0-2). */
 export const ADMINS = 3;
@@ -59,6 +61,12 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   }),
   fc.record({ kind: fc.constant('scimPut' as const), target, active: fc.boolean() }),
   fc.record({ kind: fc.constant('scimDelete' as const), target }),
+  fc.record({ kind: fc.constant('groupCreate' as const), members: fc.array(target, { maxLength: 2 }) }),
+  fc.record({
+    kind: fc.constantFrom('groupAdd' as const, 'groupRemove' as const),
+    group: fc.nat({ max: 7 }),
+    target,
+  }),
 );
 
 /** A round: up to four requests sent at once. */
@@ -156,11 +164,21 @@ export function resolve(op: Op, s: MState, admins: string[], fresh: Fresh): Req 
     }
     case 'scimDelete':
       return { kind: 'scimDelete', targetId: ssoish(op.target) };
+    case 'groupCreate':
+      return { kind: 'groupCreate', name: fresh.name('Group'), members: op.members.map(ssoish) };
+    case 'groupAdd':
+    case 'groupRemove': {
+      if (s.groupOrder.length === 0)
+        return { kind: 'groupCreate', name: fresh.name('Group'), members: [ssoish(op.target)] };
+      const groupId = s.groupOrder[op.group % s.groupOrder.length]!;
+      return { kind: op.kind, groupId, targetId: ssoish(op.target) };
+    }
   }
 }
 
 const SCIM_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const SCIM_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
 const scimUser = (email: string, name: string, active: boolean) => ({
   schemas: [SCIM_USER],
@@ -236,6 +254,22 @@ export async function send(base: string, scimToken: string, req: Req): Promise<R
     }
     case 'scimDelete':
       return scim('DELETE', `/Users/${req.targetId}`);
+    case 'groupCreate':
+      return scim('POST', '/Groups', {
+        schemas: [SCIM_GROUP],
+        displayName: req.name,
+        members: req.members.map((value) => ({ value })),
+      });
+    case 'groupAdd':
+    case 'groupRemove':
+      return scim('PATCH', `/Groups/${req.groupId}`, {
+        schemas: [PATCH_OP],
+        Operations: [
+          req.kind === 'groupAdd'
+            ? { op: 'add', path: 'members', value: [{ value: req.targetId }] }
+            : { op: 'remove', path: `members[value eq "${req.targetId}"]` },
+        ],
+      });
   }
 }
 
