@@ -69,6 +69,25 @@ export function defineScripts(redis: RedisClient): void {
 
 type ScriptCaller = (base: string, payload: string) => Promise<string>;
 
+/**
+ * Runs one read-only script with its JSON payload and answers its reply as Redis sent it (arrays of
+ * strings, nulls): for the hot reads, where encoding and parsing JSON would cost more than the read.
+ */
+export async function runScriptReply<T>(
+  redis: RedisClient,
+  base: string,
+  name: ScriptName,
+  payload: object,
+): Promise<T> {
+  const call = (redis as unknown as Record<string, (base: string, payload: string) => Promise<T>>)[commandName(name)];
+  if (!call) throw new Error(`directory script ${name} is not defined on this connection`);
+  try {
+    return await call.call(redis, base, JSON.stringify(payload));
+  } catch (error) {
+    throw fromScriptError(error);
+  }
+}
+
 /** Runs one script with its JSON payload and parses the JSON it answers. */
 export async function runScript<T>(redis: RedisClient, base: string, name: ScriptName, payload: object): Promise<T> {
   const acks = replicaAcksFor(redis, name);

@@ -1,5 +1,5 @@
 import type { DirectoryContext } from '../context.js';
-import { runScript } from '../scripts.js';
+import { runScriptReply } from '../scripts.js';
 import { toUserRecord, type RawUser } from '../user-record.js';
 import type { Status, UserRecord } from '../types.js';
 
@@ -14,39 +14,59 @@ export interface ScimRead {
   total: number;
 }
 
-type Raw = { users: (RawUser & { groups?: [string, string][] })[] | Record<string, never>; total: number };
+// The fields scim-read-users.lua answers for each user, in its order (its FIELDS).
+const FIELDS = [
+  'name',
+  'email',
+  'userName',
+  'externalId',
+  'role',
+  'status',
+  'kind',
+  'createdAt',
+  'updatedAt',
+  'version',
+  'scim',
+] as const;
 
-const toRead = (raw: Raw): ScimRead => ({
-  total: raw.total,
-  users: Array.isArray(raw.users)
-    ? raw.users.map(({ groups, ...user }) => ({
-        user: toUserRecord(user),
-        groups: (groups ?? []).map(([id, displayName]) => ({ id, displayName })),
-      }))
-    : [],
-});
+/** The script's flat reply: total, then per user id, FIELDS, a group count and that many id/displayName pairs. */
+function toRead(reply: (string | number | null)[]): ScimRead {
+  const users: ScimReadUser[] = [];
+  let at = 1;
+  while (at < reply.length) {
+    const raw: RawUser = { id: String(reply[at++]) };
+    for (const field of FIELDS) {
+      const value = reply[at++];
+      if (value !== null && value !== undefined) raw[field] = String(value);
+    }
+    const count = Number(reply[at++]);
+    const groups: ScimReadUser['groups'] = [];
+    for (let i = 0; i < count; i++) {
+      groups.push({ id: String(reply[at]), displayName: String(reply[at + 1]) });
+      at += 2;
+    }
+    users.push({ user: toUserRecord(raw), groups });
+  }
+  return { total: Number(reply[0]), users };
+}
+
+const read = async (ctx: DirectoryContext, payload: object) =>
+  toRead(await runScriptReply<(string | number | null)[]>(ctx.redis, ctx.keys.base, 'scim-read-users', payload));
 
 /**
  * SCIM's hot reads in one call each (scim-read-users.lua): the user holding a userName, or a page
  * by offset of the users SCIM manages (SSO users, optionally by status), with their groups.
  */
-export const scimReadByUserName = async (ctx: DirectoryContext, userName: string): Promise<ScimRead> =>
-  toRead(
-    await runScript<Raw>(ctx.redis, ctx.keys.base, 'scim-read-users', {
-      by: 'username',
-      value: userName.normalize('NFC').trim().toLowerCase(),
-    }),
-  );
+export const scimReadByUserName = (ctx: DirectoryContext, userName: string): Promise<ScimRead> =>
+  read(ctx, { by: 'username', value: userName.normalize('NFC').trim().toLowerCase() });
 
-export const scimReadPage = async (
+export const scimReadPage = (
   ctx: DirectoryContext,
   query: { offset: number; count: number; status?: Status },
 ): Promise<ScimRead> =>
-  toRead(
-    await runScript<Raw>(ctx.redis, ctx.keys.base, 'scim-read-users', {
-      by: 'page',
-      offset: Math.max(0, Math.trunc(query.offset)),
-      count: Math.max(0, Math.trunc(query.count)),
-      filter: ctx.keys.filterName({ status: query.status, kind: 'sso' }),
-    }),
-  );
+  read(ctx, {
+    by: 'page',
+    offset: Math.max(0, Math.trunc(query.offset)),
+    count: Math.max(0, Math.trunc(query.count)),
+    filter: ctx.keys.filterName({ status: query.status, kind: 'sso' }),
+  });

@@ -3,6 +3,8 @@
 -- as page-users does, O(log n) whatever the offset). Each user comes back as only what a SCIM
 -- resource shows (no session counts), with their groups as [id, displayName] pairs (the reverse
 -- index user:<id>:groups, as group-lookup's ofUsers reads it), so the answer needs no other call.
+-- The reply is flat Redis values, no JSON (scim-read-users.ts reads it): total, then per user its
+-- id, the FIELDS (nil where absent), the number of its groups and each group's id and displayName.
 local FIELDS = { 'name', 'email', 'userName', 'externalId', 'role', 'status', 'kind', 'createdAt', 'updatedAt', 'version', 'scim' }
 local ids, total = {}, 0
 if A.by == 'username' then
@@ -27,22 +29,24 @@ else
     end
   end
 end
-local users = {}
+local out, found = { 0 }, 0
 for _, id in ipairs(ids) do
   local values = redis.call('HMGET', k('user', id), unpack(FIELDS))
   if values[1] then
-    local u = { id = id }
-    for i, field in ipairs(FIELDS) do
-      if values[i] then u[field] = values[i] end
-    end
+    found = found + 1
+    out[#out + 1] = id
+    for i = 1, #FIELDS do out[#out + 1] = values[i] end
     local refs = {}
     for _, gid in ipairs(redis.call('SMEMBERS', k('user', id, 'groups'))) do
       local name = redis.call('HGET', k('group', gid), 'displayName')
-      if name then refs[#refs + 1] = { gid, name } end
+      if name then
+        refs[#refs + 1] = gid
+        refs[#refs + 1] = name
+      end
     end
-    if #refs > 0 then u.groups = refs end
-    users[#users + 1] = u
+    out[#out + 1] = #refs / 2
+    for _, v in ipairs(refs) do out[#out + 1] = v end
   end
 end
-if A.by == 'username' then total = #users end
-return reply({ users = users, total = total })
+out[1] = A.by == 'username' and found or total
+return out
