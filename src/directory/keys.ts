@@ -54,8 +54,9 @@
 // | {p}:idx:group-name                    | hash          | lower-cased displayName -> group id (displayName is unique)  |
 // | {p}:idx:group-externalid:<externalId> | set           | ids of the groups with this externalId (exact; not unique)   |
 // | {p}:groups:admin                      | hash          | group id -> the SCIM_ADMIN_GROUPS name it was recognised by  |
-// | {p}:audit                             | stream        | capped (MAXLEN ~ AUDIT_MAX_EVENTS): at, actor, source,       |
-// |                                       |               | action, target, details                                      |
+// | {p}:audit                             | stream        | capped (MAXLEN ~ AUDIT_MAX_EVENTS): at, actor, actorName,    |
+// |                                       |               | source, action, target, targetName (names as they were),     |
+// |                                       |               | details                                                      |
 // | {p}:<queue>:...                       | BullMQ        | jobs: BullMQ's own keys under the prefix `{p}` (`jobs`)      |
 
 export interface DirectoryKeys {
