@@ -123,7 +123,11 @@ const schemas: Record<string, Schema> = {
     properties: {
       id: { type: 'string', format: 'uuid' },
       name: { type: 'string', minLength: 3, maxLength: 40 },
-      email: { type: 'string', format: 'email' },
+      email: {
+        type: ['string', 'null'],
+        format: 'email',
+        description: 'Null for an SSO user whose identity provider sent no valid address (they sign in by SAML).',
+      },
       role: { enum: ['admin', 'user'] },
       status: { enum: ['active', 'inactive'] },
       kind: { enum: ['password', 'sso'] },
