@@ -66,7 +66,8 @@ const EnvSchema = z.object({
   TEMP_PASSWORD_TTL: seconds.default(7 * 24 * 3600),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_LOCKOUT_SECONDS: seconds.default(900),
-  // Password checks (argon2) in flight at once; more sign-ins and password changes get 503 at once.
+  // Password checks (argon2) in hand at once (one per core but one computes, the rest wait their
+  // turn); more sign-ins and password changes get 503 login_busy at once.
   LOGIN_MAX_CONCURRENT: z.coerce.number().int().min(1).max(1024).optional(),
   JOB_WAIT_MS: z.coerce.number().int().min(0).max(120_000).default(5000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
@@ -315,8 +316,8 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
     login: Object.freeze({
       maxFailures: e.LOGIN_MAX_FAILURES,
       lockoutSeconds: e.LOGIN_LOCKOUT_SECONDS,
-      /** LOGIN_MAX_CONCURRENT: password checks in flight at once (default: one per core but one, kept for the event loop). */
-      maxConcurrent: e.LOGIN_MAX_CONCURRENT ?? Math.max(1, availableParallelism() - 1),
+      /** LOGIN_MAX_CONCURRENT: password checks in hand at once, computing or waiting their turn (default 16 per core). */
+      maxConcurrent: e.LOGIN_MAX_CONCURRENT ?? 16 * availableParallelism(),
     }),
     jobs: Object.freeze({
       waitMs: e.JOB_WAIT_MS,

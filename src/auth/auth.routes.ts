@@ -19,7 +19,7 @@ export function authRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'hasher'
   const router = Router();
   router.use(jsonBody({ limit: '16kb', type: ['application/json', 'application/*+json'] }));
   const signedIn = requireSession(directory, config, { allowPasswordChange: true });
-  // Password checks in flight (LOGIN_MAX_CONCURRENT); one more is login_busy before anything is counted.
+  // Password checks in hand (LOGIN_MAX_CONCURRENT); one more is login_busy before anything is counted.
   const gate = new LoginGate(config.login.maxConcurrent);
 
   // Public: what the sign-in page offers (SSO when SAML is configured; the first-admin signup
