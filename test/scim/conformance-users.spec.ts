@@ -280,6 +280,15 @@ describe('SCIM conformance: /Users as the third-party suites drive it', () => {
         'user.deleted',
       ]);
       for (const event of events) expect(event).to.include({ source: 'scim', actor: token.id, actorName: 'Okta' });
+      // And the admin API's audit trail names the token.
+      const page = await fetch(`${f.server.url}/api/v1/audit?limit=50`, {
+        headers: { authorization: `Bearer ${f.admin.token}` },
+      });
+      const shown = ((await page.json()) as { events: Record<string, unknown>[] }).events.filter(
+        (e) => e.target === id,
+      );
+      expect(shown).to.have.length(4);
+      for (const event of shown) expect(event).to.include({ source: 'scim', actor: token.id, actorName: 'Okta' });
     });
   });
 });
