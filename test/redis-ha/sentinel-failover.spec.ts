@@ -191,6 +191,33 @@ describe('Redis Sentinel: a failover loses no acknowledged deprovisioning @slow'
     const lastOff = await setup.api.patch(`/scim/v2/Users/${last}`, deactivation, { token: setup.scimToken });
     expect(lastOff.status, lastOff.text).to.equal(200);
     expect((await setup.api.get('/readyz')).status).to.equal(200);
+    // The workers (BullMQ, through the sentinels too) take jobs again: a signed-in user's
+    // deactivation has its clean-up job run.
+    const signedIn = await setup.api.post(
+      '/api/v1/users',
+      { name: 'Signed In', email: 'signed-in@corp.test', role: 'user' },
+      { token: setup.admin.token },
+    );
+    expect(signedIn.status, signedIn.text).to.equal(201);
+    const session = await setup.api.post('/auth/login', {
+      email: 'signed-in@corp.test',
+      password: signedIn.body.temporaryPassword,
+    });
+    expect(session.status, session.text).to.equal(200);
+    const off = await setup.api.post(`/api/v1/users/${signedIn.body.user.id}/deactivate`, undefined, {
+      token: setup.admin.token,
+    });
+    expect(off.status, off.text).to.be.oneOf([200, 202]);
+    let jobState = off.status === 200 ? 'completed' : 'pending';
+    await until(
+      'the clean-up job after the failover',
+      async () => {
+        if (off.status === 200) return true;
+        jobState = (await setup.api.get(off.body.job.url, { token: setup.admin.token })).body.job.state;
+        return jobState === 'completed';
+      },
+      30_000,
+    );
 
     const total = [...statuses.values()].reduce((a, b) => a + b, 0);
     const table = [...statuses.entries()]
@@ -200,7 +227,7 @@ describe('Redis Sentinel: a failover loses no acknowledged deprovisioning @slow'
     console.log(
       `      failover: ${total} requests (${table}; 503s: ${[...unavailable].map(([k, v]) => `${k}×${v}`).join(' ')}); promoted after ${promotedMs} ms, old primary back as replica after ${syncedMs} ms; ` +
         `${acknowledgedDeactivations.length} acknowledged deactivations (${before} before the kill), all in force on the new primary: ${notInForce.length === 0}; ` +
-        `${acknowledgedCreates.length} acknowledged creates, lost: ${lost.length}`,
+        `${acknowledgedCreates.length} acknowledged creates, lost: ${lost.length}; a clean-up job after it: ${jobState}`,
     );
     expect(failures, 'answers other than 2xx and 503').to.deep.equal([]);
     for (const status of statuses.keys())
