@@ -89,11 +89,20 @@ export const renderUsers: PageRenderer = async (root, ctx) => {
   };
 
   const drawRows = () => {
+    // Keyboard users keep their place: the same button of the same user's new row gets the focus back.
+    const active = document.activeElement;
+    const wasIn = active instanceof HTMLElement && tbody.contains(active) ? active.closest('tr') : null;
+    const keep = wasIn ? { id: wasIn.dataset.userId, label: active?.textContent } : undefined;
     tbody.replaceChildren(
       ...(shown.length === 0
         ? [h('tr', null, h('td', { colspan: '6', class: 'empty' }, 'No users match.'))]
         : shown.map((user) => row(user))),
     );
+    if (keep?.id) {
+      const again = [...tbody.querySelectorAll<HTMLTableRowElement>('tr')].find((tr) => tr.dataset.userId === keep.id);
+      const button = [...(again?.querySelectorAll('button') ?? [])].find((b) => b.textContent === keep.label);
+      (button ?? again?.querySelector('button'))?.focus();
+    }
   };
 
   const replaceUser = (user: ListedUser) => {
