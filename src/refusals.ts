@@ -53,12 +53,6 @@ export const REFUSALS = {
     raisedBy: D,
     scim: uniqueness('A user with this userName already exists.'),
   },
-  external_id_taken: {
-    status: 409,
-    message: 'A user with this externalId already exists.',
-    raisedBy: D,
-    scim: uniqueness('A user with this externalId already exists.'),
-  },
   conflict: {
     status: 409,
     message: 'Another user already holds this identity.',
