@@ -86,6 +86,7 @@ export const renderScimTokens: PageRenderer = async (root, ctx) => {
   }
 
   function openCreate(): void {
+    messages.replaceChildren();
     const input = h('input', {
       type: 'text',
       name: 'name',
