@@ -9,6 +9,7 @@ import { ModelHarness } from '../test/model/harness.js';
 //
 //   BENCH_MODEL_RUNS   interleavings (default 1000; --runs)
 //   BENCH_MODEL_SEED   fast-check seed (default: the time; --seed)
+//   BENCH_MODEL_PATH   fast-check path of a failure: replays just that case (with its seed)
 
 export async function run(): Promise<{ targets: Target[]; figures: object }> {
   const runs = envInt('BENCH_MODEL_RUNS', 1000);
@@ -27,10 +28,12 @@ export async function run(): Promise<{ targets: Target[]; figures: object }> {
             `${((Date.now() - started) / 1000).toFixed(0)} s (load ${loadAverage()})`,
         );
     };
-    await harness.check({ seed, runs, maxRounds: 8, beforeRun });
+    await harness.check({ seed, runs, maxRounds: 8, beforeRun, path: process.env.BENCH_MODEL_PATH || undefined });
   } catch (error) {
     checkStop(); // a Ctrl-C surfaces as such, not as a failed property
     failure = error instanceof Error ? error.message : String(error);
+    const cause = error instanceof Error ? error.cause : undefined;
+    if (cause instanceof Error) failure += `\nCaused by: ${cause.message}`;
     console.error(`\nMODEL FAILURE\n${failure}`);
   } finally {
     await harness.close();

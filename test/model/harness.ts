@@ -268,7 +268,14 @@ export class ModelHarness {
   }
 
   /** The property: `runs` interleavings of up to `maxRounds` rounds, from `seed`. */
-  async check(options: { seed: number; runs: number; maxRounds: number; beforeRun?: () => void }): Promise<void> {
+  async check(options: {
+    seed: number;
+    runs: number;
+    maxRounds: number;
+    beforeRun?: () => void;
+    /** fast-check's path of a failure: replays that case only. */
+    path?: string;
+  }): Promise<void> {
     await fc.assert(
       fc.asyncProperty(
         fc.array(roundArb, { minLength: 1, maxLength: options.maxRounds }),
@@ -279,7 +286,9 @@ export class ModelHarness {
           return this.run(rounds, s, activeAdmins);
         },
       ),
-      { seed: options.seed, numRuns: options.runs },
+      options.path
+        ? { seed: options.seed, path: options.path, endOnFailure: true }
+        : { seed: options.seed, numRuns: options.runs },
     );
   }
 }

@@ -274,6 +274,8 @@ function signIn(req: Extract<Req, { kind: 'signIn' }>, check: MState, write: MSt
   const now = write.users[u.id];
   if (!now) return refusals(['not_found']);
   if (now.status !== 'active') return refusals(['user_inactive']);
+  // The hash is read after the user: a password changed meanwhile may be the one verified.
+  const stale: Allowed[] = now.password !== req.password ? [{ outcome: 'invalid_credentials' }] : [];
   return [
     {
       outcome: 'ok',
@@ -281,6 +283,7 @@ function signIn(req: Extract<Req, { kind: 'signIn' }>, check: MState, write: MSt
         next.users[u.id]!.sessions.push({ token: String(reply.body.token), scope, alive: true });
       },
     },
+    ...stale,
   ];
 }
 
@@ -296,6 +299,9 @@ function changePassword(req: Extract<Req, { kind: 'changePassword' }>, check: MS
   }
   const now = write.users[u.id];
   if (!now) return refusals(['not_found']);
+  // The hash is read after the session: a password reset meanwhile refuses the current one.
+  const stale: Allowed[] =
+    scope === 'full' && now.password !== req.currentPassword ? [{ outcome: 'password_rejected' }] : [];
   const apply = (next: MState) => {
     const n = next.users[u.id]!;
     n.password = req.newPassword;
@@ -307,12 +313,8 @@ function changePassword(req: Extract<Req, { kind: 'changePassword' }>, check: MS
   };
   const own = now.sessions.find((x) => x.token === req.token);
   // A session ended meanwhile may have lost its key too: setting its scope then answers not_found.
-  if (own && !own.alive)
-    return [
-      { outcome: 'ok', apply },
-      { outcome: 'not_found', apply },
-    ];
-  return [{ outcome: 'ok', apply }];
+  if (own && !own.alive) return [{ outcome: 'ok', apply }, { outcome: 'not_found', apply }, ...stale];
+  return [{ outcome: 'ok', apply }, ...stale];
 }
 
 type ScimReq = Extract<Req, { kind: 'scimPatch' | 'scimPut' | 'scimDelete' }>;
