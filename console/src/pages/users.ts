@@ -153,7 +153,13 @@ export const renderUsers: PageRenderer = async (root, ctx) => {
 
   const row = (user: ListedUser) => {
     const self = user.id === ctx.me.id;
-    const editButton = h('button', { type: 'button', class: 'secondary', onclick: () => edit(user) }, 'Edit');
+    // Each row's buttons are named Edit and Actions, and described by the user's name.
+    const nameId = `user-name-${user.id}`;
+    const editButton = h(
+      'button',
+      { type: 'button', class: 'secondary', 'aria-describedby': nameId, onclick: () => edit(user) },
+      'Edit',
+    );
     const tr = h(
       'tr',
       {
@@ -165,7 +171,7 @@ export const renderUsers: PageRenderer = async (root, ctx) => {
       },
       h(
         'th',
-        { scope: 'row', 'data-label': 'Name' },
+        { scope: 'row', 'data-label': 'Name', id: nameId },
         user.name,
         self ? h('span', { class: 'badge' }, 'You') : null,
         user.kind === 'sso'
@@ -184,7 +190,7 @@ export const renderUsers: PageRenderer = async (root, ctx) => {
         'td',
         { class: 'row-actions', onclick: (event: Event) => event.stopPropagation() },
         editButton,
-        menuButton('Actions', () => menuItems(user)),
+        menuButton('Actions', () => menuItems(user), { 'aria-describedby': nameId }),
       ),
     );
     return tr;
