@@ -20,15 +20,37 @@ else
       if redis.call('BITCOUNT', bits, 0, mid) > A.offset then hi = mid else lo = mid + 1 end
     end
     local skip = A.offset - (lo > 0 and redis.call('BITCOUNT', bits, 0, lo - 1) or 0)
-    local pos = lo * 8
-    while #ids < A.count do
-      local seq = redis.call('BITPOS', bits, 1, pos, -1, 'BIT')
-      if seq < 0 then break end
-      if skip > 0 then skip = skip - 1 else ids[#ids + 1] = id_of_seq(seq) end
-      pos = seq + 1
+    -- The page's sequences from the bitmap's bytes, read a chunk at a time (not a BITPOS per user),
+    -- then their ids from one ZRANGE over that span of sequences (not one per user).
+    local seqs, at, CHUNK = {}, lo, 64
+    while #seqs < A.count do
+      local bytes = redis.call('GETRANGE', bits, at, at + CHUNK - 1)
+      if #bytes == 0 then break end
+      for i = 1, #bytes do
+        local byte = string.byte(bytes, i)
+        if byte ~= 0 then
+          for b = 7, 0, -1 do
+            if bit.band(byte, bit.lshift(1, b)) ~= 0 then
+              if skip > 0 then skip = skip - 1 elseif #seqs < A.count then seqs[#seqs + 1] = (at + i - 1) * 8 + (7 - b) end
+            end
+          end
+        end
+        if #seqs >= A.count then break end
+      end
+      at = at + CHUNK
+    end
+    if #seqs > 0 then
+      local rows = redis.call('ZRANGE', k('users'), seqs[1], seqs[#seqs], 'BYSCORE', 'WITHSCORES')
+      local byseq = {}
+      for i = 1, #rows, 2 do byseq[tonumber(rows[i + 1])] = rows[i] end
+      for _, seq in ipairs(seqs) do
+        if byseq[seq] then ids[#ids + 1] = byseq[seq] end
+      end
     end
   end
 end
+-- No group at all (a directory that provisions none): no user's reverse index to read.
+local anyGroups = redis.call('ZCARD', k('groups')) > 0
 local out, found = { 0 }, 0
 for _, id in ipairs(ids) do
   local values = redis.call('HMGET', k('user', id), unpack(FIELDS))
@@ -37,7 +59,7 @@ for _, id in ipairs(ids) do
     out[#out + 1] = id
     for i = 1, #FIELDS do out[#out + 1] = values[i] end
     local refs = {}
-    for _, gid in ipairs(redis.call('SMEMBERS', k('user', id, 'groups'))) do
+    for _, gid in ipairs(anyGroups and redis.call('SMEMBERS', k('user', id, 'groups')) or {}) do
       local name = redis.call('HGET', k('group', gid), 'displayName')
       if name then
         refs[#refs + 1] = gid
