@@ -11,7 +11,8 @@ import { etagOf } from './user-resource.js';
 import { toGroupResource, parseGroupBody, MAX_MEMBERS_SHOWN } from './group-resource.js';
 import { groupPatchChange } from './group-patch.js';
 import { listScimGroups } from './group-query.js';
-import { groupListParams, membersWanted, ifMatchVersions } from './group-params.js';
+import { membersWanted, ifMatchVersions } from './group-params.js';
+import { listParams } from './list-params.js';
 
 type Json = Record<string, unknown>;
 
@@ -51,7 +52,7 @@ export function scimGroupsRoutes(deps: Pick<AppDeps, 'directory' | 'config'>, ba
   };
 
   const list = async (res: Response, source: Json) => {
-    const params = groupListParams(source);
+    const params = listParams(source);
     const shape = projector(params);
     const result = await listScimGroups(deps.directory, baseUrl, params, membersWanted(params));
     const resources = shape ? result.resources.map(shape) : result.resources;
@@ -76,12 +77,12 @@ export function scimGroupsRoutes(deps: Pick<AppDeps, 'directory' | 'config'>, ba
   });
 
   router.get('/Groups/:id', async (req, res) => {
-    const projection = groupListParams(req.query as Json);
+    const projection = listParams(req.query as Json);
     send(res, 200, await readOne(String(req.params.id), projection), projection);
   });
 
   router.post('/Groups', async (req, res) => {
-    const projection = groupListParams(req.query as Json);
+    const projection = listParams(req.query as Json);
     const body = parseGroupBody(req.body);
     const created = await groups.create(
       { displayName: body.displayName, externalId: body.externalId, replace: body.members },
@@ -92,7 +93,7 @@ export function scimGroupsRoutes(deps: Pick<AppDeps, 'directory' | 'config'>, ba
 
   router.put('/Groups/:id', async (req, res) => {
     const id = String(req.params.id);
-    const projection = groupListParams(req.query as Json);
+    const projection = listParams(req.query as Json);
     const body = parseGroupBody(req.body);
     await groups.change(
       id,
@@ -104,7 +105,7 @@ export function scimGroupsRoutes(deps: Pick<AppDeps, 'directory' | 'config'>, ba
 
   router.patch('/Groups/:id', async (req, res) => {
     const id = String(req.params.id);
-    const projection = groupListParams(req.query as Json);
+    const projection = listParams(req.query as Json);
     const changed = await groups.change(id, groupPatchChange(req.body, id), writeOptions(req, res));
     if (projection.attributes === undefined && projection.excludedAttributes === undefined) {
       res.set('ETag', etagOf(changed.version)).status(204).end();
