@@ -4,9 +4,9 @@ import type { GroupRecord, GroupWriteOptions } from '../directory/groups/types.j
 import { uuidParam } from '../http/ids.js';
 import { ScimError } from './scim-error.js';
 import { projector, type Projection } from './shape.js';
-import { sendScim } from './respond.js';
+import { sendScim, sendScimList } from './respond.js';
 import { scimActor } from './scim-auth.js';
-import { LIST_RESPONSE, SEARCH_REQUEST } from './scim-schema.js';
+import { SEARCH_REQUEST } from './scim-schema.js';
 import { etagOf } from './user-resource.js';
 import { toGroupResource, parseGroupBody, MAX_MEMBERS_SHOWN } from './group-resource.js';
 import { groupPatchChange } from './group-patch.js';
@@ -56,13 +56,7 @@ export function scimGroupsRoutes(deps: Pick<AppDeps, 'directory' | 'config'>, ba
     const shape = projector(params);
     const result = await listScimGroups(deps.directory, baseUrl, params, membersWanted(params));
     const resources = shape ? result.resources.map(shape) : result.resources;
-    sendScim(res, 200, {
-      schemas: [LIST_RESPONSE],
-      totalResults: result.totalResults,
-      startIndex: result.startIndex,
-      itemsPerPage: resources.length,
-      Resources: resources,
-    });
+    sendScimList(res, result, resources);
   };
 
   router.get('/Groups', async (req, res) => {

@@ -9,9 +9,9 @@ import { groupsOfUser } from './group-refs.js';
 import { projector, type Projection } from './shape.js';
 import { listParams } from './list-params.js';
 import { toScimResource, etagOf, managedByScim, withGroups } from './user-resource.js';
-import { sendScim, sendScimText } from './respond.js';
+import { sendScim, sendScimList, sendScimText } from './respond.js';
 import { scimActor } from './scim-auth.js';
-import { LIST_RESPONSE, SEARCH_REQUEST } from './scim-schema.js';
+import { SEARCH_REQUEST } from './scim-schema.js';
 import type { UserRecord } from '../directory/index.js';
 
 type Json = Record<string, unknown>;
@@ -66,13 +66,7 @@ export function scimUsersRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'jo
       await withGroups(deps.directory, found, baseUrl);
     }
     const resources = shape ? found.map(shape) : found;
-    sendScim(res, 200, {
-      schemas: [LIST_RESPONSE],
-      totalResults: result.totalResults,
-      startIndex: result.startIndex,
-      itemsPerPage: resources.length,
-      Resources: resources,
-    });
+    sendScimList(res, result, resources);
   };
 
   router.get('/Users', async (req, res) => {
