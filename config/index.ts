@@ -316,8 +316,8 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
     login: Object.freeze({
       maxFailures: e.LOGIN_MAX_FAILURES,
       lockoutSeconds: e.LOGIN_LOCKOUT_SECONDS,
-      /** LOGIN_MAX_CONCURRENT: password checks in hand at once, computing or waiting their turn (default 16 per core). */
-      maxConcurrent: e.LOGIN_MAX_CONCURRENT ?? 16 * availableParallelism(),
+      /** LOGIN_MAX_CONCURRENT: password checks in hand at once, computing or waiting their turn (default 32 per core). */
+      maxConcurrent: e.LOGIN_MAX_CONCURRENT ?? 32 * availableParallelism(),
     }),
     jobs: Object.freeze({
       waitMs: e.JOB_WAIT_MS,
