@@ -4,11 +4,13 @@ FROM node:24-bookworm-slim AS build
 # A compiler for argon2, in case its prebuilt binding does not work here (config/ensure-argon2.mjs).
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json tsconfig.console.json ./
 COPY config ./config
 COPY src ./src
 COPY workers ./workers
-# npm ci runs postinstall (argon2 must load, else it is rebuilt) and prepare (the build to dist/).
+COPY console ./console
+# npm ci runs postinstall (argon2 must load, else it is rebuilt) and prepare (the build to dist/,
+# the console's dist/console/ included).
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev \
  && node -e "import('argon2').then((a) => a.hash('build'))"
 
