@@ -59,6 +59,17 @@ describe('packaging: the Docker image', () => {
     for (const base of bases) expect(base).to.match(/^node:(24|22)-bookworm-slim$/);
   });
 
+  it('copies into the build stage everything npm run build reads', () => {
+    const buildStage = dockerfile.slice(0, dockerfile.map((i) => i.keyword).lastIndexOf('FROM'));
+    const copied = buildStage.filter((i) => i.keyword === 'COPY').flatMap((i) => i.args.split(/\s+/).slice(0, -1));
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+    const build = `${pkg.scripts.build} ${pkg.scripts['build:console']}`;
+    const projects = [...build.matchAll(/tsc -p (\S+)/g)].map((m) => m[1]!);
+    expect(projects).to.include.members(['tsconfig.build.json', 'tsconfig.console.json']);
+    for (const project of projects) expect(copied, project).to.include(project);
+    for (const folder of ['src', 'workers', 'config', 'console']) expect(copied, folder).to.include(folder);
+  });
+
   it('runs as a user that is not root', () => {
     expect(lastOf('USER'))
       .to.be.a('string')
