@@ -15,6 +15,8 @@ const DURABLE: ReadonlySet<string> = new Set([
   'convert-to-sso',
   'revoke-session',
   'end-all-sessions',
+  'group-write', // with SCIM_ADMIN_GROUPS a membership change is a role change
+  'group-delete',
 ]);
 
 export interface ReplicaAcks {

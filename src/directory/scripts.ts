@@ -3,7 +3,8 @@ import type { RedisClient } from '../redis/connection.js';
 import { fromScriptError } from './errors.js';
 import { replicaAcksFor, confirmReplicated } from './replica-acks.js';
 
-// Lua scripts live as files beside this one; lib.lua is prepended to each.
+// Lua scripts live as files beside this one; lib.lua is prepended to each (and group-lib.lua
+// after it to the group scripts).
 // Each script is named for the Directory method that runs it (directory.ts), so a name found in
 // one language finds the other:
 //   createUser ↔ create-user         updateUser ↔ update-user          deleteUser ↔ delete-user
@@ -16,6 +17,8 @@ import { replicaAcksFor, confirmReplicated } from './replica-acks.js';
 //   scimReadUsers ↔ scim-read-users (SCIM's hot reads: userName eq and pages, with each user's groups)
 //   pageUsers ↔ page-users           listUsers ↔ list-users, or search-users when it has a `q`
 //   getUser, findUserByEmail, findUserByUserName, findUserByExternalId, findUserByNameId ↔ find-user (by index)
+//   groups.ts: write (create, PUT, PATCH) ↔ group-write, delete ↔ group-delete, reads ↔ group-read,
+//   group-lookup (indexes, pages, a user's groups)
 // Activation and deactivation stay two scripts: deactivation alone carries two rules
 // (not oneself, not the last active admin) and ends the user's sessions.
 
@@ -41,6 +44,10 @@ const SCRIPT_NAMES = [
   'search-users',
   'touch-scim-token',
   'scim-read-users',
+  'group-write',
+  'group-delete',
+  'group-read',
+  'group-lookup',
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
@@ -52,7 +59,9 @@ let sources: Map<ScriptName, string> | undefined;
 function scriptSources(): Map<ScriptName, string> {
   if (!sources) {
     const lib = readScript('lib');
-    sources = new Map(SCRIPT_NAMES.map((name) => [name, `${lib}\n${readScript(name)}`]));
+    const groupLib = `${lib}\n${readScript('group-lib')}`;
+    const prelude = (name: ScriptName) => (name.startsWith('group-') ? groupLib : lib);
+    sources = new Map(SCRIPT_NAMES.map((name) => [name, `${prelude(name)}\n${readScript(name)}`]));
   }
   return sources;
 }

@@ -79,4 +79,24 @@ describe('redis HA: a security write no replica confirms', function () {
     }
     expect((await api.get(`/api/v1/users/${una}`, { token })).body.user.status).to.equal('inactive');
   });
+
+  it('a SCIM group write (a membership change can be a role change) waits for a replica too', async () => {
+    const api = client(server.url);
+    const login = await api.post('/auth/login', { email: 'root@corp.test', password: ADMIN_PASSWORD });
+    expect(login.status, login.text).to.equal(200);
+    const issued = await api.post('/api/v1/scim-tokens', { name: 'Okta' }, { token: login.body.token });
+    expect(issued.status, issued.text).to.equal(201);
+    const scim = { authorization: `Bearer ${issued.body.token}`, 'content-type': 'application/scim+json' };
+    const group = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Rune Admins', members: [] };
+    const created = await fetch(`${server.url}/scim/v2/Groups`, {
+      method: 'POST',
+      headers: scim,
+      body: JSON.stringify(group),
+    });
+    expect(created.status).to.equal(503);
+    expect(created.headers.get('content-type')).to.match(/^application\/scim\+json/);
+    const body = (await created.json()) as { schemas: string[]; status: string };
+    expect(body.schemas).to.deep.equal(['urn:ietf:params:scim:api:messages:2.0:Error']);
+    expect(body.status).to.equal('503');
+  });
 });

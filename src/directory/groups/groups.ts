@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DirectoryContext } from '../context.js';
-import { defineGroupScripts, runGroupScript } from './scripts.js';
+import { defineScripts, runScript } from '../scripts.js';
 import type { GroupChange, GroupRecord, GroupRef, GroupWriteOptions } from './types.js';
 
 // SCIM groups in the directory: commands (create, change, delete) run one atomic script each;
@@ -30,7 +30,7 @@ function toGroup(raw: Raw): GroupRecord {
 
 export class Groups {
   constructor(private readonly ctx: DirectoryContext) {
-    defineGroupScripts(ctx.redis);
+    defineScripts(ctx.redis);
   }
 
   private payload(options: GroupWriteOptions) {
@@ -46,7 +46,7 @@ export class Groups {
   }
 
   private write(id: string, create: boolean, change: GroupChange, options: GroupWriteOptions) {
-    return runGroupScript<Raw>(this.ctx.redis, this.ctx.keys.base, 'group-write', {
+    return runScript<Raw>(this.ctx.redis, this.ctx.keys.base, 'group-write', {
       ...this.payload(options),
       id,
       create,
@@ -68,7 +68,7 @@ export class Groups {
   change = (id: string, change: GroupChange, options: GroupWriteOptions) => this.write(id, false, change, options);
 
   delete = (id: string, options: GroupWriteOptions) =>
-    runGroupScript<{ members: number }>(this.ctx.redis, this.ctx.keys.base, 'group-delete', {
+    runScript<{ members: number }>(this.ctx.redis, this.ctx.keys.base, 'group-delete', {
       ...this.payload(options),
       id,
     });
@@ -76,7 +76,7 @@ export class Groups {
   /** Groups by id, in that order (missing ones left out); members up to `memberCap` when asked. */
   async read(ids: string[], options: { memberCap?: number; check?: string[] } = {}): Promise<GroupRecord[]> {
     if (ids.length === 0) return [];
-    const raw = await runGroupScript<Raw[]>(this.ctx.redis, this.ctx.keys.base, 'group-read', {
+    const raw = await runScript<Raw[]>(this.ctx.redis, this.ctx.keys.base, 'group-read', {
       ids,
       members: options.memberCap !== undefined,
       cap: options.memberCap ?? 0,
@@ -86,7 +86,7 @@ export class Groups {
   }
 
   private lookup = (by: string, extra: object) =>
-    runGroupScript<{ ids: unknown; total?: number }>(this.ctx.redis, this.ctx.keys.base, 'group-lookup', {
+    runScript<{ ids: unknown; total?: number }>(this.ctx.redis, this.ctx.keys.base, 'group-lookup', {
       by,
       ...extra,
     });
@@ -104,7 +104,7 @@ export class Groups {
   /** Whether a group SCIM_ADMIN_GROUPS names holds the user (for a /Users write that recomputes the role). */
   async inAdminGroup(userId: string, adminGroups: readonly string[]): Promise<boolean> {
     if (adminGroups.length === 0) return false;
-    const result = await runGroupScript<{ admin: boolean }>(this.ctx.redis, this.ctx.keys.base, 'group-lookup', {
+    const result = await runScript<{ admin: boolean }>(this.ctx.redis, this.ctx.keys.base, 'group-lookup', {
       by: 'inAdminGroup',
       value: userId,
       adminNames: adminGroups.map(lower),
@@ -115,7 +115,7 @@ export class Groups {
   /** Each user's groups (id and displayName), read at once: a rename shows at the next read. */
   async ofUsers(userIds: string[]): Promise<GroupRef[][]> {
     if (userIds.length === 0) return [];
-    const raw = await runGroupScript<unknown[]>(this.ctx.redis, this.ctx.keys.base, 'group-lookup', {
+    const raw = await runScript<unknown[]>(this.ctx.redis, this.ctx.keys.base, 'group-lookup', {
       by: 'ofUsers',
       users: userIds,
     });

@@ -1,4 +1,4 @@
--- Helpers of the group scripts (group-*.lua), prepended after lib.lua (groups/scripts.ts).
+-- Helpers of the group scripts (group-*.lua), prepended after lib.lua (scripts.ts).
 -- Keys (keys.ts): group:<id> (hash), group:<id>:members (set of user ids), user:<id>:groups
 -- (set of group ids, the reverse index), groups (sorted set of id by seq), groups:seq,
 -- idx:group-name (hash: lower-cased displayName -> id), idx:group-externalid:<externalId>
