@@ -56,7 +56,10 @@ function sentinelOptions(config: Config): RedisOptions {
     sentinels: config.redis.sentinels.map((s) => ({ host: s.host, port: s.port })),
     name: config.redis.sentinelName,
     role: 'master',
-    failoverDetector: true,
+    // No failoverDetector: its sentinel subscribers have no error listener and can outlive the
+    // connection (seen: one reconnecting forever after quit()). A killed master drops the
+    // connection, and a demoted one answers READONLY: both already make ioredis ask the sentinels.
+    failoverDetector: false,
     ...(url?.password ? { password: decodeURIComponent(url.password) } : {}),
     ...(url?.username ? { username: decodeURIComponent(url.username) } : {}),
     ...(db !== undefined ? { db } : {}),
