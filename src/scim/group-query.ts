@@ -3,7 +3,8 @@ import type { GroupRecord } from '../directory/groups/types.js';
 import { isUuid } from '../http/ids.js';
 import { ScimError } from './scim-error.js';
 import { parseFilter, type FilterNode } from './filter-syntax.js';
-import { matchesFilter, lookupPath } from './filter-match.js';
+import { matchesFilter } from './filter-match.js';
+import { sortResources } from './sort.js';
 import { MAX_RESULTS, ENTERPRISE_USER } from './scim-schema.js';
 import { toGroupResource, MAX_MEMBERS_SHOWN } from './group-resource.js';
 import type { ListParams, ListResult } from './user-query.js';
@@ -88,24 +89,6 @@ function filterView(group: GroupRecord, baseUrl: string): Json {
   return resource;
 }
 
-function sortGroups(groups: { group: GroupRecord; view: Json }[], sortBy: string, descending: boolean) {
-  const key = (view: Json) => {
-    const v = lookupPath(view, sortBy);
-    const first = Array.isArray(v) ? v[0] : v;
-    return typeof first === 'string' ? first.toLowerCase() : first;
-  };
-  // Unassigned values sort last either way (RFC 7644 §3.4.2.3); ties keep creation order.
-  return groups
-    .map((entry) => ({ entry, k: key(entry.view) }))
-    .sort((a, b) => {
-      if (a.k === undefined || b.k === undefined)
-        return a.k === b.k ? a.entry.group.seq - b.entry.group.seq : a.k === undefined ? 1 : -1;
-      const order = a.k! < b.k! ? -1 : a.k! > b.k! ? 1 : a.entry.group.seq - b.entry.group.seq;
-      return descending && a.k !== b.k ? -order : order;
-    })
-    .map((x) => x.entry);
-}
-
 export async function listScimGroups(
   directory: Directory,
   baseUrl: string,
@@ -145,7 +128,14 @@ export async function listScimGroups(
   let matches = candidates
     .map((group) => ({ group, view: filterView(group, baseUrl) }))
     .filter((entry) => !filter || matchesFilter(filter, entry.view));
-  if (params.sortBy) matches = sortGroups(matches, params.sortBy, params.sortOrder?.toLowerCase() === 'descending');
+  if (params.sortBy)
+    matches = sortResources(
+      matches,
+      params.sortBy,
+      params.sortOrder?.toLowerCase() === 'descending',
+      (e) => e.view,
+      (e) => e.group.seq,
+    );
   const page = matches.slice(offset, offset + count);
   const resources = withMembers
     ? await shown(page.map((m) => m.group.id))

@@ -1,5 +1,6 @@
 import type { Directory, ScimReadUser, UserRecord } from '../directory/index.js';
-import { matchesFilter, lookupPath, type ParsedFilter } from './filter-match.js';
+import { matchesFilter, type ParsedFilter } from './filter-match.js';
+import { sortResources } from './sort.js';
 import { toScimResource, managedByScim } from './user-resource.js';
 import { MAX_RESULTS, ENTERPRISE_USER } from './scim-schema.js';
 import { parseFilter, type FilterNode, type Literal } from './filter-syntax.js';
@@ -109,23 +110,6 @@ function activeOnly(filter: ParsedFilter): boolean | undefined {
 const userNameOnly = (filter: ParsedFilter): string | undefined =>
   filter.kind === 'compare' ? eqString([filter], 'username') : undefined;
 
-function sortResources(resources: Json[], sortBy: string, descending: boolean): Json[] {
-  const key = (r: Json) => {
-    const v = lookupPath(r, sortBy);
-    const first = Array.isArray(v) ? v[0] : v;
-    return typeof first === 'string' ? first.toLowerCase() : first;
-  };
-  // Unassigned values sort last either way (RFC 7644 §3.4.2.3); ties keep creation order.
-  return resources
-    .map((resource, i) => ({ resource, i, k: key(resource) }))
-    .sort((a, b) => {
-      if (a.k === undefined || b.k === undefined) return a.k === b.k ? a.i - b.i : a.k === undefined ? 1 : -1;
-      const order = a.k! < b.k! ? -1 : a.k! > b.k! ? 1 : a.i - b.i;
-      return descending && a.k !== b.k ? -order : order;
-    })
-    .map((x) => x.resource);
-}
-
 export async function listScimUsers(
   directory: Directory,
   baseUrl: string,
@@ -168,6 +152,13 @@ export async function listScimUsers(
     matches.push(...(filter ? resources.filter((r) => matchesFilter(filter, r)) : resources));
     if (page.users.length < SCAN_BATCH) break;
   }
-  if (params.sortBy) matches = sortResources(matches, params.sortBy, params.sortOrder?.toLowerCase() === 'descending');
+  if (params.sortBy)
+    matches = sortResources(
+      matches,
+      params.sortBy,
+      params.sortOrder?.toLowerCase() === 'descending',
+      (r) => r,
+      (_r, i) => i,
+    );
   return { totalResults: matches.length, startIndex, resources: matches.slice(offset, offset + count) };
 }

@@ -83,6 +83,38 @@ end
 -- Lower-cased index values. The caller stores *Key only where Unicode lower-casing
 -- differs from Lua's ASCII string.lower, so both sides always agree.
 -- A userName is stored only where it differs from the email; otherwise it is the email.
+-- The sequences of a bitmap's set bits number offset+1 .. offset+count, and how many bits are
+-- set: the byte holding the (offset+1)-th set bit by a binary search over BITCOUNT of byte
+-- ranges, then the bytes read a chunk at a time (not a BITPOS per bit): O(log n + count).
+local function page_of_bits(bits, offset, count)
+  local total, seqs = redis.call('BITCOUNT', bits), {}
+  if offset >= total or count <= 0 then return seqs, total end
+  local lo, hi = 0, redis.call('STRLEN', bits) - 1
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    if redis.call('BITCOUNT', bits, 0, mid) > offset then hi = mid else lo = mid + 1 end
+  end
+  local skip = offset - (lo > 0 and redis.call('BITCOUNT', bits, 0, lo - 1) or 0)
+  local at, CHUNK = lo, 64
+  while #seqs < count do
+    local bytes = redis.call('GETRANGE', bits, at, at + CHUNK - 1)
+    if #bytes == 0 then break end
+    for i = 1, #bytes do
+      local byte = string.byte(bytes, i)
+      if byte ~= 0 then
+        for b = 7, 0, -1 do
+          if bit.band(byte, bit.lshift(1, b)) ~= 0 then
+            if skip > 0 then skip = skip - 1 elseif #seqs < count then seqs[#seqs + 1] = (at + i - 1) * 8 + (7 - b) end
+          end
+        end
+      end
+      if #seqs >= count then break end
+    end
+    at = at + CHUNK
+  end
+  return seqs, total
+end
+
 local function username_key(u)
   if u.userName then return u.userNameKey or string.lower(u.userName) end
   return u.email

@@ -11,41 +11,15 @@ if A.by == 'username' then
   local id = username_owner(A.value)
   if id then ids[1] = id end
 else
-  local bits = k('bits', A.filter)
-  total = redis.call('BITCOUNT', bits)
-  if A.offset < total and A.count > 0 then
-    local lo, hi = 0, redis.call('STRLEN', bits) - 1
-    while lo < hi do
-      local mid = math.floor((lo + hi) / 2)
-      if redis.call('BITCOUNT', bits, 0, mid) > A.offset then hi = mid else lo = mid + 1 end
-    end
-    local skip = A.offset - (lo > 0 and redis.call('BITCOUNT', bits, 0, lo - 1) or 0)
-    -- The page's sequences from the bitmap's bytes, read a chunk at a time (not a BITPOS per user),
-    -- then their ids from one ZRANGE over that span of sequences (not one per user).
-    local seqs, at, CHUNK = {}, lo, 64
-    while #seqs < A.count do
-      local bytes = redis.call('GETRANGE', bits, at, at + CHUNK - 1)
-      if #bytes == 0 then break end
-      for i = 1, #bytes do
-        local byte = string.byte(bytes, i)
-        if byte ~= 0 then
-          for b = 7, 0, -1 do
-            if bit.band(byte, bit.lshift(1, b)) ~= 0 then
-              if skip > 0 then skip = skip - 1 elseif #seqs < A.count then seqs[#seqs + 1] = (at + i - 1) * 8 + (7 - b) end
-            end
-          end
-        end
-        if #seqs >= A.count then break end
-      end
-      at = at + CHUNK
-    end
-    if #seqs > 0 then
-      local rows = redis.call('ZRANGE', k('users'), seqs[1], seqs[#seqs], 'BYSCORE', 'WITHSCORES')
-      local byseq = {}
-      for i = 1, #rows, 2 do byseq[tonumber(rows[i + 1])] = rows[i] end
-      for _, seq in ipairs(seqs) do
-        if byseq[seq] then ids[#ids + 1] = byseq[seq] end
-      end
+  local seqs
+  seqs, total = page_of_bits(k('bits', A.filter), A.offset, A.count)
+  -- The page's ids from one ZRANGE over its span of sequences (not one per user).
+  if #seqs > 0 then
+    local rows = redis.call('ZRANGE', k('users'), seqs[1], seqs[#seqs], 'BYSCORE', 'WITHSCORES')
+    local byseq = {}
+    for i = 1, #rows, 2 do byseq[tonumber(rows[i + 1])] = rows[i] end
+    for _, seq in ipairs(seqs) do
+      if byseq[seq] then ids[#ids + 1] = byseq[seq] end
     end
   end
 end
