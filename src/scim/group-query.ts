@@ -5,7 +5,8 @@ import { ScimError } from './scim-error.js';
 import { parseFilter, type FilterNode } from './filter-syntax.js';
 import { matchesFilter } from './filter-match.js';
 import { sortResources } from './sort.js';
-import { MAX_RESULTS, ENTERPRISE_USER } from './scim-schema.js';
+import { pageWindow } from './page-window.js';
+import { ENTERPRISE_USER } from './scim-schema.js';
 import { toGroupResource, MAX_MEMBERS_SHOWN } from './group-resource.js';
 import type { ListParams, ListResult } from './user-query.js';
 
@@ -95,9 +96,7 @@ export async function listScimGroups(
   params: ListParams,
   withMembers: boolean,
 ): Promise<ListResult> {
-  const startIndex = Math.max(1, Math.trunc(params.startIndex ?? 1) || 1);
-  const count = Math.min(MAX_RESULTS, Math.max(0, Math.trunc(params.count ?? MAX_RESULTS)));
-  const offset = startIndex - 1;
+  const { startIndex, count, offset } = pageWindow(params);
   const filter = params.filter === undefined ? undefined : parseFilter(params.filter);
   const check = filter ? [...memberValues(filter, new Set())].filter(isUuid) : [];
   const shown = async (ids: string[]) =>

@@ -1,8 +1,9 @@
 import type { Directory, ScimReadUser, UserRecord } from '../directory/index.js';
 import { matchesFilter, type ParsedFilter } from './filter-match.js';
 import { sortResources } from './sort.js';
+import { pageWindow } from './page-window.js';
 import { toScimResource, managedByScim } from './user-resource.js';
-import { MAX_RESULTS, ENTERPRISE_USER } from './scim-schema.js';
+import { ENTERPRISE_USER } from './scim-schema.js';
 import { parseFilter, type FilterNode, type Literal } from './filter-syntax.js';
 
 // GET /Users and POST /Users/.search, over the users SCIM manages only (SSO users, DESIGN.md
@@ -115,9 +116,7 @@ export async function listScimUsers(
   baseUrl: string,
   params: ListParams,
 ): Promise<UserListResult> {
-  const startIndex = Math.max(1, Math.trunc(params.startIndex ?? 1) || 1);
-  const count = Math.min(MAX_RESULTS, Math.max(0, Math.trunc(params.count ?? MAX_RESULTS)));
-  const offset = startIndex - 1;
+  const { startIndex, count, offset } = pageWindow(params);
   const filter = params.filter === undefined ? undefined : parseFilter(params.filter);
   const byUserName = filter && !params.sortBy ? userNameOnly(filter) : undefined;
   if (byUserName !== undefined) {
