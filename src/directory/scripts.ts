@@ -80,15 +80,19 @@ type ScriptCaller = (base: string, payload: string) => Promise<string>;
 
 /**
  * Runs one read-only script with its JSON payload and answers its reply as Redis sent it (arrays of
- * strings, nulls): for the hot reads, where encoding and parsing JSON would cost more than the read.
+ * strings or Buffers, integers, nulls): for the hot reads, where encoding and parsing JSON would
+ * cost more than the read.
  */
 export async function runScriptReply<T>(
   redis: RedisClient,
   base: string,
   name: ScriptName,
   payload: object,
+  options: { bytes?: boolean } = {},
 ): Promise<T> {
-  const call = (redis as unknown as Record<string, (base: string, payload: string) => Promise<T>>)[commandName(name)];
+  // `bytes`: each string of the reply as the Buffer Redis sent (ioredis's <command>Buffer), not decoded.
+  const command = options.bytes ? `${commandName(name)}Buffer` : commandName(name);
+  const call = (redis as unknown as Record<string, (base: string, payload: string) => Promise<T>>)[command];
   if (!call) throw new Error(`directory script ${name} is not defined on this connection`);
   try {
     return await call.call(redis, base, JSON.stringify(payload));

@@ -8,8 +8,8 @@ export function sendScim(res: Response, status: number, body: unknown): void {
   res.status(status).set('Content-Type', SCIM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
-/** An answer already rendered as JSON text (user-render.ts). */
-export function sendScimText(res: Response, status: number, json: string): void {
+/** An answer already rendered as JSON text or its UTF-8 bytes (user-render.ts). */
+export function sendScimText(res: Response, status: number, json: string | Buffer): void {
   res.status(status).set('Content-Type', SCIM_CONTENT_TYPE).send(json);
 }
 

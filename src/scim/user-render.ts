@@ -3,19 +3,17 @@ import { toScimResource, etagOf } from './user-resource.js';
 import type { UserGroupRef } from './group-refs.js';
 import { LIST_RESPONSE } from './scim-schema.js';
 
-// The hot read path: a User resource as JSON text, straight from the stored representation. The
-// stored `scim` JSON is already the resource as the IdP sees it, less what the directory owns
-// (id, externalId, userName, active, meta, groups), so the answer is that text with those spliced
-// in: no parse, no coercion, no re-serialisation per request. The same resource as
-// toScimResource (test/scim/fast-path-differential.spec.ts checks it), in another key order.
+// The hot read path: a User resource as JSON, straight from the stored representation. The stored
+// `scim` JSON is already the resource as the IdP sees it, less what the directory owns (id,
+// externalId, userName, active, meta, groups), so the answer is that JSON with those spliced in:
+// no parse, no coercion, no re-serialisation per request. The same resource as toScimResource
+// (test/scim/fast-path-differential.spec.ts checks it), in another key order.
 
 const quote = JSON.stringify;
-
-/** The stored JSON's members (the text between its braces), or undefined when it is not a plain object text. */
-function storedMembers(scim: string): string | undefined {
-  if (scim.length < 2 || scim[0] !== '{' || scim[scim.length - 1] !== '}') return undefined;
-  return scim.slice(1, -1);
-}
+const SCHEMAS_FIRST = '"schemas":';
+const SCHEMAS_FIRST_BYTES = Buffer.from(SCHEMAS_FIRST);
+const OPEN = 0x7b; // {
+const CLOSE = 0x7d; // }
 
 /** A user's groups (id, displayName) as their `groups` attribute shows them, by display name (as group-refs.ts orders them). */
 export const groupRefs = (groups: readonly { id: string; displayName: string }[], baseUrl: string): UserGroupRef[] =>
@@ -23,31 +21,82 @@ export const groupRefs = (groups: readonly { id: string; displayName: string }[]
     .map((g) => ({ value: g.id, display: g.displayName, $ref: `${baseUrl}/Groups/${g.id}` }))
     .sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
 
-/** One User resource as JSON text, with its read-only `groups` when it is in any. */
-export function renderUser(user: UserRecord, baseUrl: string, groups?: readonly UserGroupRef[]): string {
-  const members = user.scim === undefined ? undefined : storedMembers(user.scim);
-  if (members === undefined || !members.startsWith('"schemas":')) {
-    const resource = toScimResource(user, baseUrl);
-    if (groups && groups.length > 0) resource.groups = groups;
-    return quote(resource);
-  }
-  const location = `${baseUrl}/Users/${user.id}`;
-  return (
-    `{"id":${quote(user.id)}` +
-    (user.externalId ? `,"externalId":${quote(user.externalId)}` : '') +
-    `,"userName":${quote(user.userName)},${members}` +
-    (groups && groups.length > 0 ? `,"groups":${quote(groups)}` : '') +
-    `,"active":${user.status === 'active'}` +
-    `,"meta":{"resourceType":"User","created":"${user.createdAt.toISOString()}"` +
-    `,"lastModified":"${user.updatedAt.toISOString()}","location":${quote(location)}` +
-    `,"version":${quote(etagOf(user.version))}}}`
-  );
+/** What comes before the stored members: `{"id":…,"externalId":…,"userName":…,`. */
+const head = (user: UserRecord) =>
+  `{"id":${quote(user.id)}` +
+  (user.externalId ? `,"externalId":${quote(user.externalId)}` : '') +
+  `,"userName":${quote(user.userName)},`;
+
+/** What comes after them: `,"groups":…,"active":…,"meta":{…}}`. */
+const tail = (user: UserRecord, baseUrl: string, groups?: readonly UserGroupRef[]) =>
+  (groups && groups.length > 0 ? `,"groups":${quote(groups)}` : '') +
+  `,"active":${user.status === 'active'}` +
+  `,"meta":{"resourceType":"User","created":"${user.createdAt.toISOString()}"` +
+  `,"lastModified":"${user.updatedAt.toISOString()}","location":${quote(`${baseUrl}/Users/${user.id}`)}` +
+  `,"version":${quote(etagOf(user.version))}}}`;
+
+/** The resource built the slow way, for a user whose stored JSON cannot be spliced (none, or not SCIM's). */
+function built(user: UserRecord, baseUrl: string, groups?: readonly UserGroupRef[]): string {
+  const resource = toScimResource(user, baseUrl);
+  if (groups && groups.length > 0) resource.groups = groups;
+  return quote(resource);
 }
 
-/** A ListResponse as JSON text around resources already rendered. */
-export function renderList(totalResults: number, startIndex: number, resources: readonly string[]): string {
-  return (
-    `{"schemas":["${LIST_RESPONSE}"],"totalResults":${totalResults},"startIndex":${startIndex}` +
-    `,"itemsPerPage":${resources.length},"Resources":[${resources.join(',')}]}`
-  );
+/** One User resource as JSON text, with its read-only `groups` when it is in any. */
+export function renderUser(user: UserRecord, baseUrl: string, groups?: readonly UserGroupRef[]): string {
+  const scim = user.scim;
+  if (scim === undefined || scim[0] !== '{' || scim[scim.length - 1] !== '}' || !scim.startsWith(SCHEMAS_FIRST, 1))
+    return built(user, baseUrl, groups);
+  return head(user) + scim.slice(1, -1) + tail(user, baseUrl, groups);
+}
+
+/**
+ * The same resource as UTF-8 bytes, from the stored JSON's bytes (scim-read-users.ts keeps them as
+ * Redis sent them): the stored members are copied, never decoded and encoded again. In parts, to
+ * be concatenated once with the rest of the answer (renderList).
+ */
+export function renderUserBytes(
+  user: UserRecord,
+  baseUrl: string,
+  groups: readonly UserGroupRef[] | undefined,
+  scim: Buffer | undefined,
+): Buffer[] {
+  const spliceable =
+    scim !== undefined &&
+    scim.length > SCHEMAS_FIRST_BYTES.length + 2 &&
+    scim[0] === OPEN &&
+    scim[scim.length - 1] === CLOSE &&
+    scim.compare(SCHEMAS_FIRST_BYTES, 0, SCHEMAS_FIRST_BYTES.length, 1, 1 + SCHEMAS_FIRST_BYTES.length) === 0;
+  if (!spliceable) return [Buffer.from(built(user, baseUrl, groups))];
+  return [Buffer.from(head(user)), scim.subarray(1, -1), Buffer.from(tail(user, baseUrl, groups))];
+}
+
+const COMMA = Buffer.from(',');
+const LIST_END = Buffer.from(']}');
+
+/**
+ * A ListResponse as UTF-8 bytes around resources already rendered (each a string, or the byte
+ * parts of renderUserBytes), concatenated once. Never one string join: one resource with a
+ * character beyond Latin-1 (a name in Polish, Greek or CJK) makes a joined page a two-byte
+ * string, and V8 then joins and encodes the whole page about 20× slower (100 users: 2.4 ms
+ * instead of 0.1 ms).
+ */
+export function renderList(
+  totalResults: number,
+  startIndex: number,
+  resources: readonly (string | readonly Buffer[])[],
+): Buffer {
+  const parts: Buffer[] = [
+    Buffer.from(
+      `{"schemas":["${LIST_RESPONSE}"],"totalResults":${totalResults},"startIndex":${startIndex}` +
+        `,"itemsPerPage":${resources.length},"Resources":[`,
+    ),
+  ];
+  resources.forEach((resource, i) => {
+    if (i > 0) parts.push(COMMA);
+    if (typeof resource === 'string') parts.push(Buffer.from(resource));
+    else parts.push(...resource);
+  });
+  parts.push(LIST_END);
+  return Buffer.concat(parts);
 }

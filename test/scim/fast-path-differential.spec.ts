@@ -5,7 +5,7 @@ import { coerceUser } from '../../src/scim/scim-schema.js';
 import { normalizeUserBody } from '../../src/scim/quirks.js';
 import { checkResourceLimits } from '../../src/scim/resource-limits.js';
 import { fromScimResource, toScimResource } from '../../src/scim/user-resource.js';
-import { renderUser } from '../../src/scim/user-render.js';
+import { renderUser, renderUserBytes } from '../../src/scim/user-render.js';
 import type { UserRecord } from '../../src/directory/index.js';
 import { scimStyleUsers } from '../../bench/support/scim-users.js';
 
@@ -283,7 +283,7 @@ describe('SCIM fast path: agrees with scimmy on every body', () => {
 });
 
 describe('SCIM read path: the rendered text is the resource', () => {
-  it('renders every stored user as toScimResource builds it, with and without groups', () => {
+  it('renders every stored user as toScimResource builds it, as text and as bytes, with and without groups', () => {
     const base = 'https://rune.example/scim/v2';
     let n = 0;
     for (const b of recorded) {
@@ -310,6 +310,8 @@ describe('SCIM read path: the rendered text is the resource', () => {
         const expected = toScimResource(user, base);
         if (groups.length > 0) expected.groups = groups;
         expect(JSON.parse(renderUser(user, base, groups))).to.deep.equal(expected);
+        const bytes = renderUserBytes(user, base, groups, scim === undefined ? undefined : Buffer.from(scim));
+        expect(JSON.parse(Buffer.concat(bytes).toString('utf8'))).to.deep.equal(expected);
         n++;
       }
     }

@@ -7,6 +7,8 @@ import type { Status, UserRecord } from '../types.js';
 export interface ScimReadUser {
   user: UserRecord;
   groups: { id: string; displayName: string }[];
+  /** The stored SCIM JSON as the bytes Redis sent (user.scim is the same, decoded): what the hot render copies. */
+  scimBytes?: Buffer;
 }
 
 export interface ScimRead {
@@ -14,7 +16,7 @@ export interface ScimRead {
   total: number;
 }
 
-// The fields scim-read-users.lua answers for each user, in its order (its FIELDS).
+// The fields scim-read-users.lua answers for each user, in its order (its FIELDS); `scim` last.
 const FIELDS = [
   'name',
   'email',
@@ -26,11 +28,16 @@ const FIELDS = [
   'createdAt',
   'updatedAt',
   'version',
-  'scim',
 ] as const;
 
-/** The script's flat reply: total, then per user id, FIELDS, a group count and that many id/displayName pairs. */
-function toRead(reply: (string | number | null)[]): ScimRead {
+type Reply = (Buffer | number | null)[];
+
+/**
+ * The script's flat reply, every string as its bytes: total, then per user id, FIELDS, scim, a
+ * group count and that many id/displayName pairs. The SCIM JSON, most of each user's bytes, is
+ * kept as it came too (user-render.ts copies it into the answer, not encoding it again).
+ */
+function toRead(reply: Reply): ScimRead {
   const users: ScimReadUser[] = [];
   let at = 1;
   while (at < reply.length) {
@@ -39,19 +46,21 @@ function toRead(reply: (string | number | null)[]): ScimRead {
       const value = reply[at++];
       if (value !== null && value !== undefined) raw[field] = String(value);
     }
+    const scimBytes = reply[at++];
     const count = Number(reply[at++]);
     const groups: ScimReadUser['groups'] = [];
     for (let i = 0; i < count; i++) {
       groups.push({ id: String(reply[at]), displayName: String(reply[at + 1]) });
       at += 2;
     }
-    users.push({ user: toUserRecord(raw), groups });
+    if (Buffer.isBuffer(scimBytes)) raw.scim = scimBytes.toString('utf8');
+    users.push({ user: toUserRecord(raw), groups, ...(Buffer.isBuffer(scimBytes) ? { scimBytes } : {}) });
   }
   return { total: Number(reply[0]), users };
 }
 
 const read = async (ctx: DirectoryContext, payload: object) =>
-  toRead(await runScriptReply<(string | number | null)[]>(ctx.redis, ctx.keys.base, 'scim-read-users', payload));
+  toRead(await runScriptReply<Reply>(ctx.redis, ctx.keys.base, 'scim-read-users', payload, { bytes: true }));
 
 /**
  * SCIM's hot reads in one call each (scim-read-users.lua): the user holding a userName, or a page
