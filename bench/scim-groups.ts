@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../config/index.js';
 import type { Actor } from '../src/directory/index.js';
 import { createLogger } from '../src/logger.js';
-import { openRuntime, startServer } from '../src/runtime.js';
+import { openRuntime } from '../src/runtime.js';
 import type { BenchOutcome } from './run.js';
 import { startBaseline } from './support/baseline-server.js';
 import { checkStop, envInt } from './support/control.js';
@@ -11,13 +11,15 @@ import { HttpLoad, type Pass } from './support/load-process.js';
 import { BENCH_REDIS_URL, connect, infoField } from './support/redis.js';
 import { environmentLine, fmtInt, fmtMs, loadAverage, ratioTarget, table } from './support/report.js';
 import { withResources, type Resources } from './support/resources.js';
+import { coresNote, startCpuWindow, startServiceProcess } from './support/service-process.js';
 import { median, runBounded, summarize } from './support/stats.js';
 
 // A group PATCH that changes one member, in a group of 10 and of 100,000, against the bare
 // Express route in its own process, in the same run (issue 13: ≥ 0.3× for both).
 //
-//  The service runs in this process (its own prefix), the baseline in its own (support/
-//  baseline-server.ts), the load in a third (support/http-load.ts). Both groups are filled
+//  The service runs as `npm start` runs it, in its own process (support/service-process.ts, its
+//  own prefix), the baseline in another (support/baseline-server.ts), the load in a third
+//  (support/http-load.ts). Both groups are filled
 //  directly in the directory (pipelined SADDs through keys.ts's builders: filler ids), then
 //  loaded with Okta's PATCH bodies, taken in turn: `add` of one of BENCH_GROUPS_USERS real SSO
 //  users, and, half a cycle later, the `remove` of the same user — so every PATCH changes exactly
@@ -71,7 +73,8 @@ async function bench(cfg: BenchConfig, res: Resources): Promise<BenchOutcome> {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
   });
-  const runtime = openRuntime(config, createLogger('silent'), { jobs: true });
+  // This process's runtime fills the directory; the service answers from its own process.
+  const runtime = openRuntime(config, createLogger('silent'), { jobs: false });
   res.onRelease('the runtime', () => runtime.close());
   const { directory } = runtime;
   const users: string[] = new Array(cfg.users);
@@ -102,9 +105,8 @@ async function bench(cfg: BenchConfig, res: Resources): Promise<BenchOutcome> {
   );
 
   const { token } = await directory.createScimToken('Okta (bench groups)');
-  const server = await startServer(runtime);
-  res.onRelease('the server', () => server.close());
-  log(`server: this process, pid ${process.pid}, ${server.url}; baseline ${baseline.url}, pid ${baseline.pid}`);
+  const server = await startServiceProcess(res, scope.prefix);
+  log(`service: ${server.url}, pid ${server.pid}; baseline ${baseline.url}, pid ${baseline.pid}`);
 
   const patchOp = (name: string, groupId: string): Op => {
     const body = (op: object) => JSON.stringify({ schemas: [PATCH_OP], Operations: [op] });
@@ -140,6 +142,7 @@ async function bench(cfg: BenchConfig, res: Resources): Promise<BenchOutcome> {
   for (let pass = 1; pass <= cfg.passes; pass++) {
     for (const [kind, op] of Object.entries(ops) as [keyof typeof ops, Op][]) {
       checkStop();
+      const cpu = kind === 'bare' ? undefined : startCpuWindow(server);
       const p = await load.throughput({
         op,
         concurrency: cfg.concurrency,
@@ -150,7 +153,7 @@ async function bench(cfg: BenchConfig, res: Resources): Promise<BenchOutcome> {
       const l = summarize(p.result.latencyMs);
       log(
         `pass ${pass} ${kind.padEnd(5)}: ${fmtInt(p.perSecond).padStart(6)} req/s; median ${fmtMs(l.medianMs)} ms, p99 ${fmtMs(l.p99Ms)} ms; ` +
-          `server ELU ${(p.server.elu * 100).toFixed(0)} %` +
+          coresNote(cpu?.end()).replace(/, $/, '') +
           (p.result.failures > 0 ? `; ${p.result.failures} FAILED: ${p.result.errors.slice(0, 2).join(' | ')}` : ''),
       );
     }

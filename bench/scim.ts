@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../config/index.js';
 import type { Actor } from '../src/directory/index.js';
 import { createLogger } from '../src/logger.js';
-import { openRuntime, startServer } from '../src/runtime.js';
+import { openRuntime } from '../src/runtime.js';
 import type { BenchOutcome } from './run.js';
 import { startBaseline } from './support/baseline-server.js';
 import { checkStop, envInt } from './support/control.js';
@@ -11,14 +11,15 @@ import { HttpLoad, type Pass } from './support/load-process.js';
 import { BENCH_REDIS_URL, connect, infoField } from './support/redis.js';
 import { environmentLine, fmtInt, fmtMs, loadAverage, ratioTarget, table } from './support/report.js';
 import { withResources, type Resources } from './support/resources.js';
+import { coresNote, startCpuWindow, startServiceProcess } from './support/service-process.js';
 import { scimStyleUsers, verifyAgainstScimLayer } from './support/scim-users.js';
 import { median, nowMs, runBounded, summarize } from './support/stats.js';
 
 // SCIM 2.0 under load, each request judged on its throughput over the baseline's in the same run.
 //
-//  Servers: per directory, the real service (openRuntime with its own prefix + startServer, in
-//  this process); the baseline is a bare Express JSON route in its own process
-//  (support/baseline-server.ts). Load: one separate process (support/http-load.ts) for both.
+//  Servers: per directory, the real service as `npm start` runs it (the build, in its own process,
+//  on its own prefix: support/service-process.ts); the baseline is a bare Express JSON route in its
+//  own process (support/baseline-server.ts). Load: one separate process (support/http-load.ts) for both.
 //  1. Two directories of SCIM-style users (1/3 as Okta provisions them, 1/3 as Entra ID does,
 //     1/3 admin-created, which SCIM neither lists nor finds), bulk-created through Directory.createUser; a sample is checked against
 //     the real SCIM mapping.
@@ -75,7 +76,8 @@ async function openDirectory(res: Resources, name: string, scimCount: number, se
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
   });
-  const runtime = openRuntime(config, createLogger('silent'), { jobs: true });
+  // This process's runtime seeds the directory; the service answers from its own process.
+  const runtime = openRuntime(config, createLogger('silent'), { jobs: false });
   res.onRelease(`the ${name} runtime`, () => runtime.close());
   const users = scimStyleUsers(count, seed);
   const verified = verifyAgainstScimLayer(users, 1000);
@@ -85,11 +87,10 @@ async function openDirectory(res: Resources, name: string, scimCount: number, se
   const total = await runtime.directory.countUsers();
   if (total !== count) throw new Error(`expected ${count} users under ${scope.prefix}, the directory holds ${total}`);
   const { token } = await runtime.directory.createScimToken(`Okta (bench ${name})`);
-  const server = await startServer(runtime);
-  res.onRelease(`the ${name} server`, () => server.close());
+  const server = await startServiceProcess(res, scope.prefix);
   log(
     `${name}: ${fmtInt(count)} users (${verified} checked against the SCIM mapping) created in ${seconds.toFixed(2)} s ` +
-      `= ${fmtInt(count / seconds)} users/s; server ${server.url}`,
+      `= ${fmtInt(count / seconds)} users/s; service ${server.url}, pid ${server.pid}`,
   );
 
   const base = { url: server.url, headers: { authorization: `Bearer ${token}` }, status: 200 };
@@ -116,6 +117,7 @@ async function openDirectory(res: Resources, name: string, scimCount: number, se
   };
   return {
     runtime,
+    server,
     deepStart,
     filter: {
       ...base,
@@ -147,9 +149,7 @@ async function bench(cfg: BenchConfig, res: Resources): Promise<BenchOutcome> {
   const runTag = randomBytes(4).toString('hex');
   const load = res.process(new HttpLoad());
   const baseline = await startBaseline(res);
-  log(
-    `server: this process, pid ${process.pid}; baseline: ${baseline.url}, pid ${baseline.pid}; load: pid ${load.pid}`,
-  );
+  log(`bench: pid ${process.pid}; baseline: ${baseline.url}, pid ${baseline.pid}; load: pid ${load.pid}`);
   const small = await openDirectory(res, 'small', cfg.smallUsers, 1001, runTag);
   checkStop();
   const large = await openDirectory(res, 'large', cfg.users, 2002, runTag);
@@ -176,6 +176,7 @@ async function bench(cfg: BenchConfig, res: Resources): Promise<BenchOutcome> {
   for (let pass = 1; pass <= cfg.passes; pass++) {
     for (const [kind, op] of Object.entries(throughputOps) as [keyof typeof throughputOps, Op][]) {
       checkStop();
+      const cpu = kind === 'bare' ? undefined : startCpuWindow(large.server);
       const p = await load.throughput({
         op,
         concurrency: cfg.concurrency,
@@ -186,7 +187,8 @@ async function bench(cfg: BenchConfig, res: Resources): Promise<BenchOutcome> {
       const l = summarize(p.result.latencyMs);
       log(
         `pass ${pass} ${kind.padEnd(6)}: ${fmtInt(p.perSecond).padStart(6)} req/s; median ${fmtMs(l.medianMs)} ms, p99 ${fmtMs(l.p99Ms)} ms; ` +
-          `server ELU ${(p.server.elu * 100).toFixed(0)} %, load process ${p.result.cores.toFixed(2)} cores` +
+          coresNote(cpu?.end()) +
+          `load process ${p.result.cores.toFixed(2)} cores` +
           (p.result.failures > 0 ? `; ${p.result.failures} FAILED: ${p.result.errors.slice(0, 2).join(' | ')}` : ''),
       );
     }

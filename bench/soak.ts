@@ -4,16 +4,22 @@ import type { Redis } from 'ioredis';
 import { checkStop, envInt } from './support/control.js';
 import { fmtBytes, fmtInt, loadAverage, table, type Target } from './support/report.js';
 import type { Kind, SoakMessage, SoakPlan } from './support/soak-load.js';
-import { startTestServer } from '../test/support/server.js';
 import { samlEnv, PUBLIC_URL } from '../test/saml/support/test-idp.js';
+import { createLogger } from '../src/logger.js';
+import { openRuntime } from '../src/runtime.js';
+import { connect } from './support/redis.js';
+import { withResources, type Resources } from './support/resources.js';
+import { benchConfig } from './support/service.js';
+import { startServiceProcess } from './support/service-process.js';
 
 // The soak (issue 14): BENCH_SOAK_MINUTES (`--minutes N`, default 10; --small: 1) of mixed
-// traffic at a steady rate from a separate process (support/soak-load.ts) against one real server
-// with its workers (this process, its own key prefix): SCIM list, filter and PATCH, admin list
+// traffic at a steady rate from a separate process (support/soak-load.ts) against the real service
+// with its workers, as `npm start` runs it, in its own process (support/service-process.ts, its
+// own key prefix; this process seeds the directory and reads it back): SCIM list, filter and PATCH, admin list
 // and create (each created user then deactivated and deleted, so the directory keeps its size),
 // password logins and SAML logins (SP-initiated, signed by the test IdP), each followed by a
 // logout. Each minute: p50/p99 per route and the errors (target 0). After the first minute
-// (warm-up) and at the end: the server process's RSS and Redis memory (INFO used_memory, shared
+// (warm-up) and at the end: the service process's RSS and Redis memory (INFO used_memory, shared
 // with whatever else uses this Redis, and the bytes of this run's own keys, MEMORY USAGE summed):
 // target growth under 10 %. Then `doctor` must be clean.
 //
@@ -85,16 +91,21 @@ async function provision(url: string, token: string, n: number): Promise<{ id: s
 }
 
 export async function run(): Promise<{ targets: Target[]; figures: object }> {
+  return withResources(connect(), soak);
+}
+
+async function soak(res: Resources): Promise<{ targets: Target[]; figures: object }> {
   const minutes = envInt('BENCH_SOAK_MINUTES', 10);
   const scale = Number(process.env.BENCH_SOAK_RATE ?? 1);
   const scimUsers = envInt('BENCH_SOAK_SCIM_USERS', 2000);
   // The audit stream is capped: a cap reached in the warm-up shows growth that is not the cap filling.
-  const server = await startTestServer(
-    samlEnv({ LOG_LEVEL: 'warn', AUDIT_MAX_EVENTS: '500', JOB_WAIT_MS: '5000', LOGIN_MAX_CONCURRENT: '4' }),
-  );
-  const { directory, hasher, redis } = server.runtime;
-  const prefix = server.config.redis.prefix;
-  try {
+  const env = samlEnv({ LOG_LEVEL: 'warn', AUDIT_MAX_EVENTS: '500', JOB_WAIT_MS: '5000', LOGIN_MAX_CONCURRENT: '4' });
+  const { prefix } = await res.prefix('soak');
+  const runtime = openRuntime(benchConfig(prefix, env), createLogger('silent'), { jobs: false });
+  res.onRelease('the runtime', () => runtime.close());
+  const { directory, hasher, redis } = runtime;
+  const server = await startServiceProcess(res, prefix, env, { workers: true });
+  {
     console.log(`soak: ${minutes} min; seeding ${fmtInt(scimUsers)} SCIM users (load ${loadAverage()})`);
     const admin = await directory.createUser(
       {
@@ -158,7 +169,7 @@ export async function run(): Promise<{ targets: Target[]; figures: object }> {
     const sample = async () => {
       const own = await prefixBytes(redis as Redis, prefix);
       return {
-        rss: process.memoryUsage().rss,
+        rss: server.rssBytes() ?? NaN,
         used: await usedMemory(redis as Redis),
         own: own.total,
         kinds: own.kinds,
@@ -201,7 +212,8 @@ export async function run(): Promise<{ targets: Target[]; figures: object }> {
           perMinute.push({ minute: m.minute, rows: minuteRows, errors: m.errors, examples: m.examples });
           console.log(`\n${table(['minute', 'route', '>requests', '>p50 ms', '>p99 ms'], minuteRows)}`);
           console.log(
-            `minute ${m.minute}: ${m.errors} errors${m.examples.length ? `, e.g. ${m.examples.join(' | ')}` : ''} (load ${loadAverage()})`,
+            `minute ${m.minute}: ${m.errors} errors${m.examples.length ? `, e.g. ${m.examples.join(' | ')}` : ''} ` +
+              `(service RSS ${fmtBytes(server.rssBytes() ?? NaN)}; load ${loadAverage()})`,
           );
           if (m.minute === 1) {
             start = await sample();
@@ -227,7 +239,7 @@ export async function run(): Promise<{ targets: Target[]; figures: object }> {
       `\n${table(
         ['memory', '>after warm-up', '>end', '>growth'],
         [
-          ['server RSS', fmtBytes(s.rss), fmtBytes(end.rss), `${(growth(s.rss, end.rss) * 100).toFixed(1)} %`],
+          ['service RSS', fmtBytes(s.rss), fmtBytes(end.rss), `${(growth(s.rss, end.rss) * 100).toFixed(1)} %`],
           [
             'Redis used_memory (shared)',
             fmtBytes(s.used),
@@ -251,7 +263,7 @@ export async function run(): Promise<{ targets: Target[]; figures: object }> {
       targets: [
         { name: 'soak errors', measured: fmtInt(errors), limit: '0', pass: errors === 0 },
         {
-          name: 'server RSS growth after warm-up',
+          name: 'service RSS growth after warm-up',
           measured: pct(s.rss, end.rss),
           limit: '< 10 %',
           pass: growth(s.rss, end.rss) < GROWTH_LIMIT,
@@ -271,7 +283,5 @@ export async function run(): Promise<{ targets: Target[]; figures: object }> {
       ],
       figures: { minutes, rates, perMinute, errors, memory: { start: s, end }, doctor: doctor.mismatches.length },
     };
-  } finally {
-    await server.close();
   }
 }

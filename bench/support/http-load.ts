@@ -86,15 +86,17 @@ interface Attempt {
   error?: string;
 }
 
+// The body stays bytes: the marker is looked for in them (a 70 KB page is not decoded per answer,
+// which would make the load process the bound), and only a failure's first bytes become text.
 function request(url: URL, method: string, headers: http.OutgoingHttpHeaders, body?: string) {
-  return new Promise<{ status: number; text: string; cookies: string[]; location?: string }>((resolve, reject) => {
+  return new Promise<{ status: number; bytes: Buffer; cookies: string[]; location?: string }>((resolve, reject) => {
     const req = http.request(url, { method, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
         resolve({
           status: res.statusCode ?? 0,
-          text: Buffer.concat(chunks).toString('utf8'),
+          bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
           cookies: res.headers['set-cookie'] ?? [],
           location: res.headers.location,
         }),
@@ -128,9 +130,10 @@ async function attempt(op: Op): Promise<Attempt | undefined> {
     const ms = performance.now() - started;
     const ok =
       a.status === op.status &&
-      (!op.bodyHas || a.text.includes(op.bodyHas)) &&
+      (!op.bodyHas || a.bytes.includes(op.bodyHas)) &&
       (!op.setsCookie || a.cookies.some((c) => c.startsWith(`${op.setsCookie}=`)));
-    return { ok, ms, ...(ok ? {} : { error: `${op.name}: ${method} ${path}: ${a.status} ${a.text.slice(0, 200)}` }) };
+    const start = () => a.bytes.subarray(0, 200).toString('utf8');
+    return { ok, ms, ...(ok ? {} : { error: `${op.name}: ${method} ${path}: ${a.status} ${start()}` }) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, ms: performance.now() - started, error: `${op.name}: ${message}` };
