@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import express, { Router, type Request, type Response, type RequestHandler } from 'express';
 import { Registry, Counter, Histogram, Gauge, collectDefaultMetrics } from 'prom-client';
 import type { Directory } from '../directory/index.js';
-import type { Logger } from '../logger.js';
+import { requestLogger, type Logger } from '../logger.js';
 
 // Prometheus metrics: process defaults (event-loop lag, memory, GC), HTTP requests by route
 // template (never by raw path, which would explode cardinality), and users by status.
@@ -113,7 +113,7 @@ export function createMetrics(directory: Directory, options: MetricsOptions): Me
         duration.observe(labels({ method, route }), Number(process.hrtime.bigint() - started) / 1e9);
         requests.inc(labels({ method, route, status: statusLabel(res) }));
       } catch (error) {
-        logger.error({ err: error }, 'metrics: a request could not be counted');
+        requestLogger(logger, res).error({ err: error }, 'metrics: a request could not be counted');
       }
     });
     next();

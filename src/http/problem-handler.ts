@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { Logger } from '../logger.js';
+import { requestLogger, type Logger } from '../logger.js';
 import { notFound, problemOf, type Problem } from './problem.js';
 import { isRedisUnavailable, toProblem } from './error-mapping.js';
 import { requestPath } from './request-log.js';
@@ -14,11 +14,11 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     const problem = toProblem(error);
     if (problem) {
       if (isRedisUnavailable(error))
-        logger.warn({ err: (error as Error).message, path: requestPath(req) }, 'redis unavailable');
+        requestLogger(logger, res).warn({ err: (error as Error).message, path: requestPath(req) }, 'redis unavailable');
       sendProblem(res, problem);
       return;
     }
-    logger.error({ err: error, method: req.method, path: requestPath(req) }, 'unexpected error');
+    requestLogger(logger, res).error({ err: error, method: req.method, path: requestPath(req) }, 'unexpected error');
     if (res.headersSent) return;
     sendProblem(res, problemOf('internal_error'));
   };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import { withRequestId, type Logger } from '../logger.js';
+import type { Logger } from '../logger.js';
 import { routeLabel } from './metrics.js';
 
 // One line per request: method, the full path as sent, the route template, status, duration, and
@@ -46,6 +46,8 @@ export function requestLog(logger: Logger): RequestHandler {
         'request',
       );
     });
-    withRequestId(requestId, next);
+    // For the lines logged while it is handled (logger.ts requestLogger).
+    res.locals.requestId = requestId;
+    next();
   };
 }

@@ -1,7 +1,7 @@
 import express, { Router, type ErrorRequestHandler } from 'express';
 import type { AppDeps } from '../http/app-deps.js';
 import { setSessionCookie } from '../auth/session-cookie.js';
-import type { Logger } from '../logger.js';
+import { requestLogger, type Logger } from '../logger.js';
 import { completeSamlLogin, type AcsDeps } from './acs.js';
 import { loginRedirectUrl, newRequestId } from './authn-request.js';
 import { SamlError, NOT_CONFIGURED, RESPONSE_MISSING, RESPONSE_TOO_LARGE } from './errors.js';
@@ -67,11 +67,14 @@ export function samlRoutes(
       const body = (req.body ?? {}) as Record<string, unknown>;
       if (typeof body.SAMLResponse !== 'string' || body.SAMLResponse === '')
         throw new SamlError('saml_response_missing', RESPONSE_MISSING);
-      const login = await completeSamlLogin(acs, {
-        samlResponse: body.SAMLResponse,
-        relayState: body.RelayState,
-        browserSecret: readLoginCookie(req),
-      });
+      const login = await completeSamlLogin(
+        { ...acs, logger: requestLogger(deps.logger, res) },
+        {
+          samlResponse: body.SAMLResponse,
+          relayState: body.RelayState,
+          browserSecret: readLoginCookie(req),
+        },
+      );
       setSessionCookie(res, login.token, login.session.absoluteExpiresAt, deps.config.publicUrl);
       res.set('Cache-Control', 'no-store').redirect(302, login.redirectTo);
     },
@@ -83,7 +86,7 @@ export function samlRoutes(
 
 // A refused response is answered here and now, as a problem document: never a redirect.
 function samlRefusals(logger: Logger): ErrorRequestHandler {
-  return (error, req, _res, next) => {
+  return (error, req, res, next) => {
     const refused =
       error instanceof SamlError
         ? error
@@ -91,7 +94,7 @@ function samlRefusals(logger: Logger): ErrorRequestHandler {
           ? new SamlError('saml_response_too_large', RESPONSE_TOO_LARGE)
           : undefined;
     if (!refused) return next(error);
-    logger.warn(
+    requestLogger(logger, res).warn(
       { code: refused.code, detail: refused.message, path: req.originalUrl, ip: req.ip },
       'saml sign-in refused',
     );

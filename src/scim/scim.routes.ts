@@ -1,3 +1,4 @@
+import { requestLogger } from '../logger.js';
 import { Router, type ErrorRequestHandler } from 'express';
 import type { AppDeps } from '../http/app-deps.js';
 import { jsonBody } from '../http/json-body.js';
@@ -31,7 +32,10 @@ export function scimRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'jobs' |
       sendScim(res, scimError.status, scimError.body());
       return;
     }
-    deps.logger.error({ err: error, method: req.method, path: requestPath(req) }, 'unexpected SCIM error');
+    requestLogger(deps.logger, res).error(
+      { err: error, method: req.method, path: requestPath(req) },
+      'unexpected SCIM error',
+    );
     sendScim(res, 500, new ScimError(500, 'Something went wrong on our side; it has been logged.').body());
   };
   router.use(handler);

@@ -140,6 +140,22 @@ describe('http: the error log line of a failing request', () => {
     const failure = lines(server).find((line) => line.msg === 'unexpected SCIM error');
     expect(failure, server.logs.join('')).to.include({ requestId: 'scim-fails', path: '/scim/v2/Users' });
   });
+
+  it('a SAML sign-in refused deep in the ACS logs its warning with the request id', async () => {
+    const saml = await startTestServer(samlEnv(), { workers: false });
+    try {
+      const reply = await fetch(`${saml.url}/saml/acs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-request-id': 'acs-refused' },
+        body: new URLSearchParams({ SAMLResponse: Buffer.from('<not-saml/>').toString('base64') }).toString(),
+      });
+      expect(reply.status).to.be.within(400, 499);
+      const warning = lines(saml).find((line) => line.msg === 'saml sign-in refused');
+      expect(warning, saml.logs.join('')).to.include({ requestId: 'acs-refused', path: '/saml/acs' });
+    } finally {
+      await saml.close();
+    }
+  });
 });
 
 describe('logs: LOG_FORMAT', () => {
