@@ -152,8 +152,8 @@ async function bench(cfg: BenchConfig, res: Resources): Promise<BenchOutcome> {
       passes[kind].push(p);
       const l = summarize(p.result.latencyMs);
       log(
-        `pass ${pass} ${kind.padEnd(5)}: ${fmtInt(p.perSecond).padStart(6)} req/s; median ${fmtMs(l.medianMs)} ms, p99 ${fmtMs(l.p99Ms)} ms; ` +
-          coresNote(cpu?.end()).replace(/, $/, '') +
+        `pass ${pass} ${kind.padEnd(5)}: ${fmtInt(p.perSecond).padStart(6)} req/s; median ${fmtMs(l.medianMs)} ms, p99 ${fmtMs(l.p99Ms)} ms` +
+          coresNote(cpu?.end()).replace(/^(.+), $/, '; $1') +
           (p.result.failures > 0 ? `; ${p.result.failures} FAILED: ${p.result.errors.slice(0, 2).join(' | ')}` : ''),
       );
     }
