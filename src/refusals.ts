@@ -115,6 +115,12 @@ export const REFUSALS = {
     raisedBy: ['directory', 'auth'],
   },
   invalid_cursor: { status: 400, message: 'The cursor is not one this service issued.', raisedBy: D },
+  session_ended: {
+    status: 401,
+    message:
+      'This session ended while the password was being changed (an admin reset it or signed you out): sign in again.',
+    raisedBy: D,
+  },
   already_set_up: { status: 409, message: 'Rune Directory is already set up.', raisedBy: ['directory', 'auth'] },
   already_sso: { status: 409, message: 'This user already signs in through the identity provider.', raisedBy: D },
   // 409, like account_exists: the request is genuine, but the account it names is taken by

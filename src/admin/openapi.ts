@@ -355,7 +355,9 @@ const paths: Record<string, Record<string, unknown>> = {
         '400': problem(
           'A bad body (`validation_failed`, also for a missing `currentPassword` on a full session), a wrong current password or a new one that misses requirements (`password_rejected`, each in `errors`).',
         ),
-        '401': problem('Not signed in (`unauthenticated`), or an SSO user (`sso_required`).'),
+        '401': problem(
+          'Not signed in (`unauthenticated`), an SSO user (`sso_required`), or the session ended while the new password was hashed, by a reset, a revocation or a deactivation (`session_ended`; the password is unchanged).',
+        ),
         '429': problem('Too many wrong current passwords for this account (`rate_limited`); see Retry-After.'),
         '503': SIGNED_IN_ERRORS['503'],
       },

@@ -61,10 +61,14 @@ export async function changePassword(
     });
   }
 
-  const updated = await directory.setPassword(user.id, await hasher.hash(input.newPassword), false, {
-    actorId: user.id,
-    source: 'auth',
-  });
+  // Refused (session_ended) if this session ended while the hash was made: a reset wins.
+  const updated = await directory.setPassword(
+    user.id,
+    await hasher.hash(input.newPassword),
+    false,
+    { actorId: user.id, source: 'auth' },
+    { session: input.tokenHash },
+  );
   await directory.setSessionScope(input.tokenHash, 'full');
   // Every other session stops working now; deleting their keys is the revocation job's work.
   await directory.endAllSessions(user.id, input.tokenHash);

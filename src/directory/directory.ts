@@ -98,8 +98,8 @@ export class Directory {
   touchScimToken = (tokenHash: string, at: number) => touchScimToken(this.ctx, tokenHash, at);
 
   getPasswordHash = (userId: string) => getPasswordHash(this.ctx, userId);
-  setPassword = (userId: string, hash: string, mustChange: boolean, actor: Actor) =>
-    setPassword(this.ctx, userId, hash, mustChange, actor);
+  setPassword = (userId: string, hash: string, mustChange: boolean, actor: Actor, options?: { session?: string }) =>
+    setPassword(this.ctx, userId, hash, mustChange, actor, options);
   linkSso = (userId: string, nameId: string, actor: Actor) => linkSso(this.ctx, userId, nameId, actor);
   convertToSso = (userId: string, actor: Actor) => convertToSso(this.ctx, userId, actor);
 

@@ -312,8 +312,9 @@ function changePassword(req: Extract<Req, { kind: 'changePassword' }>, check: MS
     endSessions(n, req.token);
   };
   const own = now.sessions.find((x) => x.token === req.token);
-  // A session ended meanwhile may have lost its key too: setting its scope then answers not_found.
-  if (own && !own.alive) return [{ outcome: 'ok', apply }, { outcome: 'not_found', apply }, ...stale];
+  // The write refuses once the session has ended meanwhile (a reset, a revocation, a
+  // deactivation): the password stays as that left it.
+  if (!own || !own.alive) return [{ outcome: 'session_ended' }, ...stale];
   return [{ outcome: 'ok', apply }, ...stale];
 }
 

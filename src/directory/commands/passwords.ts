@@ -11,9 +11,12 @@ export async function setPassword(
   passwordHash: string,
   mustChangePassword: boolean,
   actor: Actor,
+  options: { session?: string } = {},
 ): Promise<UserRecord> {
   const raw = await runScript<RawUser>(ctx.redis, ctx.keys.base, 'set-password', {
     id: userId,
+    // A user's own change: refused (session_ended) if this session (its token hash) has ended.
+    ...(options.session ? { session: options.session } : {}),
     ...packPasswordHash(passwordHash),
     mustChangePassword,
     actor: actor.actorId,
