@@ -11,4 +11,5 @@ export type { AuditEvent } from './audit.js';
 export type { Mismatch } from './doctor.js';
 export type { ScimTokenRecord } from './queries/scim-tokens.js';
 export type { OffsetPage } from './queries/page-users.js';
-export type { ScimRead, ScimReadUser } from './queries/scim-read-users.js';
+export { ScimReadUser } from './queries/scim-read-users.js';
+export type { ScimRead, StoredField } from './queries/scim-read-users.js';

@@ -5,7 +5,8 @@ import { coerceUser } from '../../src/scim/scim-schema.js';
 import { normalizeUserBody } from '../../src/scim/quirks.js';
 import { checkResourceLimits } from '../../src/scim/resource-limits.js';
 import { fromScimResource, toScimResource } from '../../src/scim/user-resource.js';
-import { renderUser, renderUserBytes } from '../../src/scim/user-render.js';
+import { renderStoredUser, renderUser, renderUserBytes } from '../../src/scim/user-render.js';
+import { ScimReadUser } from '../../src/directory/index.js';
 import type { UserRecord } from '../../src/directory/index.js';
 import { scimStyleUsers } from '../../bench/support/scim-users.js';
 
@@ -283,7 +284,7 @@ describe('SCIM fast path: agrees with scimmy on every body', () => {
 });
 
 describe('SCIM read path: the rendered text is the resource', () => {
-  it('renders every stored user as toScimResource builds it, as text and as bytes, with and without groups', () => {
+  it('renders every stored user as toScimResource builds it: as text, as bytes, and from the stored bytes, with and without groups', () => {
     const base = 'https://rune.example/scim/v2';
     let n = 0;
     for (const b of recorded) {
@@ -312,9 +313,52 @@ describe('SCIM read path: the rendered text is the resource', () => {
         expect(JSON.parse(renderUser(user, base, groups))).to.deep.equal(expected);
         const bytes = renderUserBytes(user, base, groups, scim === undefined ? undefined : Buffer.from(scim));
         expect(JSON.parse(Buffer.concat(bytes).toString('utf8'))).to.deep.equal(expected);
+        // As a hot read answers it: the stored fields' bytes, in scim-read-users' order.
+        const stored = [user.name, user.email, user.userName, user.externalId, user.role, user.status, user.kind]
+          .concat([String(user.createdAt.getTime()), String(user.updatedAt.getTime()), String(user.version)])
+          .map((v) => (v === undefined || v === null ? null : Buffer.from(v)));
+        const read = new ScimReadUser(user.id, stored, scim === undefined ? undefined : Buffer.from(scim), []);
+        const fromStored = Buffer.concat(renderStoredUser(read, base, groups)).toString('utf8');
+        expect(JSON.parse(fromStored)).to.deep.equal(expected);
         n++;
       }
     }
     expect(n).to.equal(recorded.length * 2);
+  });
+
+  it('renders any userName and externalId from the stored bytes as toScimResource does (quotes, backslashes, controls, any script)', () => {
+    const base = 'https://rune.example/scim/v2';
+    const fields = fromScimResource(coerceUser(normalizeUserBody(structuredClone(recorded[0]!)), 'in'), {
+      adminRoleValues: [],
+    });
+    const text = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 });
+    fc.assert(
+      fc.property(text, fc.option(text, { nil: undefined }), fc.boolean(), (userName, externalId, active) => {
+        const user: UserRecord = {
+          id: '00000000-0000-4000-8000-000000000001',
+          name: fields.name,
+          email: fields.email || null,
+          userName,
+          externalId,
+          role: 'user',
+          status: active ? 'active' : 'inactive',
+          kind: 'sso',
+          mustChangePassword: false,
+          createdAt: new Date(1_700_000_000_000),
+          updatedAt: new Date(1_700_000_500_000),
+          version: 3,
+          scim: fields.scim,
+          activeSessions: 0,
+          sessionsToCleanUp: 0,
+        };
+        const stored = [user.name, user.email, userName, externalId, 'user', user.status, 'sso']
+          .concat(['1700000000000', '1700000500000', '3'])
+          .map((v) => (v === undefined || v === null ? null : Buffer.from(v)));
+        const read = new ScimReadUser(user.id, stored, Buffer.from(fields.scim!), []);
+        const rendered = JSON.parse(Buffer.concat(renderStoredUser(read, base, undefined)).toString('utf8'));
+        expect(rendered).to.deep.equal(toScimResource(user, base));
+      }),
+      { numRuns: 500, seed: 1313 },
+    );
   });
 });

@@ -3,12 +3,43 @@ import { runScriptReply } from '../scripts.js';
 import { toUserRecord, type RawUser } from '../user-record.js';
 import type { Status, UserRecord } from '../types.js';
 
-/** A user as SCIM's hot reads answer them: no session counts, and their groups (id, displayName). */
-export interface ScimReadUser {
-  user: UserRecord;
-  groups: { id: string; displayName: string }[];
-  /** The stored SCIM JSON as the bytes Redis sent (user.scim is the same, decoded): what the hot render copies. */
-  scimBytes?: Buffer;
+/** The fields the hot render reads as bytes (user-render.ts renderStoredUser). */
+export type StoredField = 'userName' | 'externalId' | 'status' | 'createdAt' | 'updatedAt' | 'version';
+
+/**
+ * A user as SCIM's hot reads answer them (no session counts), with their groups (id,
+ * displayName): the stored fields as the bytes Redis sent. The hot render reads those bytes
+ * (`stored`, `scimBytes`); `user`, the record, is decoded only when something asks for it.
+ */
+export class ScimReadUser {
+  private record: UserRecord | undefined;
+
+  constructor(
+    readonly id: string,
+    private readonly values: readonly (Buffer | number | null | undefined)[],
+    /** The stored SCIM JSON, as Redis sent it. */
+    readonly scimBytes: Buffer | undefined,
+    readonly groups: { id: string; displayName: string }[],
+  ) {}
+
+  /** A stored field's bytes, or undefined when the user has none. */
+  stored(field: StoredField): Buffer | undefined {
+    const value = this.values[FIELD_INDEX[field]];
+    return Buffer.isBuffer(value) ? value : undefined;
+  }
+
+  get user(): UserRecord {
+    if (!this.record) {
+      const raw: RawUser = { id: this.id };
+      FIELDS.forEach((field, i) => {
+        const value = this.values[i];
+        if (value !== null && value !== undefined) raw[field] = String(value);
+      });
+      if (this.scimBytes) raw.scim = this.scimBytes.toString('utf8');
+      this.record = toUserRecord(raw);
+    }
+    return this.record;
+  }
 }
 
 export interface ScimRead {
@@ -29,23 +60,22 @@ const FIELDS = [
   'updatedAt',
   'version',
 ] as const;
+const FIELD_INDEX = Object.fromEntries(FIELDS.map((field, i) => [field, i])) as Record<(typeof FIELDS)[number], number>;
 
 type Reply = (Buffer | number | null)[];
 
 /**
  * The script's flat reply, every string as its bytes: total, then per user id, FIELDS, scim, a
- * group count and that many id/displayName pairs. The SCIM JSON, most of each user's bytes, is
- * kept as it came too (user-render.ts copies it into the answer, not encoding it again).
+ * group count and that many id/displayName pairs. The bytes are kept as they came: the hot
+ * render copies them into the answer, and nothing is decoded unless a record is asked for.
  */
 function toRead(reply: Reply): ScimRead {
   const users: ScimReadUser[] = [];
   let at = 1;
   while (at < reply.length) {
-    const raw: RawUser = { id: String(reply[at++]) };
-    for (const field of FIELDS) {
-      const value = reply[at++];
-      if (value !== null && value !== undefined) raw[field] = String(value);
-    }
+    const id = String(reply[at++]);
+    const values = reply.slice(at, at + FIELDS.length);
+    at += FIELDS.length;
     const scimBytes = reply[at++];
     const count = Number(reply[at++]);
     const groups: ScimReadUser['groups'] = [];
@@ -53,8 +83,7 @@ function toRead(reply: Reply): ScimRead {
       groups.push({ id: String(reply[at]), displayName: String(reply[at + 1]) });
       at += 2;
     }
-    if (Buffer.isBuffer(scimBytes)) raw.scim = scimBytes.toString('utf8');
-    users.push({ user: toUserRecord(raw), groups, ...(Buffer.isBuffer(scimBytes) ? { scimBytes } : {}) });
+    users.push(new ScimReadUser(id, values, Buffer.isBuffer(scimBytes) ? scimBytes : undefined, groups));
   }
   return { total: Number(reply[0]), users };
 }
