@@ -81,8 +81,10 @@ describe('console: sign-in and its refusals @slow', function () {
     await alert.filter({ hasText: 'incorrect' }).waitFor();
     for (const n of [2, 3, 4]) {
       await page.getByLabel('Password', { exact: true }).fill(`wrong guess number ${n}`);
+      // Listening before the click: a refused attempt (no argon2) can answer before a late listener.
+      const answered = page.waitForResponse((r) => r.url().endsWith('/auth/login'));
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await page.waitForResponse((r) => r.url().endsWith('/auth/login'));
+      await answered;
     }
     await alert.filter({ hasText: /^Too many attempts\. Try again in \d+ minutes?\.$/ }).waitFor();
     await screenshot(page, 'refusal-throttled');
