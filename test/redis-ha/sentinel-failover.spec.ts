@@ -27,6 +27,8 @@ async function setUp(): Promise<Setup> {
   const server = await startTestServer({
     REDIS_SENTINELS: group.sentinelList,
     REDIS_SENTINEL_NAME: group.name,
+    // A replica on a loaded CI machine may take longer than the default 500 ms to confirm.
+    REDIS_WAIT_TIMEOUT_MS: '2000',
     LOG_LEVEL: 'warn',
   });
   const api = client(server.url);

@@ -159,6 +159,12 @@ export async function startSentinelGroup(name = 'rune-ha'): Promise<SentinelGrou
     await until('the replica in sync', async () =>
       /slave0:.*state=online/.test(await primaryConnection.info('replication')),
     );
+    // Online is not yet acknowledging: a write must be confirmed by the replica (WAIT), as the
+    // service's security writes need, before anything is asked of the group.
+    await until('the replica to acknowledge a write', async () => {
+      await primaryConnection.set('replication-probe', String(Date.now()));
+      return Number(await primaryConnection.call('WAIT', '1', '1000')) >= 1;
+    });
     for (const port of sentinelPorts) {
       const sentinel = connect(port);
       await until(`sentinel ${port} to know the replica and the other sentinels`, async () => {
