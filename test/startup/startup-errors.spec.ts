@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REDIS_URL, testPrefix } from '../support/redis.js';
+import { REDIS_URL, connect, deletePrefix, testPrefix } from '../support/redis.js';
 import { runCli, envWithoutRedis, type CliProcess } from './cli-process.js';
 
 // A service that cannot start must say so and stop: one line naming what is wrong, a non-zero exit.
@@ -19,13 +19,20 @@ describe('startup: errors are fatal and clear @slow', function () {
   this.timeout(60_000);
   const running: CliProcess[] = [];
   const taken: Server[] = [];
+  // The keys a failed start left (its job queues' meta), deleted once its process is gone.
+  const prefixes: string[] = [];
   afterEach(async () => {
     await Promise.all(running.splice(0).map((p) => p.stop('SIGKILL')));
     taken.splice(0).forEach((s) => s.close());
+    const redis = connect();
+    for (const prefix of prefixes.splice(0)) await deletePrefix(redis, prefix);
+    redis.disconnect();
   });
 
   const serveFails = async (env: Record<string, string>) => {
-    const serving = runCli(['serve'], { ...envWithoutRedis(), REDIS_URL, REDIS_PREFIX: testPrefix('start'), ...env });
+    const prefix = testPrefix('start');
+    prefixes.push(prefix);
+    const serving = runCli(['serve'], { ...envWithoutRedis(), REDIS_URL, REDIS_PREFIX: prefix, ...env });
     running.push(serving);
     const code = await serving.exited;
     const stderr = serving.stderr().trim();
