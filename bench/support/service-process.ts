@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../test/support/own-redis.js';
 import { BENCH_REDIS_URL } from './redis.js';
 import type { BenchProcess, Resources } from './resources.js';
 
@@ -18,19 +18,6 @@ const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 // As `npm start` and the image run it (package.json, Dockerfile): glibc hands each argon2 buffer
 // (19 MiB) back to the system when the hash is done, instead of keeping one per libuv thread.
 const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
-
-/** A free TCP port on 127.0.0.1, as the kernel picks one. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** The resident memory of a process, in bytes (VmRSS, from /proc); undefined off Linux. */
 export function processRssBytes(pid: number | undefined): number | undefined {

@@ -27,13 +27,31 @@ const head = (user: UserRecord) =>
   (user.externalId ? `,"externalId":${quote(user.externalId)}` : '') +
   `,"userName":${quote(user.userName)},`;
 
-/** What comes after them: `,"groups":…,"active":…,"meta":{…}}`. */
-const tail = (user: UserRecord, baseUrl: string, groups?: readonly UserGroupRef[]) =>
+/** What comes after them: `,"groups":…,"active":…,"meta":{…}}`, from the user's values. */
+const tailOf = (
+  id: string,
+  v: { active: boolean; created: string; lastModified: string; version: number },
+  baseUrl: string,
+  groups?: readonly UserGroupRef[],
+) =>
   (groups && groups.length > 0 ? `,"groups":${quote(groups)}` : '') +
-  `,"active":${user.status === 'active'}` +
-  `,"meta":{"resourceType":"User","created":"${user.createdAt.toISOString()}"` +
-  `,"lastModified":"${user.updatedAt.toISOString()}","location":${quote(`${baseUrl}/Users/${user.id}`)}` +
-  `,"version":${quote(etagOf(user.version))}}}`;
+  `,"active":${v.active}` +
+  `,"meta":{"resourceType":"User","created":"${v.created}"` +
+  `,"lastModified":"${v.lastModified}","location":${quote(`${baseUrl}/Users/${id}`)}` +
+  `,"version":${quote(etagOf(v.version))}}}`;
+
+const tail = (user: UserRecord, baseUrl: string, groups?: readonly UserGroupRef[]) =>
+  tailOf(
+    user.id,
+    {
+      active: user.status === 'active',
+      created: user.createdAt.toISOString(),
+      lastModified: user.updatedAt.toISOString(),
+      version: user.version,
+    },
+    baseUrl,
+    groups,
+  );
 
 /** The resource built the slow way, for a user whose stored JSON cannot be spliced (none, or not SCIM's). */
 function built(user: UserRecord, baseUrl: string, groups?: readonly UserGroupRef[]): string {
@@ -78,7 +96,6 @@ const ID_OPEN = Buffer.from('{"id":"');
 const EXTERNAL_ID = Buffer.from('","externalId":');
 const USER_NAME_AFTER_ID = Buffer.from('","userName":');
 const USER_NAME = Buffer.from(',"userName":');
-const COMMA_AFTER_USER_NAME = Buffer.from(',');
 
 /** Bytes of a stored text as a JSON string: copied between quotes when nothing in it needs escaping. */
 function jsonStringBytes(text: Buffer): Buffer[] {
@@ -110,17 +127,10 @@ export function renderStoredUser(
   const parts: Buffer[] = [ID_OPEN, Buffer.from(u.id)];
   if (externalId && externalId.length > 0) parts.push(EXTERNAL_ID, ...jsonStringBytes(externalId), USER_NAME);
   else parts.push(USER_NAME_AFTER_ID);
-  parts.push(...jsonStringBytes(userName), COMMA_AFTER_USER_NAME, scim.subarray(1, -1));
-  const version = u.stored('version')?.toString('latin1') ?? '1';
-  parts.push(
-    Buffer.from(
-      (groups && groups.length > 0 ? `,"groups":${quote(groups)}` : '') +
-        `,"active":${status.equals(ACTIVE)}` +
-        `,"meta":{"resourceType":"User","created":"${isoOf(createdAt)}"` +
-        `,"lastModified":"${isoOf(updatedAt)}","location":${quote(`${baseUrl}/Users/${u.id}`)}` +
-        `,"version":${quote(etagOf(Number(version)))}}}`,
-    ),
-  );
+  parts.push(...jsonStringBytes(userName), COMMA, scim.subarray(1, -1));
+  const version = Number(u.stored('version')?.toString('latin1') ?? '1');
+  const values = { active: status.equals(ACTIVE), created: isoOf(createdAt), lastModified: isoOf(updatedAt), version };
+  parts.push(Buffer.from(tailOf(u.id, values, baseUrl, groups)));
   return parts;
 }
 
