@@ -4,7 +4,7 @@ import { ScimError } from './scim-error.js';
 import { uuidParam } from '../http/ids.js';
 import { ScimProvisioner } from './provisioning.js';
 import { listScimUsers, resourcesOf, type ListParams } from './user-query.js';
-import { renderUser, renderStoredUser, renderList, groupRefs } from './user-render.js';
+import { renderUser, renderStoredList, groupRefs } from './user-render.js';
 import { groupsOfUser } from './group-refs.js';
 import { projector, type Projection } from './shape.js';
 import { listParams } from './list-params.js';
@@ -52,8 +52,7 @@ export function scimUsersRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'jo
     if (result.users) {
       const { users } = result;
       if (!shape) {
-        const rendered = users.map((u) => renderStoredUser(u, baseUrl, groupRefs(u.groups, baseUrl)));
-        sendScimText(res, 200, renderList(result.totalResults, result.startIndex, rendered));
+        sendScimText(res, 200, renderStoredList(result.totalResults, result.startIndex, users, baseUrl));
         return;
       }
     }

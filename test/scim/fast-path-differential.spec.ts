@@ -5,7 +5,7 @@ import { coerceUser } from '../../src/scim/scim-schema.js';
 import { normalizeUserBody } from '../../src/scim/quirks.js';
 import { checkResourceLimits } from '../../src/scim/resource-limits.js';
 import { fromScimResource, toScimResource } from '../../src/scim/user-resource.js';
-import { renderStoredUser, renderUser, renderUserBytes } from '../../src/scim/user-render.js';
+import { groupRefs, renderStoredList, renderUser } from '../../src/scim/user-render.js';
 import { ScimReadUser } from '../../src/directory/index.js';
 import type { UserRecord } from '../../src/directory/index.js';
 import { scimStyleUsers } from '../../bench/support/scim-users.js';
@@ -284,9 +284,37 @@ describe('SCIM fast path: agrees with scimmy on every body', () => {
 });
 
 describe('SCIM read path: the rendered text is the resource', () => {
-  it('renders every stored user as toScimResource builds it: as text, as bytes, and from the stored bytes, with and without groups', () => {
-    const base = 'https://rune.example/scim/v2';
+  const base = 'https://rune.example/scim/v2';
+
+  /** A hot read's user that counts how often its record is decoded (the stored render should never). */
+  class CountingReadUser extends ScimReadUser {
+    decoded = 0;
+    override get user(): UserRecord {
+      this.decoded++;
+      return super.user;
+    }
+  }
+
+  /** The user as a hot read answers it: the stored fields' bytes in scim-read-users' order, stored as create-user stores them. */
+  const asRead = (user: UserRecord, groups: { id: string; displayName: string }[]) => {
+    // A userName is stored only where it differs from the email.
+    const userName = user.userName === user.email ? undefined : user.userName;
+    const stored = [user.name, user.email, userName, user.externalId, user.role, user.status, user.kind]
+      .concat([String(user.createdAt.getTime()), String(user.updatedAt.getTime()), String(user.version)])
+      .map((v) => (v === undefined || v === null ? null : Buffer.from(v)));
+    return new CountingReadUser(user.id, stored, user.scim === undefined ? undefined : Buffer.from(user.scim), groups);
+  };
+
+  /** The one resource of a stored-bytes ListResponse of `read`. */
+  const renderedFromStored = (read: ScimReadUser) => {
+    const list = JSON.parse(renderStoredList(1, 1, [read], base).toString('utf8')) as { Resources: Json[] };
+    expect(list.Resources).to.have.length(1);
+    return list.Resources[0];
+  };
+
+  it('renders every stored user as toScimResource builds it: as text and from the stored bytes, with and without groups', () => {
     let n = 0;
+    let decodedOnTheFastPath = 0;
     for (const b of recorded) {
       const fields = fromScimResource(coerceUser(normalizeUserBody(structuredClone(b)), 'in'), { adminRoleValues: [] });
       for (const scim of [fields.scim, undefined]) {
@@ -294,40 +322,35 @@ describe('SCIM read path: the rendered text is the resource', () => {
           id: `0000000${n % 10}-0000-4000-8000-000000000000`,
           name: fields.name,
           email: fields.email || null,
-          userName: fields.userName,
+          userName: fields.userName ?? fields.email,
           externalId: fields.externalId,
           role: 'user',
           status: n % 3 === 0 ? 'inactive' : 'active',
           kind: 'sso',
           mustChangePassword: false,
-          createdAt: new Date(1_700_000_000_000 + n),
-          updatedAt: new Date(1_700_000_500_000 + n),
+          createdAt: new Date(1_700_000_000_000 + n * 7_919_000_013),
+          updatedAt: new Date(1_700_000_500_000 + n * 86_400_001),
           version: 1 + (n % 4),
           scim,
           activeSessions: 0,
           sessionsToCleanUp: 0,
         };
-        const groups = n % 2 === 0 ? [] : [{ value: 'g1', display: 'Sales "EU"', $ref: `${base}/Groups/g1` }];
+        const groups = n % 2 === 0 ? [] : [{ id: 'g1', displayName: 'Sales "EU"' }];
         const expected = toScimResource(user, base);
-        if (groups.length > 0) expected.groups = groups;
-        expect(JSON.parse(renderUser(user, base, groups))).to.deep.equal(expected);
-        const bytes = renderUserBytes(user, base, groups, scim === undefined ? undefined : Buffer.from(scim));
-        expect(JSON.parse(Buffer.concat(bytes).toString('utf8'))).to.deep.equal(expected);
-        // As a hot read answers it: the stored fields' bytes, in scim-read-users' order.
-        const stored = [user.name, user.email, user.userName, user.externalId, user.role, user.status, user.kind]
-          .concat([String(user.createdAt.getTime()), String(user.updatedAt.getTime()), String(user.version)])
-          .map((v) => (v === undefined || v === null ? null : Buffer.from(v)));
-        const read = new ScimReadUser(user.id, stored, scim === undefined ? undefined : Buffer.from(scim), []);
-        const fromStored = Buffer.concat(renderStoredUser(read, base, groups)).toString('utf8');
-        expect(JSON.parse(fromStored)).to.deep.equal(expected);
+        if (groups.length > 0) expected.groups = groupRefs(groups, base);
+        expect(JSON.parse(renderUser(user, base, groupRefs(groups, base)))).to.deep.equal(expected);
+        const read = asRead(user, groups);
+        expect(renderedFromStored(read)).to.deep.equal(expected);
+        if (scim !== undefined) decodedOnTheFastPath += read.decoded;
         n++;
       }
     }
     expect(n).to.equal(recorded.length * 2);
+    // A user with stored SCIM JSON is written from its bytes: its record is never built.
+    expect(decodedOnTheFastPath).to.equal(0);
   });
 
   it('renders any userName and externalId from the stored bytes as toScimResource does (quotes, backslashes, controls, any script)', () => {
-    const base = 'https://rune.example/scim/v2';
     const fields = fromScimResource(coerceUser(normalizeUserBody(structuredClone(recorded[0]!)), 'in'), {
       adminRoleValues: [],
     });
@@ -351,12 +374,9 @@ describe('SCIM read path: the rendered text is the resource', () => {
           activeSessions: 0,
           sessionsToCleanUp: 0,
         };
-        const stored = [user.name, user.email, userName, externalId, 'user', user.status, 'sso']
-          .concat(['1700000000000', '1700000500000', '3'])
-          .map((v) => (v === undefined || v === null ? null : Buffer.from(v)));
-        const read = new ScimReadUser(user.id, stored, Buffer.from(fields.scim!), []);
-        const rendered = JSON.parse(Buffer.concat(renderStoredUser(read, base, undefined)).toString('utf8'));
-        expect(rendered).to.deep.equal(toScimResource(user, base));
+        const read = asRead(user, []);
+        expect(renderedFromStored(read)).to.deep.equal(toScimResource(user, base));
+        expect(read.decoded).to.equal(0);
       }),
       { numRuns: 500, seed: 1313 },
     );

@@ -4,7 +4,7 @@ import { toUserRecord, type RawUser } from '../user-record.js';
 import type { Status, UserRecord } from '../types.js';
 
 /** The fields the hot render reads as bytes (user-render.ts renderStoredUser). */
-export type StoredField = 'userName' | 'externalId' | 'status' | 'createdAt' | 'updatedAt' | 'version';
+export type StoredField = 'userName' | 'email' | 'externalId' | 'status' | 'createdAt' | 'updatedAt' | 'version';
 
 /**
  * A user as SCIM's hot reads answer them (no session counts), with their groups (id,
