@@ -111,10 +111,15 @@ function activeOnly(filter: ParsedFilter): boolean | undefined {
 const userNameOnly = (filter: ParsedFilter): string | undefined =>
   filter.kind === 'compare' ? eqString([filter], 'username') : undefined;
 
+/**
+ * `records`: the page's users will be decoded into records (resourcesOf, for a projection);
+ * without it a page reads only what its stored render needs.
+ */
 export async function listScimUsers(
   directory: Directory,
   baseUrl: string,
   params: ListParams,
+  { records = false }: { records?: boolean } = {},
 ): Promise<UserListResult> {
   const { startIndex, count, offset } = pageWindow(params);
   const filter = params.filter === undefined ? undefined : parseFilter(params.filter);
@@ -128,12 +133,13 @@ export async function listScimUsers(
 
   if (!params.sortBy) {
     if (!filter) {
-      const page = await directory.scimReadPage({ offset, count });
+      const page = await directory.scimReadPage({ offset, count, records });
       return { totalResults: page.total, startIndex, users: page.users };
     }
     const active = activeOnly(filter);
     if (active !== undefined) {
-      const page = await directory.scimReadPage({ offset, count, status: active ? 'active' : 'inactive' });
+      const status = active ? 'active' : 'inactive';
+      const page = await directory.scimReadPage({ offset, count, status, records });
       return { totalResults: page.total, startIndex, users: page.users };
     }
     const candidates = await indexedCandidates(directory, filter);

@@ -58,19 +58,50 @@ export function renderUser(user: UserRecord, baseUrl: string, groups?: readonly 
   return head(user) + scim.slice(1, -1) + tail(user, baseUrl, groups);
 }
 
-const QUOTE = Buffer.from('"');
-const ACTIVE = Buffer.from('active');
+const bytesOf = (text: string) => Buffer.from(text, 'utf8');
+const QUOTE = bytesOf('"');
+const ACTIVE = bytesOf('active');
+const ID = bytesOf('{"id":');
+const EXTERNAL_ID = bytesOf(',"externalId":');
+const USER_NAME = bytesOf(',"userName":');
+const COMMA = bytesOf(',');
+const [IS_ACTIVE, IS_INACTIVE] = [true, false].map((active) =>
+  bytesOf(`,"active":${active},"meta":{"resourceType":"User","created":"`),
+);
+const LAST_MODIFIED = bytesOf('","lastModified":"');
+const VERSION = bytesOf(`,"version":"W/\\"`);
+const VERSION_END = bytesOf(`\\""}}`);
+
+/** Whether stored text needs escaping as a JSON string (a control character, a quote, a backslash). */
+function needsEscape(text: Buffer): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c < 0x20 || c === 0x22 || c === 0x5c) return true;
+  }
+  return false;
+}
 
 /** A stored text as a JSON string: its bytes copied between quotes when nothing in it needs escaping. */
 function jsonString(out: ByteWriter, text: Buffer): void {
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c < 0x20 || c === 0x22 || c === 0x5c) {
-      out.text(quote(text.toString('utf8')));
-      return;
-    }
+  if (needsEscape(text)) out.text(quote(text.toString('utf8')));
+  else out.bytes(QUOTE).bytes(text).bytes(QUOTE);
+}
+
+/** Whether stored text is a number as String(n) writes it (no sign, no leading zero): copied, it reads as itself. */
+const canonicalNumber = (text: Buffer) =>
+  text.length > 0 &&
+  text.length <= 15 &&
+  (text.length === 1 || text[0] !== 0x30) &&
+  text.every((c) => c >= 0x30 && c <= 0x39);
+
+/** The bytes every resource of a list repeats that depend on the service's base URL: written once a list. */
+class ListFrame {
+  /** `","location":"<base>/Users/`: a user's id and a quote complete it. */
+  readonly location: Buffer;
+
+  constructor(readonly baseUrl: string) {
+    this.location = bytesOf(`","location":${quote(`${baseUrl}/Users/`).slice(0, -1)}`);
   }
-  out.bytes(QUOTE).bytes(text).bytes(QUOTE);
 }
 
 /**
@@ -79,28 +110,36 @@ function jsonString(out: ByteWriter, text: Buffer): void {
  * record (a 100-user page decoded 1,100 strings, 100 records and 200 Dates it never needed). The
  * same resource as renderUser(u.user, …) (test/scim/fast-path-differential.spec.ts checks it).
  */
-function renderStoredUser(out: ByteWriter, u: ScimReadUser, baseUrl: string): void {
+function renderStoredUser(out: ByteWriter, u: ScimReadUser, frame: ListFrame): void {
+  const { baseUrl } = frame;
   const groups = u.groups.length > 0 ? groupRefs(u.groups, baseUrl) : undefined;
   const scim = u.scimBytes;
   // A userName is stored only where it differs from the email (create-user.ts): else it is the email.
   const userName = u.stored('userName') ?? u.stored('email');
   const [status, createdAt, updatedAt] = [u.stored('status'), u.stored('createdAt'), u.stored('updatedAt')];
-  if (!scim || !spliceable(scim) || !userName || !status || !createdAt || !updatedAt) {
+  const version = u.stored('version');
+  const plain = !needsEscape(u.idBytes) && (version === undefined || canonicalNumber(version));
+  if (!scim || !spliceable(scim) || !userName || !status || !createdAt || !updatedAt || !plain) {
     out.text(renderUser(u.user, baseUrl, groups));
     return;
   }
-  out.text(`{"id":${quote(u.id)}`);
+  out.bytes(ID).bytes(QUOTE).bytes(u.idBytes).bytes(QUOTE);
   const externalId = u.stored('externalId');
-  if (externalId && externalId.length > 0) jsonString(out.text(',"externalId":'), externalId);
-  jsonString(out.text(',"userName":'), userName);
-  out.text(',').bytes(scim.subarray(1, -1));
+  if (externalId && externalId.length > 0) jsonString(out.bytes(EXTERNAL_ID), externalId);
+  jsonString(out.bytes(USER_NAME), userName);
+  out.bytes(COMMA).bytes(scim.subarray(1, -1));
   if (groups) out.text(`,"groups":${quote(groups)}`);
-  out.text(`,"active":${status.equals(ACTIVE)},"meta":{"resourceType":"User","created":"`);
-  out.isoTime(decimalOf(createdAt)).text('","lastModified":"').isoTime(decimalOf(updatedAt));
-  const version = u.stored('version');
-  out.text(`","location":${quote(`${baseUrl}/Users/${u.id}`)}`);
-  out.text(`,"version":${quote(etagOf(version ? decimalOf(version) : 1))}}}`);
+  out.bytes(status.equals(ACTIVE) ? IS_ACTIVE! : IS_INACTIVE!).isoTime(decimalOf(createdAt));
+  out.bytes(LAST_MODIFIED).isoTime(decimalOf(updatedAt));
+  out.bytes(frame.location).bytes(u.idBytes).bytes(QUOTE);
+  out
+    .bytes(VERSION)
+    .bytes(version ?? ONE)
+    .bytes(VERSION_END);
 }
+
+const ONE = bytesOf('1');
+const LIST_END = bytesOf(']}');
 
 /** What a user's resource takes beyond its stored SCIM JSON, about (the buffer grows if it is short). */
 const BYTES_AROUND_STORED = 512;
@@ -120,13 +159,14 @@ export function renderStoredList(
   let expected = 256;
   for (const u of users) expected += (u.scimBytes?.length ?? 0) + BYTES_AROUND_STORED;
   const out = new ByteWriter(expected);
+  const frame = new ListFrame(baseUrl);
   out.text(
     `{"schemas":["${LIST_RESPONSE}"],"totalResults":${totalResults},"startIndex":${startIndex}` +
       `,"itemsPerPage":${users.length},"Resources":[`,
   );
   users.forEach((u, i) => {
-    if (i > 0) out.text(',');
-    renderStoredUser(out, u, baseUrl);
+    if (i > 0) out.bytes(COMMA);
+    renderStoredUser(out, u, frame);
   });
-  return out.text(']}').done();
+  return out.bytes(LIST_END).done();
 }

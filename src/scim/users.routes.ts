@@ -47,7 +47,7 @@ export function scimUsersRoutes(deps: Pick<AppDeps, 'directory' | 'config' | 'jo
 
   const list = async (res: Parameters<Parameters<Router['get']>[1]>[1], params: ListParams & Projection) => {
     const shape = projector(params);
-    const result = await listScimUsers(deps.directory, baseUrl, params);
+    const result = await listScimUsers(deps.directory, baseUrl, params, { records: shape !== undefined });
     // The hot paths (userName eq, pages): one read, with the users' groups; rendered from the stored JSON.
     if (result.users) {
       const { users } = result;

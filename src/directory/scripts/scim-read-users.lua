@@ -3,9 +3,16 @@
 -- as page-users does, O(log n) whatever the offset). Each user comes back as only what a SCIM
 -- resource shows (no session counts), with their groups as [id, displayName] pairs (the reverse
 -- index user:<id>:groups, as group-lookup's ofUsers reads it), so the answer needs no other call.
+-- A page answers only the fields its render reads (RENDERED) unless A.records asks for a whole
+-- record (a projection); a user with no stored SCIM JSON, whose resource is built from the
+-- record, always gets the RECORD fields too. Each field HMGET asks for costs Redis time.
 -- The reply is flat Redis values, no JSON (scim-read-users.ts reads it): total, then per user its
--- id, the FIELDS (nil where absent), the number of its groups and each group's id and displayName.
-local FIELDS = { 'name', 'email', 'userName', 'externalId', 'role', 'status', 'kind', 'createdAt', 'updatedAt', 'version', 'scim' }
+-- id, how many field values follow (#RENDERED or #RENDERED + #RECORD) and those values (nil where
+-- absent), the number of its groups and each group's id and displayName.
+local RENDERED = { 'userName', 'email', 'externalId', 'status', 'createdAt', 'updatedAt', 'version', 'scim' }
+local RECORD = { 'name', 'role', 'kind' }
+local STATUS_AT, SCIM_AT = 4, 8
+local records = A.by == 'username' or A.records == true
 local ids, total = {}, 0
 if A.by == 'username' then
   local id = username_owner(A.value)
@@ -27,11 +34,15 @@ end
 local anyGroups = redis.call('ZCARD', k('groups')) > 0
 local out, found = { 0 }, 0
 for _, id in ipairs(ids) do
-  local values = redis.call('HMGET', k('user', id), unpack(FIELDS))
-  if values[1] then
+  local values = redis.call('HMGET', k('user', id), unpack(RENDERED))
+  -- Every user has a status: none, and the user is gone.
+  if values[STATUS_AT] then
+    local rest = (records or not values[SCIM_AT]) and redis.call('HMGET', k('user', id), unpack(RECORD)) or {}
     found = found + 1
     out[#out + 1] = id
-    for i = 1, #FIELDS do out[#out + 1] = values[i] end
+    out[#out + 1] = #RENDERED + #rest
+    for i = 1, #RENDERED do out[#out + 1] = values[i] end
+    for i = 1, #rest do out[#out + 1] = rest[i] end
     local refs = {}
     for _, gid in ipairs(anyGroups and redis.call('SMEMBERS', k('user', id, 'groups')) or {}) do
       local name = redis.call('HGET', k('group', gid), 'displayName')
