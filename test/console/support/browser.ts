@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { client, type Client } from '../../support/http.js';
+import { freePort } from '../../support/own-redis.js';
 
 // The console's tests drive Debian's Chromium (/usr/bin/chromium; .ci/run installs it) through
 // playwright-core against a real server. Every page fails its test on a request that leaves the
@@ -28,18 +28,6 @@ export function buildConsole(): void {
   if (built) return;
   execFileSync('npm', ['run', '--silent', 'build:console'], { stdio: ['ignore', 'ignore', 'inherit'] });
   built = true;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** A test server whose PUBLIC_URL is its own address, so the page's cookie requests pass the Origin check. */
