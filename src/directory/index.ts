@@ -12,4 +12,4 @@ export type { Mismatch } from './doctor.js';
 export type { ScimTokenRecord } from './queries/scim-tokens.js';
 export type { OffsetPage } from './queries/page-users.js';
 export { ScimReadUser } from './queries/scim-read-users.js';
-export type { ScimRead, StoredField } from './queries/scim-read-users.js';
+export type { ScimRead } from './queries/scim-read-users.js';

@@ -94,14 +94,11 @@ const canonicalNumber = (text: Buffer) =>
   (text.length === 1 || text[0] !== 0x30) &&
   text.every((c) => c >= 0x30 && c <= 0x39);
 
-/** The bytes every resource of a list repeats that depend on the service's base URL: written once a list. */
-class ListFrame {
+/** What every resource of a list repeats that depends on the service's base URL, made once a list. */
+interface ListFrame {
+  baseUrl: string;
   /** `","location":"<base>/Users/`: a user's id and a quote complete it. */
-  readonly location: Buffer;
-
-  constructor(readonly baseUrl: string) {
-    this.location = bytesOf(`","location":${quote(`${baseUrl}/Users/`).slice(0, -1)}`);
-  }
+  location: Buffer;
 }
 
 /**
@@ -159,7 +156,7 @@ export function renderStoredList(
   let expected = 256;
   for (const u of users) expected += (u.scimBytes?.length ?? 0) + BYTES_AROUND_STORED;
   const out = new ByteWriter(expected);
-  const frame = new ListFrame(baseUrl);
+  const frame: ListFrame = { baseUrl, location: bytesOf(`","location":${quote(`${baseUrl}/Users/`).slice(0, -1)}`) };
   out.text(
     `{"schemas":["${LIST_RESPONSE}"],"totalResults":${totalResults},"startIndex":${startIndex}` +
       `,"itemsPerPage":${users.length},"Resources":[`,

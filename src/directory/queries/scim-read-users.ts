@@ -61,9 +61,10 @@ export interface ScimRead {
 }
 
 // The fields scim-read-users.lua answers for each user, in its order: its RENDERED, then its RECORD.
-const FIELDS = ['userName', 'email', 'externalId', 'status', 'createdAt', 'updatedAt', 'version', 'scim']
-  .concat(['name', 'role', 'kind'])
-  .map((field) => field as StoredField | 'scim' | 'name' | 'role' | 'kind');
+const FIELDS = [
+  ...(['userName', 'email', 'externalId', 'status', 'createdAt', 'updatedAt', 'version', 'scim'] as const),
+  ...(['name', 'role', 'kind'] as const),
+];
 const FIELD_INDEX = Object.fromEntries(FIELDS.map((field, i) => [field, i])) as Record<(typeof FIELDS)[number], number>;
 
 type Reply = (Buffer | number | null)[];

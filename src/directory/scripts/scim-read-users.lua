@@ -34,10 +34,11 @@ end
 local anyGroups = redis.call('ZCARD', k('groups')) > 0
 local out, found = { 0 }, 0
 for _, id in ipairs(ids) do
-  local values = redis.call('HMGET', k('user', id), unpack(RENDERED))
+  local key = k('user', id)
+  local values = redis.call('HMGET', key, unpack(RENDERED))
   -- Every user has a status: none, and the user is gone.
   if values[STATUS_AT] then
-    local rest = (records or not values[SCIM_AT]) and redis.call('HMGET', k('user', id), unpack(RECORD)) or {}
+    local rest = (records or not values[SCIM_AT]) and redis.call('HMGET', key, unpack(RECORD)) or {}
     found = found + 1
     out[#out + 1] = id
     out[#out + 1] = #RENDERED + #rest
